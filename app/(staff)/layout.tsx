@@ -1,0 +1,52 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { hasRole, requireUser, signOut } from '@/lib/auth';
+
+const navigation = [
+  { href: '/dashboard', label: 'Overview' },
+  { href: '/onboardings', label: 'Onboardings' },
+  { href: '/links', label: 'Signup links' },
+  { href: '/wabas', label: 'WhatsApp accounts' },
+  { href: '/webhooks', label: 'Webhooks' },
+  { href: '/audit', label: 'Audit log' },
+];
+
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  async function signOutAction() {
+    'use server';
+    await signOut({ redirectTo: '/sign-in' });
+  }
+  return (
+    <div className="flex min-h-screen">
+      <aside className="w-56 shrink-0 border-r border-slate-200 bg-white p-4">
+        <p className="px-2 text-sm font-semibold tracking-wide text-brand-700">ONRAMP</p>
+        <nav aria-label="Main" className="mt-6 space-y-1 text-sm">
+          {navigation.map((item) => (
+            <Link key={item.href} href={item.href} className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+              {item.label}
+            </Link>
+          ))}
+          {hasRole(user, 'admin') ? (
+            <Link href="/staff" className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+              Staff
+            </Link>
+          ) : null}
+        </nav>
+      </aside>
+      <div className="flex-1">
+        <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3 text-sm">
+          <span data-testid="current-user">
+            {user.name} · <span className="text-slate-500">{user.role}</span>
+          </span>
+          <form action={signOutAction}>
+            <button type="submit" className="text-slate-600 underline hover:text-slate-900">
+              Sign out
+            </button>
+          </form>
+        </header>
+        <main className="p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

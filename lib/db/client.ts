@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { dataDir, env, isTest } from '@/lib/env';
+import * as schema from '@/lib/db/schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type Database =
+  | { kind: 'pglite'; db: Db; pglite: PGlite; close(): Promise<void> }
+  | { kind: 'postgres'; db: Db; url: string; client: postgres.Sql; close(): Promise<void> };
+
+const migrationsFolder = path.resolve('drizzle');
+
+export function openDatabase(options: { url?: string; directory?: string } = {}): Database {
+  if (options.url) {
+    const client = postgres(options.url, { max: 10, connect_timeout: 5, onnotice: () => {} });
+    return {
+      kind: 'postgres',
+      db: drizzlePostgres({ client, schema }) as unknown as Db,
+      url: options.url,
+      client,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (options.directory) mkdirSync(options.directory, { recursive: true });
+  const pglite = new PGlite(options.directory);
+  return {
+    kind: 'pglite',
+    db: drizzlePglite({ client: pglite, schema }) as unknown as Db,
+    pglite,
+    close: () => pglite.close(),
+  };
+}
+
+// One database per process, shared by the custom server and Next's bundled route code (which load
+// this module separately) and kept across hot reloads.
+const holder = globalThis as typeof globalThis & { __onrampDatabase?: Database };
+
+export function database(): Database {
+  holder.__onrampDatabase ??= openDatabase({
+    url: env.DATABASE_URL,
+    // Tests get a fresh in-memory PostgreSQL per file unless they run against a server.
+    directory: isTest ? undefined : path.join(dataDir, 'pglite'),
+  });
+  return holder.__onrampDatabase;
+}
+
+export function db(): Db {
+  return database().db;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const current = holder.__onrampDatabase;
+  holder.__onrampDatabase = undefined;
+  await current?.close();
+}
+
+export async function migrateDatabase(target: Database = database()): Promise<void> {
+  if (target.kind === 'pglite') {
+    await migratePglite(drizzlePglite({ client: target.pglite }), { migrationsFolder });
+  } else {
+    await migratePostgres(drizzlePostgres({ client: target.client }), { migrationsFolder });
+  }
+}
+
+/** Fails fast with one clear message when the database cannot be reached. */
+export async function checkConnection(target: Database = database()): Promise<void> {
+  await target.db.execute(sql`select 1`);
+}
+
+function expectedMigrations(): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  return journal.entries.length;
+}
+
+export async function migrationStatus(target: Database = database()): Promise<{ applied: number; expected: number }> {
+  const result = await target.db.execute(sql`
+    select count(*)::int as applied from information_schema.tables
+    where table_schema = 'drizzle' and table_name = '__drizzle_migrations'`);
+  const hasTable = rowsOf<{ applied: number }>(result)[0]?.applied === 1;
+  let applied = 0;
+  if (hasTable) {
+    const counted = await target.db.execute(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+    applied = rowsOf<{ applied: number }>(counted)[0]?.applied ?? 0;
+  }
+  return { applied, expected: expectedMigrations() };
+}
+
+/** PGlite returns `{ rows }`, postgres.js an array of rows: one shape for raw SQL results. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,305 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const staffRoles = ['admin', 'operator', 'viewer'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: staffRoles }).notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('staff_users_email_key').on(sql`lower(${t.email})`)],
+);
+
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sign_in_failures_email_idx').on(t.email, t.createdAt),
+    index('sign_in_failures_address_idx').on(t.address, t.createdAt),
+  ],
+);
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+  updatedBy: uuid('updated_by').references(() => staffUsers.id),
+});
+
+/** Every stored secret (business tokens, PINs) lives here, encrypted, with the id of the key that encrypted it. */
+export const vaultSecrets = pgTable('vault_secrets', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind', { enum: ['business_token', 'phone_pin', 'setting'] }).notNull(),
+  keyId: text('key_id').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  createdAt: createdAt(),
+  rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+});
+
+export const businesses = pgTable('businesses', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  metaBusinessId: text('meta_business_id').notNull().unique(),
+  name: text('name'),
+  verificationStatus: text('verification_status'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const wabaStatuses = ['connected', 'disconnected', 'deleted'] as const;
+
+export const wabas = pgTable(
+  'wabas',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    metaWabaId: text('meta_waba_id').notNull().unique(),
+    businessId: uuid('business_id').references(() => businesses.id),
+    name: text('name'),
+    currency: text('currency'),
+    timezoneId: text('timezone_id'),
+    accountReviewStatus: text('account_review_status'),
+    businessVerificationStatus: text('business_verification_status'),
+    ownershipType: text('ownership_type'),
+    messagingLimit: text('messaging_limit'),
+    healthStatus: jsonb('health_status'),
+    primaryFundingId: text('primary_funding_id'),
+    allocationConfigId: text('allocation_config_id'),
+    solutionId: text('solution_id'),
+    status: text('status', { enum: wabaStatuses }).notNull().default('connected'),
+    subscribedAt: timestamp('subscribed_at', { withTimezone: true }),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('wabas_created_idx').on(t.createdAt, t.id)],
+);
+
+export const phoneNumbers = pgTable(
+  'phone_numbers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    metaPhoneNumberId: text('meta_phone_number_id').notNull().unique(),
+    wabaId: uuid('waba_id')
+      .notNull()
+      .references(() => wabas.id),
+    displayPhoneNumber: text('display_phone_number'),
+    verifiedName: text('verified_name'),
+    codeVerificationStatus: text('code_verification_status'),
+    qualityRating: text('quality_rating'),
+    status: text('status'),
+    nameStatus: text('name_status'),
+    platformType: text('platform_type'),
+    throughputLevel: text('throughput_level'),
+    isOnBizApp: boolean('is_on_biz_app').notNull().default(false),
+    pinSecretId: uuid('pin_secret_id').references(() => vaultSecrets.id),
+    registeredAt: timestamp('registered_at', { withTimezone: true }),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('phone_numbers_waba_idx').on(t.wabaId)],
+);
+
+export const businessTokens = pgTable(
+  'business_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    wabaId: uuid('waba_id').references(() => wabas.id),
+    businessId: uuid('business_id').references(() => businesses.id),
+    secretId: uuid('secret_id')
+      .notNull()
+      .references(() => vaultSecrets.id),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    grantedWabaIds: text('granted_waba_ids').array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    status: text('status', { enum: ['valid', 'needs_reauth', 'revoked'] }).notNull().default('valid'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('business_tokens_waba_idx').on(t.wabaId)],
+);
+
+export const signupFlows = ['default', 'coexistence', 'waba_only', 'mps', 'measurement'] as const;
+export type SignupFlow = (typeof signupFlows)[number];
+
+export const signupLinks = pgTable('signup_links', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  token: text('token').notNull().unique(),
+  label: text('label').notNull(),
+  flow: text('flow', { enum: signupFlows }).notNull().default('default'),
+  solutionId: text('solution_id'),
+  prefill: jsonb('prefill'),
+  singleUse: boolean('single_use').notNull().default(false),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdBy: uuid('created_by').references(() => staffUsers.id),
+  createdAt: createdAt(),
+});
+
+export const onboardingStatuses = [
+  'started',
+  'cancelled',
+  'errored',
+  'exchanging',
+  'running',
+  'failed',
+  'action_needed',
+  'live',
+  'rejected',
+] as const;
+export type OnboardingStatus = (typeof onboardingStatuses)[number];
+
+export const onboardingSessions = pgTable(
+  'onboarding_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    browserKeyHash: text('browser_key_hash').notNull(),
+    linkId: uuid('link_id').references(() => signupLinks.id),
+    flow: text('flow', { enum: signupFlows }).notNull(),
+    partnerType: text('partner_type').notNull(),
+    status: text('status', { enum: onboardingStatuses }).notNull().default('started'),
+    statusMessage: text('status_message'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    finishEvent: text('finish_event'),
+    cancelStep: text('cancel_step'),
+    errorCode: text('error_code'),
+    errorSessionId: text('error_session_id'),
+    errorMessage: text('error_message'),
+    businessId: uuid('business_id').references(() => businesses.id),
+    wabaId: uuid('waba_id').references(() => wabas.id),
+    phoneNumberId: uuid('phone_number_id').references(() => phoneNumbers.id),
+    tokenId: uuid('token_id').references(() => businessTokens.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('onboarding_sessions_created_idx').on(t.createdAt, t.id)],
+);
+
+export const onboardingEvents = pgTable(
+  'onboarding_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => onboardingSessions.id),
+    type: text('type').notNull(),
+    data: jsonb('data'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('onboarding_events_session_idx').on(t.sessionId, t.id)],
+);
+
+export const stepStatuses = ['pending', 'running', 'retrying', 'done', 'skipped', 'failed'] as const;
+
+export const onboardingSteps = pgTable(
+  'onboarding_steps',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => onboardingSessions.id),
+    name: text('name').notNull(),
+    status: text('status', { enum: stepStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    lastFbtraceId: text('last_fbtrace_id'),
+    result: jsonb('result'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.name] })],
+);
+
+export const webhookEventStatuses = ['received', 'processed', 'failed', 'ignored'] as const;
+
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    object: text('object').notNull(),
+    entryId: text('entry_id').notNull(),
+    entryTime: timestamp('entry_time', { withTimezone: true }),
+    field: text('field').notNull(),
+    event: text('event'),
+    value: jsonb('value').notNull(),
+    status: text('status', { enum: webhookEventStatuses }).notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('webhook_events_received_idx').on(t.receivedAt, t.id),
+    index('webhook_events_entry_idx').on(t.entryId, t.receivedAt),
+  ],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id').references(() => staffUsers.id),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);
+
+export const graphCalls = pgTable(
+  'graph_calls',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status'),
+    errorCode: text('error_code'),
+    fbtraceId: text('fbtrace_id'),
+    durationMs: integer('duration_ms').notNull(),
+    sessionId: uuid('session_id').references(() => onboardingSessions.id),
+    step: text('step'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('graph_calls_session_idx').on(t.sessionId, t.id), index('graph_calls_created_idx').on(t.createdAt)],
+);
+
+export type StaffUser = typeof staffUsers.$inferSelect;
+export type Waba = typeof wabas.$inferSelect;
+export type PhoneNumber = typeof phoneNumbers.$inferSelect;
+export type OnboardingSession = typeof onboardingSessions.$inferSelect;
+export type OnboardingStep = typeof onboardingSteps.$inferSelect;
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+export type SignupLink = typeof signupLinks.$inferSelect;

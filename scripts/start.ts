@@ -1,0 +1,107 @@
+// `npm start`: checks configuration, builds when there is no build, migrates, starts the sandbox when no
+// Meta app is configured, starts the job queue, and serves the portal through a small custom server.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import next from 'next';
+import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib/db/client';
+import { env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
+import { startJobs, stopJobs } from '@/lib/jobs';
+import { log } from '@/lib/log';
+import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
+
+const dev = process.argv.includes('--dev');
+const started = performance.now();
+
+function fail(message: string): never {
+  console.error(`onramp: ${message}`);
+  process.exit(1);
+}
+
+function build(): void {
+  log.info('No build found: running next build (first start only)');
+  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+  const result = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit' });
+  if (result.status !== 0) fail('next build failed');
+}
+
+function startSandbox(): ChildProcess | undefined {
+  if (!existsSync('sandbox/main.ts')) return undefined;
+  const config = metaConfig();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(env.SANDBOX_PORT),
+      SANDBOX_WEBHOOK_URL: `${publicUrl}/api/webhooks/meta`,
+      SANDBOX_WEBHOOK_VERIFY_TOKEN: config.webhookVerifyToken,
+    },
+  });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) log.error({ code, signal }, 'sandbox exited');
+  });
+  return child;
+}
+
+let shuttingDown = false;
+
+async function main() {
+  log.info({ node: nodeVersion, mode: sandboxMode ? 'sandbox' : 'meta', dev }, 'Onramp starting');
+  const problems = productionProblems();
+  if (problems.length > 0) fail(`ONRAMP_PRODUCTION is set but these are missing: ${problems.join(', ')}`);
+  portalSecrets((message) => log.warn(message));
+
+  if (!dev && !existsSync('.next/BUILD_ID')) build();
+
+  if (!env.DATABASE_URL) claimDataDir();
+  try {
+    await checkConnection();
+  } catch (error) {
+    fail(`cannot reach the database (${env.DATABASE_URL ? 'DATABASE_URL' : 'PGlite'}): ${(error as Error).message}`);
+  }
+  await migrateDatabase();
+  log.info({ database: database().kind }, 'Database migrated');
+
+  const sandbox = sandboxMode ? startSandbox() : undefined;
+  if (sandbox) log.info({ url: metaConfig().graphUrl }, 'Sandbox started in place of Meta');
+
+  await startJobs({ work: env.JOBS_IN_PROCESS });
+  log.info({ workers: env.JOBS_IN_PROCESS ? 'in-process' : 'separate (npm run worker)' }, 'Job queue started');
+
+  const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The sign-in limiter keys on the caller's address; only a trusted proxy may set it for us.
+    if (!env.TRUST_PROXY || !req.headers['x-forwarded-for']) {
+      req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
+    }
+    void handle(req, res);
+  });
+  server.listen(env.PORT, env.HOST, () => {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    log.info({ url: publicUrl, node: nodeVersion, seconds }, `Onramp is ready at ${publicUrl}`);
+  });
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'Shutting down');
+    sandbox?.kill('SIGTERM');
+    server.close();
+    server.closeAllConnections();
+    await stopJobs().catch(() => {});
+    await closeDatabase().catch(() => {});
+    releaseDataDir();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  releaseDataDir();
+  fail((error as Error).stack ?? String(error));
+});
