@@ -14,6 +14,11 @@ export const chromiumLaunch = {
   ],
 };
 
+// The portal under test: a production build on its own port and a fresh data folder (scripts/test.ts
+// sets E2E_DATA_DIR); with no Meta app configured it starts the sandbox beside itself.
+export const portalUrl = `http://127.0.0.1:${process.env.E2E_PORT ?? '3100'}`;
+export const sandboxUrl = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? '4110'}`;
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: false,
@@ -21,7 +26,23 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
+  webServer: {
+    command: 'node --import tsx scripts/start.ts',
+    url: `${portalUrl}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: process.env.E2E_PORT ?? '3100',
+      SANDBOX_PORT: process.env.E2E_SANDBOX_PORT ?? '4110',
+      PUBLIC_URL: portalUrl,
+      DATA_DIR: process.env.E2E_DATA_DIR ?? '.data/e2e',
+      LOG_LEVEL: 'warn',
+    },
+  },
   use: {
+    baseURL: portalUrl,
     headless: true,
     launchOptions: chromiumLaunch,
     trace: 'off',

@@ -4,6 +4,7 @@ import { forbidden, redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { StaffRole, StaffUser } from '@/lib/db/schema';
 import { portalSecrets } from '@/lib/env';
+import { log } from '@/lib/log';
 import { verifyDecoy, verifyPassword } from '@/lib/passwords';
 import { findStaffByEmail, getStaffUser, recordSignInFailure, signInBlocked } from '@/lib/staff';
 
@@ -38,6 +39,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 8 * 3600 },
   pages: { signIn: '/sign-in', error: '/sign-in' },
+  logger: {
+    error(error) {
+      // A failed sign-in is an expected outcome, counted by the limiter; not a server error.
+      if (error.name === 'CredentialsSignin') return;
+      log.error({ err: error }, 'auth error');
+    },
+    warn(code) {
+      log.warn({ code }, 'auth warning');
+    },
+    debug() {},
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },

@@ -1,13 +1,33 @@
 import type { z } from 'zod';
 
-/** The one result shape of every form action. */
-export type FormState = { error?: string; fieldErrors?: Record<string, string[]>; ok?: string };
+/** The one result shape of every form action; `values` refills the form (never with secrets). */
+export type FormState = {
+  error?: string;
+  fieldErrors?: Record<string, string[]>;
+  ok?: string;
+  values?: Record<string, string>;
+};
 
-export function fieldErrorsOf(error: z.ZodError): FormState {
+const secretFields = new Set(['password', 'pin', 'token', 'code']);
+
+/** The submitted text fields, minus secrets and Next's internal fields, to refill a form after an error. */
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData) {
+    if (typeof value === 'string' && !secretFields.has(key) && !key.startsWith('$')) values[key] = value;
+  }
+  return values;
+}
+
+export function fieldErrorsOf(error: z.ZodError, formData?: FormData): FormState {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = String(issue.path[0] ?? 'form');
     (fieldErrors[key] ??= []).push(issue.message);
   }
-  return { error: 'Please correct the highlighted fields.', fieldErrors };
+  return {
+    error: 'Please correct the highlighted fields.',
+    fieldErrors,
+    values: formData ? formValues(formData) : undefined,
+  };
 }

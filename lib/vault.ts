@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { eq, ne } from 'drizzle-orm';
-import { db, type Tx } from '@/lib/db/client';
+import { db, type Db, type Tx } from '@/lib/db/client';
 import { vaultSecrets } from '@/lib/db/schema';
 import { portalSecrets, type VaultKey } from '@/lib/env';
 
@@ -36,7 +36,7 @@ export function unseal(sealed: Sealed, available: VaultKey[] = keys()): string {
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 }
 
-export async function storeSecret(kind: SecretKind, plaintext: string, tx: Tx | ReturnType<typeof db> = db()) {
+export async function storeSecret(kind: SecretKind, plaintext: string, tx: Db | Tx = db()) {
   const [row] = await tx
     .insert(vaultSecrets)
     .values({ kind, ...seal(plaintext) })
@@ -51,8 +51,10 @@ export async function readSecret(id: string): Promise<string> {
 }
 
 /** Re-encrypts every secret not sealed with the newest key; returns how many it re-encrypted. */
-export async function rotateSecrets(onProgress: (done: number) => void = () => {}): Promise<number> {
-  const available = keys();
+export async function rotateSecrets(
+  onProgress: (done: number) => void = () => {},
+  available: VaultKey[] = keys(),
+): Promise<number> {
   const newest = currentKey(available);
   let done = 0;
   for (;;) {

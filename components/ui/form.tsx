@@ -43,7 +43,7 @@ export function Field({
         type={type}
         required={required}
         autoComplete={autoComplete}
-        defaultValue={defaultValue}
+        defaultValue={defaultValue ?? state.values?.[name]}
         aria-invalid={errors ? true : undefined}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:outline-none"
       />

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { dataDir, env, isTest } from '@/lib/env';
+import { dataDir, env, isNextBuild, isTest } from '@/lib/env';
 import * as schema from '@/lib/db/schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -46,6 +46,7 @@ export function openDatabase(options: { url?: string; directory?: string } = {})
 const holder = globalThis as typeof globalThis & { __onrampDatabase?: Database };
 
 export function database(): Database {
+  if (isNextBuild) throw new Error('The database is not opened during next build');
   holder.__onrampDatabase ??= openDatabase({
     url: env.DATABASE_URL,
     // Tests get a fresh in-memory PostgreSQL per file unless they run against a server.

@@ -21,7 +21,7 @@ export async function createAdmin(_prev: FormState, formData: FormData): Promise
     email: formData.get('email'),
     password: formData.get('password'),
   });
-  if (!parsed.success) return fieldErrorsOf(parsed.error);
+  if (!parsed.success) return fieldErrorsOf(parsed.error, formData);
   const admin = await createFirstAdmin(parsed.data);
   if (!admin) notFound();
   log.info({ staffId: admin.id }, 'First admin created');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit';
 import { requireRole } from '@/lib/auth';
 import { staffRoles } from '@/lib/db/schema';
-import { fieldErrorsOf, type FormState } from '@/lib/form';
+import { fieldErrorsOf, formValues, type FormState } from '@/lib/form';
 import { newPasswordSchema } from '@/lib/passwords';
 import {
   countActiveAdmins,
@@ -26,12 +26,12 @@ const createSchema = z.object({
 export async function createStaff(_prev: FormState, formData: FormData): Promise<FormState> {
   const admin = await requireRole('admin');
   const parsed = createSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrorsOf(parsed.error);
+  if (!parsed.success) return fieldErrorsOf(parsed.error, formData);
   try {
     const user = await createStaffUser(parsed.data);
     await recordAudit(admin.id, 'staff.create', user.id, { email: user.email, role: user.role });
   } catch (error) {
-    if (error instanceof DuplicateEmailError) return { error: error.message, fieldErrors: { email: [error.message] } };
+    if (error instanceof DuplicateEmailError) return { error: error.message, fieldErrors: { email: [error.message] }, values: formValues(formData) };
     throw error;
   }
   revalidatePath('/staff');

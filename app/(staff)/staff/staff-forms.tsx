@@ -19,7 +19,7 @@ export function CreateStaffForm() {
       <Field label="Email" name="email" type="email" state={state} />
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Role</span>
-        <select name="role" defaultValue="viewer" className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2">
+        <select name="role" defaultValue={state.values?.role ?? 'viewer'} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-2">
           {roles.map((r) => (
             <option key={r.value} value={r.value}>
               {r.label}
