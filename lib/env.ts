@@ -50,10 +50,15 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 function parseEnv(source: NodeJS.ProcessEnv): Env {
-  const parsed = envSchema.safeParse(source);
+  // An empty variable (`FOO=`) means "not set", so that its default applies.
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const message = `onramp: invalid configuration: ${lines.join('; ')}`;
+    if (process.env.VITEST === 'true') throw new Error(message);
+    console.error(message);
+    process.exit(1);
   }
   return parsed.data;
 }

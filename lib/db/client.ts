@@ -75,7 +75,19 @@ export async function migrateDatabase(target: Database = database()): Promise<vo
 
 /** Fails fast with one clear message when the database cannot be reached. */
 export async function checkConnection(target: Database = database()): Promise<void> {
-  await target.db.execute(sql`select 1`);
+  try {
+    await target.db.execute(sql`select 1`);
+  } catch (error) {
+    throw new Error(rootCause(error));
+  }
+}
+
+/** drizzle wraps driver errors ("Failed query: ..."); the innermost cause is the one worth reading. */
+export function rootCause(error: unknown): string {
+  let current = error as { cause?: unknown; message?: string; code?: string };
+  while (current.cause) current = current.cause as typeof current;
+  const message = current.message || String(current);
+  return current.code && !message.includes(current.code) ? `${message} (${current.code})` : message;
 }
 
 function expectedMigrations(): number {
