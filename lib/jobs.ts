@@ -1,4 +1,4 @@
-import { fromPglite, PgBoss, type Job, type QueueOptions, type SendOptions } from 'pg-boss';
+import { fromPglite, PgBoss, type Job, type Queue, type SendOptions } from 'pg-boss';
 import { lt } from 'drizzle-orm';
 import { database, db, type Database } from '@/lib/db/client';
 import { signInFailures } from '@/lib/db/schema';
@@ -6,7 +6,7 @@ import { log } from '@/lib/log';
 
 // pg-boss on the app's own database: PGlite through pg-boss's adapter, or the PostgreSQL server.
 type JobDefinition = {
-  queue?: Omit<QueueOptions, 'name'>;
+  queue?: Omit<Queue, 'name'>;
   batchSize?: number;
   handle(jobs: Job<Record<string, unknown>>[]): Promise<void>;
   /** Cron expression for a recurring job. */

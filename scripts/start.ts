@@ -7,8 +7,10 @@ import { createRequire } from 'node:module';
 import next from 'next';
 import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib/db/client';
 import { env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
+import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
 import { log } from '@/lib/log';
+import { flushRejections, handleWebhookRequest, webhookPath } from '@/lib/webhooks/receiver';
 import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
 
 const dev = process.argv.includes('--dev');
@@ -74,6 +76,11 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Meta's webhooks skip Next's request pipeline: this path is the portal's hot path.
+    if (req.url === webhookPath || req.url?.startsWith(`${webhookPath}?`)) {
+      handleWebhookRequest(req, res);
+      return;
+    }
     // The sign-in limiter keys on the caller's address; only a trusted proxy may set it for us.
     if (!env.TRUST_PROXY || !req.headers['x-forwarded-for']) {
       req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
@@ -92,6 +99,7 @@ async function main() {
     sandbox?.kill('SIGTERM');
     server.close();
     server.closeAllConnections();
+    await flushRejections().catch(() => {});
     await stopJobs().catch(() => {});
     await closeDatabase().catch(() => {});
     releaseDataDir();

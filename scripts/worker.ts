@@ -2,6 +2,7 @@
 // one PostgreSQL server (start those with JOBS_IN_PROCESS=0).
 import { checkConnection, closeDatabase, migrationStatus } from '@/lib/db/client';
 import { env, nodeVersion } from '@/lib/env';
+import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
 import { log } from '@/lib/log';
 

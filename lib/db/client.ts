@@ -110,6 +110,12 @@ export async function migrationStatus(target: Database = database()): Promise<{ 
   return { applied, expected: expectedMigrations() };
 }
 
+/** A parameterised statement on the raw driver, for the few hot paths where the query builder costs too much. */
+export async function rawQuery<T>(text: string, params: unknown[], target: Database = database()): Promise<T[]> {
+  if (target.kind === 'pglite') return (await target.pglite.query<T>(text, params)).rows;
+  return (await target.client.unsafe(text, params as never[])) as unknown as T[];
+}
+
 /** PGlite returns `{ rows }`, postgres.js an array of rows: one shape for raw SQL results. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

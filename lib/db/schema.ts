@@ -94,6 +94,13 @@ export const wabas = pgTable(
     allocationConfigId: text('allocation_config_id'),
     solutionId: text('solution_id'),
     status: text('status', { enum: wabaStatuses }).notNull().default('connected'),
+    country: text('country'),
+    banState: text('ban_state'),
+    violationType: text('violation_type'),
+    restrictions: jsonb('restrictions'),
+    /** Latest value per account_update event kind, with Meta's timestamp: `{ [event]: { at, value } }`. */
+    flags: jsonb('flags').$type<Record<string, { at: string; value: unknown }>>().notNull().default({}),
+    disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
     subscribedAt: timestamp('subscribed_at', { withTimezone: true }),
     syncedAt: timestamp('synced_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -119,6 +126,10 @@ export const phoneNumbers = pgTable(
     platformType: text('platform_type'),
     throughputLevel: text('throughput_level'),
     isOnBizApp: boolean('is_on_biz_app').notNull().default(false),
+    qualityEvent: text('quality_event'),
+    currentLimit: text('current_limit'),
+    requestedVerifiedName: text('requested_verified_name'),
+    nameRejectionReason: text('name_rejection_reason'),
     pinSecretId: uuid('pin_secret_id').references(() => vaultSecrets.id),
     registeredAt: timestamp('registered_at', { withTimezone: true }),
     syncedAt: timestamp('synced_at', { withTimezone: true }),
@@ -199,6 +210,10 @@ export const onboardingSessions = pgTable(
     wabaId: uuid('waba_id').references(() => wabas.id),
     phoneNumberId: uuid('phone_number_id').references(() => phoneNumbers.id),
     tokenId: uuid('token_id').references(() => businessTokens.id),
+    historyProgress: integer('history_progress'),
+    historyDeclinedAt: timestamp('history_declined_at', { withTimezone: true }),
+    contactsSynced: integer('contacts_synced').notNull().default(0),
+    echoesSeen: integer('echoes_seen').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -241,7 +256,7 @@ export const onboardingSteps = pgTable(
   (t) => [primaryKey({ columns: [t.sessionId, t.name] })],
 );
 
-export const webhookEventStatuses = ['received', 'processed', 'failed', 'ignored'] as const;
+export const webhookEventStatuses = ['received', 'processed', 'unhandled', 'ignored', 'failed'] as const;
 
 export const webhookEvents = pgTable(
   'webhook_events',
@@ -254,16 +269,137 @@ export const webhookEvents = pgTable(
     field: text('field').notNull(),
     event: text('event'),
     value: jsonb('value').notNull(),
+    /** The WABA the change is about (entry.id, or waba_info.waba_id when entry.id is a business). */
+    wabaId: text('waba_id'),
     status: text('status', { enum: webhookEventStatuses }).notNull().default('received'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (t) => [
     index('webhook_events_received_idx').on(t.receivedAt, t.id),
     index('webhook_events_entry_idx').on(t.entryId, t.receivedAt),
+    index('webhook_events_waba_idx').on(t.wabaId, t.receivedAt),
+    index('webhook_events_pending_idx').on(t.status, t.nextAttemptAt),
   ],
+);
+
+export const webhookRejections = pgTable('webhook_rejections', {
+  reason: text('reason', { enum: ['bad_signature', 'bad_body', 'oversize'] }).primaryKey(),
+  count: integer('count').notNull().default(0),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+});
+
+/** Verify tokens set with a per-WABA callback override (hashed), accepted by the GET handshake. */
+export const webhookVerifyTokens = pgTable('webhook_verify_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  wabaId: text('waba_id').notNull(),
+  createdAt: createdAt(),
+});
+
+export const webhookForwards = pgTable('webhook_forwards', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  field: text('field').notNull(),
+  url: text('url').notNull(),
+  secretId: uuid('secret_id')
+    .notNull()
+    .references(() => vaultSecrets.id),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const forwardStatuses = ['pending', 'delivered', 'retrying', 'dead'] as const;
+
+export const webhookForwardDeliveries = pgTable(
+  'webhook_forward_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id),
+    forwardId: uuid('forward_id')
+      .notNull()
+      .references(() => webhookForwards.id),
+    status: text('status', { enum: forwardStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_forward_deliveries_key').on(t.eventId, t.forwardId),
+    index('webhook_forward_deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    wabaId: text('waba_id').notNull(),
+    templateId: text('template_id').notNull(),
+    name: text('name'),
+    language: text('language'),
+    status: text('status'),
+    category: text('category'),
+    qualityScore: text('quality_score'),
+    reason: text('reason'),
+    eventAt: timestamp('event_at', { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.wabaId, t.templateId] })],
+);
+
+/** Per-number daily message activity, from the `messages` field (no message bodies are kept). */
+export const messageDailyCounts = pgTable(
+  'message_daily_counts',
+  {
+    phoneNumberId: text('phone_number_id').notNull(),
+    day: text('day').notNull(),
+    inbound: integer('inbound').notNull().default(0),
+    sent: integer('sent').notNull().default(0),
+    delivered: integer('delivered').notNull().default(0),
+    read: integer('read').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.phoneNumberId, t.day] })],
+);
+
+/** The furthest status each outbound message reached, and which statuses were counted already. */
+export const messageStatuses = pgTable('message_statuses', {
+  messageId: text('message_id').primaryKey(),
+  phoneNumberId: text('phone_number_id').notNull(),
+  status: text('status').notNull(),
+  seen: integer('seen').notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+export const solutions = pgTable('solutions', {
+  metaSolutionId: text('meta_solution_id').primaryKey(),
+  name: text('name'),
+  status: text('status'),
+  pendingRequestStatus: text('pending_request_status'),
+  role: text('role', { enum: ['owner', 'partner'] }),
+  eventAt: timestamp('event_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/** What staff must look at: a removed partner, a restriction, a failed verification. */
+export const attentionItems = pgTable(
+  'attention_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    wabaId: text('waba_id'),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    data: jsonb('data'),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [index('attention_items_open_idx').on(t.resolvedAt, t.createdAt)],
 );
 
 export const auditLog = pgTable(

@@ -1,0 +1,4 @@
+// Every module that defines jobs, imported by each process that runs workers (npm start, npm run worker)
+// so that all job kinds are registered before the queue starts.
+import '@/lib/webhooks/forwarding';
+import '@/lib/webhooks/processing';

@@ -1,0 +1,65 @@
+import { rawQuery } from '@/lib/db/client';
+import type { IncomingChange } from '@/lib/webhooks/envelope';
+
+// Group commit: requests that arrive while an insert is running wait for the next one, which takes
+// them all. Each request is acknowledged only after the statement that holds its changes commits.
+type Waiter = { changes: IncomingChange[]; resolve(): void; reject(error: unknown): void };
+
+const waiting: Waiter[] = [];
+let flushing = false;
+const maxRowsPerStatement = 2000;
+
+const insertSql = `
+  insert into webhook_events (dedupe_key, object, entry_id, entry_time, field, event, waba_id, value)
+  select k, o, e, t::timestamptz, f, ev, w, v::jsonb
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    as c(k, o, e, t, f, ev, w, v)
+  on conflict (dedupe_key) do nothing`;
+
+async function insert(changes: IncomingChange[]): Promise<void> {
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const c of changes) {
+    columns[0]!.push(c.dedupeKey);
+    columns[1]!.push(c.object);
+    columns[2]!.push(c.entryId);
+    columns[3]!.push(c.entryTime?.toISOString() ?? null);
+    columns[4]!.push(c.field);
+    columns[5]!.push(c.event);
+    columns[6]!.push(c.wabaId);
+    columns[7]!.push(JSON.stringify(c.value));
+  }
+  await rawQuery(insertSql, columns);
+}
+
+async function flush(): Promise<void> {
+  flushing = true;
+  try {
+    while (waiting.length > 0) {
+      const batch: Waiter[] = [];
+      let rows = 0;
+      while (waiting.length > 0 && (batch.length === 0 || rows + waiting[0]!.changes.length <= maxRowsPerStatement)) {
+        const next = waiting.shift()!;
+        batch.push(next);
+        rows += next.changes.length;
+      }
+      try {
+        // One statement is one transaction: its rows commit together or not at all.
+        await insert(batch.flatMap((w) => w.changes));
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+/** Resolves once every change is committed (new, or already stored under the same key). */
+export function storeChanges(changes: IncomingChange[]): Promise<void> {
+  if (changes.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    waiting.push({ changes, resolve, reject });
+    if (!flushing) void flush();
+  });
+}
