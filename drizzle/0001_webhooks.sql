@@ -85,6 +85,8 @@ CREATE TABLE "webhook_verify_tokens" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "webhook_events_entry_idx";--> statement-breakpoint
+ALTER TABLE "webhook_events" ALTER COLUMN "value" SET DATA TYPE json;--> statement-breakpoint
 ALTER TABLE "onboarding_sessions" ADD COLUMN "history_progress" integer;--> statement-breakpoint
 ALTER TABLE "onboarding_sessions" ADD COLUMN "history_declined_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "onboarding_sessions" ADD COLUMN "contacts_synced" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
@@ -108,4 +110,4 @@ CREATE INDEX "attention_items_open_idx" ON "attention_items" USING btree ("resol
 CREATE UNIQUE INDEX "webhook_forward_deliveries_key" ON "webhook_forward_deliveries" USING btree ("event_id","forward_id");--> statement-breakpoint
 CREATE INDEX "webhook_forward_deliveries_pending_idx" ON "webhook_forward_deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "webhook_events_waba_idx" ON "webhook_events" USING btree ("waba_id","received_at");--> statement-breakpoint
-CREATE INDEX "webhook_events_pending_idx" ON "webhook_events" USING btree ("status","next_attempt_at");
+CREATE INDEX "webhook_events_pending_idx" ON "webhook_events" USING btree ("received_at") WHERE "webhook_events"."status" in ('received', 'failed');

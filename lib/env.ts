@@ -104,6 +104,7 @@ export function metaConfig(): MetaConfig {
       mode: 'sandbox',
       appId: '1000000000000001',
       appSecret: 'sandbox-app-secret',
+      previousAppSecret: env.META_APP_SECRET_PREVIOUS,
       configId: '5000000000000001',
       measurementConfigId: '5000000000000002',
       systemToken: 'sandbox-system-token',

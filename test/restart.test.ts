@@ -6,6 +6,7 @@ import { PgBoss, fromPglite } from 'pg-boss';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, migrateDatabase, type Database } from '@/lib/db/client';
 import { createFirstAdmin, findStaffByEmail } from '@/lib/staff';
+import { asCurrent } from './database';
 
 // The real server process, killed without warning and started again, on the same backend as the
 // rest of this run: PGlite files in a fresh folder, or the PostgreSQL server of DATABASE_URL.
@@ -85,18 +86,6 @@ async function withDatabase<T>(body: (target: Database, boss: PgBoss) => Promise
   } finally {
     await boss.stop({ graceful: false, timeout: 1000 });
     await target.close();
-  }
-}
-
-/** Runs the app's own query functions against `target` (the server's files) instead of this test's database. */
-async function asCurrent<T>(target: Database, body: () => Promise<T>): Promise<T> {
-  const holder = globalThis as { __onrampDatabase?: Database };
-  const previous = holder.__onrampDatabase;
-  holder.__onrampDatabase = target;
-  try {
-    return await body();
-  } finally {
-    holder.__onrampDatabase = previous;
   }
 }
 

@@ -1,17 +1,20 @@
 import { rawQuery } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import type { IncomingChange } from '@/lib/webhooks/envelope';
 
-// Group commit: requests that arrive while an insert is running wait for the next one, which takes
+// Group commit: requests that arrive while inserts are running wait for the next one, which takes
 // them all. Each request is acknowledged only after the statement that holds its changes commits.
+// A few statements run at once (on separate connections) so that their commit flushes overlap.
 type Waiter = { changes: IncomingChange[]; resolve(): void; reject(error: unknown): void };
 
 const waiting: Waiter[] = [];
-let flushing = false;
+let flushers = 0;
+const maxFlushers = env.DATABASE_URL ? 2 : 1;
 const maxRowsPerStatement = 2000;
 
 const insertSql = `
   insert into webhook_events (dedupe_key, object, entry_id, entry_time, field, event, waba_id, value)
-  select k, o, e, t::timestamptz, f, ev, w, v::jsonb
+  select k, o, e, t::timestamptz, f, ev, w, v::json
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
     as c(k, o, e, t, f, ev, w, v)
   on conflict (dedupe_key) do nothing`;
@@ -32,7 +35,7 @@ async function insert(changes: IncomingChange[]): Promise<void> {
 }
 
 async function flush(): Promise<void> {
-  flushing = true;
+  flushers += 1;
   try {
     while (waiting.length > 0) {
       const batch: Waiter[] = [];
@@ -51,7 +54,7 @@ async function flush(): Promise<void> {
       }
     }
   } finally {
-    flushing = false;
+    flushers -= 1;
   }
 }
 
@@ -60,6 +63,6 @@ export function storeChanges(changes: IncomingChange[]): Promise<void> {
   if (changes.length === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     waiting.push({ changes, resolve, reject });
-    if (!flushing) void flush();
+    if (flushers < maxFlushers) void flush();
   });
 }

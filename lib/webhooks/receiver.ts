@@ -46,6 +46,17 @@ export async function flushRejections(): Promise<void> {
   }
 }
 
+/** A commit that takes longer than this is answered 503; if it lands later, Meta's retry is a duplicate. */
+const storeTimeoutMs = 3000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rejectTimeout) => {
+    timer = setTimeout(() => rejectTimeout(new Error(`database did not commit within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function hashVerifyToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -114,7 +125,7 @@ async function receive(req: IncomingMessage, res: ServerResponse): Promise<void>
   if (!envelope.success) return reject(res, 400, 'bad_body', 'Not a webhook envelope');
   const changes = changesOf(envelope.data);
   try {
-    await storeChanges(changes);
+    await withTimeout(storeChanges(changes), storeTimeoutMs);
   } catch (error) {
     // Never acknowledge what is not stored: Meta retries anything but a 200.
     log.error({ err: rootCause(error), changes: changes.length }, 'webhook inbox unavailable');
