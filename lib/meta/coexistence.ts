@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { type AuditContext, type GraphToken, GraphError, graphRequest, hasCode } from '@/lib/meta/graph';
+import { getPhoneNumber } from '@/lib/meta/phone-numbers';
+
+// Coexistence: numbers that stay on the WhatsApp Business app (reference §13). They are
+// already registered; the portal starts two one-off syncs instead of /register.
+
+export type SyncType = 'smb_app_state_sync' | 'history';
+
+export type SyncResult = { status: 'started'; requestId: string } | { status: 'already_requested' };
+
+/**
+ * Starts one `smb_app_data` sync. Each type may run once, within 24 h of onboarding. A repeat
+ * (2593107) is reported as `already_requested`, so a retried step is idempotent; 2593108 (window
+ * over) and 2593109 (history declined) throw.
+ */
+export async function startSync(
+  phoneNumberId: string,
+  syncType: SyncType,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<SyncResult> {
+  try {
+    const result = await graphRequest({
+      method: 'POST',
+      path: `/${phoneNumberId}/smb_app_data`,
+      json: { messaging_product: 'whatsapp', sync_type: syncType },
+      token,
+      audit,
+      schema: z.looseObject({ request_id: z.string() }),
+    });
+    return { status: 'started', requestId: result.request_id };
+  } catch (error) {
+    if (hasCode(error, 2593107)) return { status: 'already_requested' };
+    throw error;
+  }
+}
+
+export type CoexistenceStatus = { isOnBizApp: boolean; platformType: string | undefined };
+
+export async function getCoexistenceStatus(
+  phoneNumberId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<CoexistenceStatus> {
+  const phone = await getPhoneNumber(phoneNumberId, token, audit, ['is_on_biz_app', 'platform_type']);
+  return { isOnBizApp: phone.is_on_biz_app === true, platformType: phone.platform_type };
+}
+
+/** True for the errors that mean the history sync will never come (declined, or the 24 h window passed). */
+export function isHistoryUnavailable(error: unknown): error is GraphError {
+  return hasCode(error, 2593108, 2593109);
+}

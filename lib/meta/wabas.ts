@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import {
+  type AuditContext,
+  type GraphToken,
+  fieldList,
+  graphIdSchema,
+  graphList,
+  graphRequest,
+  lenientEnum,
+} from '@/lib/meta/graph';
+
+// WhatsApp Business Account reads (reference §3).
+
+const canSendSchema = lenientEnum(['AVAILABLE', 'LIMITED', 'BLOCKED'] as const);
+
+export const healthStatusSchema = z.looseObject({
+  can_send_message: canSendSchema,
+  entities: z
+    .array(
+      z.looseObject({
+        entity_type: z.string(),
+        id: graphIdSchema,
+        can_send_message: canSendSchema,
+        additional_info: z.array(z.string()).optional(),
+        errors: z
+          .array(
+            z.looseObject({
+              error_code: z.coerce.number().optional(),
+              error_description: z.string().optional(),
+              possible_solution: z.string().optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
+export type HealthStatus = z.output<typeof healthStatusSchema>;
+
+const businessInfoSchema = z.looseObject({ id: graphIdSchema, name: z.string().optional() });
+
+export const wabaSchema = z.looseObject({
+  id: graphIdSchema,
+  name: z.string().optional(),
+  currency: z.string().optional(),
+  timezone_id: z.coerce.string().optional(),
+  message_template_namespace: z.string().optional(),
+  account_review_status: lenientEnum(['PENDING', 'APPROVED', 'REJECTED'] as const).optional(),
+  business_verification_status: lenientEnum([
+    'not_verified',
+    'pending',
+    'pending_need_more_info',
+    'pending_submission',
+    'verified',
+    'rejected',
+    'failed',
+    'expired',
+    'ineligible',
+    'revoked',
+  ] as const).optional(),
+  owner_business_info: businessInfoSchema.optional(),
+  on_behalf_of_business_info: businessInfoSchema.optional(),
+  primary_funding_id: graphIdSchema.optional(),
+  health_status: healthStatusSchema.optional(),
+  ownership_type: lenientEnum(['CLIENT_OWNED', 'ON_BEHALF_OF', 'SELF'] as const).optional(),
+  status: z.string().optional(),
+  country: z.string().optional(),
+  creation_time: z.union([z.string(), z.number()]).optional(),
+  is_shared_with_partners: z.boolean().optional(),
+  whatsapp_business_manager_messaging_limit: lenientEnum([
+    'TIER_250',
+    'TIER_2K',
+    'TIER_10K',
+    'TIER_100K',
+    'TIER_UNLIMITED',
+    'UNTIERED',
+  ] as const).optional(),
+  marketing_messages_onboarding_status: z.string().optional(),
+});
+
+export type Waba = z.output<typeof wabaSchema>;
+
+/** What onboarding and the dashboard read (reference §14, "Dashboard polling"). */
+export const wabaFields = [
+  'id',
+  'name',
+  'currency',
+  'timezone_id',
+  'message_template_namespace',
+  'account_review_status',
+  'business_verification_status',
+  'owner_business_info',
+  'primary_funding_id',
+  'health_status',
+  'ownership_type',
+  'status',
+  'country',
+  'whatsapp_business_manager_messaging_limit',
+] as const;
+
+export async function getWaba(
+  wabaId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+  fields: readonly string[] = wabaFields,
+): Promise<Waba> {
+  return graphRequest({
+    method: 'GET',
+    path: `/${wabaId}`,
+    query: { fields: fieldList(fields) },
+    token,
+    audit,
+    schema: wabaSchema,
+  });
+}
+
+/** The customer's business portfolio as Meta reports it; only readable while the WABA is shared (reference §6.6). */
+export async function getWabaOwner(wabaId: string, token: GraphToken, audit: AuditContext = {}): Promise<{ id: string; name?: string }> {
+  const waba = await getWaba(wabaId, token, audit, ['owner_business_info']);
+  if (!waba.owner_business_info) throw new Error(`Meta returned no owner_business_info for WABA ${wabaId}`);
+  return { id: waba.owner_business_info.id, name: waba.owner_business_info.name };
+}
+
+export type WabaListOptions = {
+  fields?: readonly string[];
+  /** Graph's `filtering` array (reference §3.2). */
+  filtering?: { field: string; operator: string; value: unknown }[];
+  sort?: 'creation_time_ascending' | 'creation_time_descending';
+  limit?: number;
+  maxPages?: number;
+};
+
+function listWabas(edge: string, businessId: string, token: GraphToken, audit: AuditContext, options: WabaListOptions) {
+  return graphList({
+    path: `/${businessId}/${edge}`,
+    query: {
+      fields: fieldList(options.fields ?? ['id', 'name', 'currency', 'timezone_id', 'message_template_namespace']),
+      filtering: options.filtering ? JSON.stringify(options.filtering) : undefined,
+      sort: options.sort,
+      limit: options.limit,
+    },
+    token,
+    audit,
+    item: wabaSchema,
+    maxPages: options.maxPages,
+  });
+}
+
+/** WABAs shared with the partner's portfolio (system token). */
+export function listClientWabas(
+  businessId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+  options: WabaListOptions = {},
+): Promise<Waba[]> {
+  return listWabas('client_whatsapp_business_accounts', businessId, token, audit, options);
+}
+
+/** WABAs the partner's portfolio owns (system token). */
+export function listOwnedWabas(
+  businessId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+  options: WabaListOptions = {},
+): Promise<Waba[]> {
+  return listWabas('owned_whatsapp_business_accounts', businessId, token, audit, options);
+}
