@@ -54,8 +54,6 @@ async function main() {
   if (problems.length > 0) fail(`ONRAMP_PRODUCTION is set but these are missing: ${problems.join(', ')}`);
   portalSecrets((message) => log.warn(message));
 
-  if (!dev && !existsSync('.next/BUILD_ID')) build();
-
   if (!env.DATABASE_URL) claimDataDir();
   try {
     await checkConnection();
@@ -64,6 +62,8 @@ async function main() {
   }
   await migrateDatabase();
   log.info({ database: database().kind }, 'Database migrated');
+
+  if (!dev && !existsSync('.next/BUILD_ID')) build();
 
   const sandbox = sandboxMode ? startSandbox() : undefined;
   if (sandbox) log.info({ url: metaConfig().graphUrl }, 'Sandbox started in place of Meta');

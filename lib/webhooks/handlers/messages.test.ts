@@ -1,0 +1,136 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { messageDailyCounts, messageStatuses, webhookEvents } from '@/lib/db/schema';
+import { changesOf } from '@/lib/webhooks/envelope';
+import { storeChanges } from '@/lib/webhooks/inbox';
+import { processPending, replayChanges } from '@/lib/webhooks/processing';
+import { deliver, envelope, metaId } from '@/lib/webhooks/handlers/test-support';
+
+const wabaId = '209876543210002';
+// 2026-01-01T00:00:00Z and the next day.
+const day1 = 1767225600;
+const day2 = day1 + 86400;
+
+function metadata(phoneNumberId: string) {
+  return { display_phone_number: '15550783881', phone_number_id: phoneNumberId };
+}
+
+function inbound(phoneNumberId: string, id: string, timestamp = day1) {
+  return {
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: metadata(phoneNumberId),
+      contacts: [{ profile: { name: 'Jane Doe' }, wa_id: '16505551234' }],
+      messages: [{ from: '16505551234', id, timestamp: String(timestamp), type: 'text', text: { body: 'Do you ship to Canada?' } }],
+    },
+  };
+}
+
+function statuses(phoneNumberId: string, list: Array<{ id: string; status: string; timestamp?: number }>) {
+  return {
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: metadata(phoneNumberId),
+      statuses: list.map((s) => ({
+        id: s.id,
+        status: s.status,
+        timestamp: String(s.timestamp ?? day1 + 60),
+        recipient_id: '16505551234',
+        ...(s.status === 'sent' ? { pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' } } : {}),
+      })),
+    },
+  };
+}
+
+async function counts(phoneNumberId: string) {
+  const rows = await db().select().from(messageDailyCounts).where(eq(messageDailyCounts.phoneNumberId, phoneNumberId));
+  return Object.fromEntries(rows.map(({ day, inbound, sent, delivered, read, failed }) => [day, { inbound, sent, delivered, read, failed }]));
+}
+
+async function statusOf(messageId: string) {
+  const [row] = await db().select().from(messageStatuses).where(eq(messageStatuses.messageId, messageId));
+  return row?.status;
+}
+
+const zero = { inbound: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
+
+describe('messages', () => {
+  it('counts inbound messages per number and UTC day, without keeping bodies', async () => {
+    const phone = metaId('1');
+    const events = await deliver(wabaId, [inbound(phone, 'wamid.A1'), inbound(phone, 'wamid.A2'), inbound(phone, 'wamid.A3', day2 + 5)]);
+    expect(events.map((e) => e.status)).toEqual(['processed', 'processed', 'processed']);
+    expect(await counts(phone)).toEqual({
+      '2026-01-01': { ...zero, inbound: 2 },
+      '2026-01-02': { ...zero, inbound: 1 },
+    });
+    const stored = await db().select().from(messageStatuses).where(eq(messageStatuses.phoneNumberId, phone));
+    expect(JSON.stringify(stored)).not.toContain('Canada');
+  });
+
+  it('counts a duplicate delivery once, even when Meta batches it differently', async () => {
+    const phone = metaId('1');
+    const change = inbound(phone, 'wamid.DUP');
+    await deliver(wabaId, [change]);
+    await deliver(wabaId, [change]);
+    // The same message inside a different batch is a different change, but the same message.
+    await deliver(wabaId, [change, inbound(phone, 'wamid.OTHER')]);
+    expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, inbound: 2 } });
+  });
+
+  it('does not double count on replay', async () => {
+    const phone = metaId('1');
+    const events = await deliver(wabaId, [
+      inbound(phone, 'wamid.R1'),
+      statuses(phone, [{ id: 'wamid.OUT1', status: 'sent' }, { id: 'wamid.OUT1', status: 'delivered' }]),
+    ]);
+    await replayChanges(events.map((e) => e.id));
+    await replayChanges(events.map((e) => e.id));
+    expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, inbound: 1, sent: 1, delivered: 1 } });
+  });
+
+  it('keeps the furthest status when statuses arrive out of order', async () => {
+    const phone = metaId('1');
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.O1', status: 'read', timestamp: day1 + 90 }])]);
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.O1', status: 'delivered', timestamp: day1 + 80 }])]);
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.O1', status: 'sent', timestamp: day1 + 70 }])]);
+    expect(await statusOf('wamid.O1')).toBe('read');
+    expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, sent: 1, delivered: 1, read: 1 } });
+
+    // played is read-level: counted once with read, and never moved back.
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.V1', status: 'played' }, { id: 'wamid.V1', status: 'read' }])]);
+    expect(await statusOf('wamid.V1')).toBe('played');
+    expect((await counts(phone))['2026-01-01']!.read).toBe(2);
+  });
+
+  it('treats failed as terminal and keeps unknown statuses as text', async () => {
+    const phone = metaId('1');
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.F1', status: 'failed' }])]);
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.F1', status: 'delivered', timestamp: day1 + 120 }])]);
+    expect(await statusOf('wamid.F1')).toBe('failed');
+    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.U1', status: 'deleted' }])]);
+    expect(await statusOf('wamid.U1')).toBe('deleted');
+    expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, failed: 1, delivered: 1 } });
+  });
+
+  it('marks a change without metadata failed, and an unknown field unhandled', async () => {
+    const [bad] = await deliver(wabaId, [{ field: 'messages', value: { messaging_product: 'whatsapp', statuses: [] } }]);
+    expect(bad!.status).toBe('failed');
+    expect(bad!.lastError).toMatch(/Invalid messages status payload: metadata/);
+    const [unknown] = await deliver(wabaId, [{ field: 'calls', value: { calls: [{ id: 'x' }] } }]);
+    expect(unknown!.status).toBe('unhandled');
+  });
+
+  it('processes a batch of 1000 statuses in one change', async () => {
+    const phone = metaId('1');
+    const list = Array.from({ length: 1000 }, (_, i) => ({ id: `wamid.B${i}`, status: i % 2 ? 'delivered' : 'sent' }));
+    const incoming = changesOf(envelope(wabaId, [statuses(phone, list)]));
+    await storeChanges(incoming);
+    await processPending();
+    const [event] = await db().select().from(webhookEvents).where(eq(webhookEvents.dedupeKey, incoming[0]!.dedupeKey));
+    expect(event!.status).toBe('processed');
+    expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, sent: 500, delivered: 500 } });
+  });
+});
