@@ -1,0 +1,9 @@
+import type { Metadata } from 'next';
+import { SignupPage } from '@/components/signup/signup-page';
+import { defaultLinkToken } from '@/lib/onboarding/links';
+
+export const metadata: Metadata = { title: 'Connect WhatsApp' };
+
+export default function DefaultSignup() {
+  return <SignupPage token={defaultLinkToken} />;
+}

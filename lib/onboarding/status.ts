@@ -1,0 +1,58 @@
+import { asc, eq } from 'drizzle-orm';
+import { db } from '@/lib/db/client';
+import { onboardingSteps, phoneNumbers, wabas, type OnboardingSession } from '@/lib/db/schema';
+import { stepLabels } from '@/lib/onboarding/pipeline';
+
+// What the customer's status page shows: plain-language state, each step, and what is still needed.
+
+export type CustomerStep = { name: string; label: string; status: string; note: string | null };
+
+export type CustomerStatus = {
+  id: string;
+  status: OnboardingSession['status'];
+  /** Nothing will change without someone acting: stop polling fast. */
+  settled: boolean;
+  headline: string;
+  message: string | null;
+  steps: CustomerStep[];
+  waba: { id: string; name: string | null } | null;
+  phone: { number: string | null; name: string | null; nameStatus: string | null } | null;
+  updatedAt: string;
+};
+
+const headlines: Record<OnboardingSession['status'], string> = {
+  started: 'Waiting for you to finish the signup window',
+  cancelled: 'Signup not finished',
+  errored: 'Signup not finished',
+  exchanging: 'Confirming your signup with Meta…',
+  running: 'Setting up your WhatsApp account…',
+  action_needed: 'Almost there: one thing left',
+  live: 'You’re live',
+  failed: 'Setup stopped',
+  rejected: 'We could not accept this signup',
+};
+
+const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'failed', 'rejected']);
+
+function stepNote(step: typeof onboardingSteps.$inferSelect): string | null {
+  if (step.status === 'retrying') return 'Meta was busy; trying again shortly.';
+  if (step.status === 'failed') return step.lastErrorMessage;
+  return null;
+}
+
+export async function customerStatus(session: OnboardingSession): Promise<CustomerStatus> {
+  const steps = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, session.id)).orderBy(asc(onboardingSteps.startedAt), asc(onboardingSteps.name));
+  const [waba] = session.wabaId ? await db().select().from(wabas).where(eq(wabas.id, session.wabaId)) : [];
+  const [phone] = session.phoneNumberId ? await db().select().from(phoneNumbers).where(eq(phoneNumbers.id, session.phoneNumberId)) : [];
+  return {
+    id: session.id,
+    status: session.status,
+    settled: settledStatuses.has(session.status),
+    headline: headlines[session.status],
+    message: session.statusMessage,
+    steps: steps.map((step) => ({ name: step.name, label: stepLabels[step.name] ?? step.name, status: step.status, note: stepNote(step) })),
+    waba: waba ? { id: waba.metaWabaId, name: waba.name } : null,
+    phone: phone ? { number: phone.displayPhoneNumber, name: phone.verifiedName, nameStatus: phone.nameStatus } : null,
+    updatedAt: session.updatedAt.toISOString(),
+  };
+}
