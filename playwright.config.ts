@@ -39,8 +39,15 @@ export default defineConfig({
       PUBLIC_URL: portalUrl,
       DATA_DIR: process.env.E2E_DATA_DIR ?? '.data/e2e',
       LOG_LEVEL: 'warn',
+      SANDBOX_LATENCY: '20',
     },
   },
+  // staff.spec.ts is the first run on an empty data folder (it creates the admin); the other files
+  // sign in as that admin.
+  projects: [
+    { name: 'first-run', testMatch: 'staff.spec.ts' },
+    { name: 'flows', testIgnore: 'staff.spec.ts', dependencies: ['first-run'] },
+  ],
   use: {
     baseURL: portalUrl,
     headless: true,

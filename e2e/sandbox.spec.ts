@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
+import { advanceTo, clickAndClose, type PopupStep } from './popup';
 
 // The sandbox's Embedded Signup in a real browser: a bare page on http://localhost loads the SDK
 // stand-in from http://127.0.0.1 (another origin), calls FB.login and completes or cancels the popup.
@@ -69,8 +70,7 @@ test.beforeEach(async () => {
   await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
 });
 
-type Steps = 'login' | 'business' | 'waba' | 'phone' | 'verify' | 'profile' | 'permissions' | 'success';
-const order: Steps[] = ['login', 'business', 'waba', 'phone', 'verify', 'profile', 'permissions', 'success'];
+type Steps = PopupStep;
 
 async function openPopup(p: Page, button = '#launch') {
   await p.goto(pageUrl);
@@ -78,44 +78,6 @@ async function openPopup(p: Page, button = '#launch') {
   const [popup] = await Promise.all([p.waitForEvent('popup'), p.click(button)]);
   await popup.waitForLoadState('domcontentloaded');
   return popup;
-}
-
-/** Walks the popup forward (new business, new WABA, new number) until `target` is on screen. */
-async function advanceTo(popup: Page, target: Steps, displayName = 'Acme Support') {
-  for (const step of order) {
-    await expect(popup.locator('body')).toHaveAttribute('data-step', step);
-    if (step === target) return;
-    switch (step) {
-      case 'login':
-        await popup.check('input[name=choice][value="8000000000000001"]');
-        break;
-      case 'business':
-        await popup.check('input[name=choice][value="2100000000000001"]');
-        break;
-      case 'waba':
-        await popup.check('input[name=choice][value=new]');
-        break;
-      case 'phone':
-        await popup.fill('#phone-number', `555${String(Date.now()).slice(-7)}`);
-        break;
-      case 'verify': {
-        const sms = await popup.textContent('#sms');
-        await popup.fill('#code', (sms ?? '').replace(/\D/g, ''));
-        break;
-      }
-      case 'profile':
-        await popup.fill('#display-name', displayName);
-        break;
-      default:
-        break;
-    }
-    await popup.click('#next');
-  }
-}
-
-/** Clicks a control that closes the popup (the click can race the window going away). */
-async function clickAndClose(popup: Page, selector: string) {
-  await Promise.all([popup.waitForEvent('close'), popup.click(selector, { noWaitAfter: true }).catch(() => undefined)]);
 }
 
 type Seen = { messages: { origin: string; data: unknown }[]; callbacks: { status: string; authResponse: null | { code?: string; accessToken?: string | null } }[] };
@@ -139,7 +101,7 @@ const exchange = (code: string) =>
 
 test('completes Embedded Signup: the page gets the code and FINISH; the code exchanges once', async ({ page: p }) => {
   const popup = await openPopup(p);
-  await advanceTo(popup, 'success');
+  expect(await advanceTo(popup, 'success')).toEqual(['login', 'business', 'waba', 'phone', 'verify', 'profile', 'permissions', 'success']);
   await clickAndClose(popup, '#finish');
   await p.waitForFunction(() => (window as unknown as Seen).callbacks.length === 1);
   const s = await seen(p);

@@ -1,18 +1,11 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
+import { admin, signIn } from './staff-session';
 
 // One journey on a fresh data folder: first-run setup, sign-in, staff management, and a viewer
 // who can neither see nor call admin actions.
 test.describe.configure({ mode: 'serial' });
 
-const admin = { name: 'Ada Admin', email: 'ada@example.com', password: 'harbour-lights-42' };
 const viewer = { name: 'Vic Viewer', email: 'vic@example.com', password: 'quiet-meadow-77' };
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import next from 'next';
 import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib/db/client';
-import { env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
+import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
 import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
 import { log } from '@/lib/log';
@@ -33,12 +33,11 @@ function startSandbox(): ChildProcess | undefined {
   const config = metaConfig();
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
+    env: childProcessEnv({
       SANDBOX_PORT: String(env.SANDBOX_PORT),
       SANDBOX_WEBHOOK_URL: `${publicUrl}/api/webhooks/meta`,
       SANDBOX_WEBHOOK_VERIFY_TOKEN: config.webhookVerifyToken,
-    },
+    }),
   });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) log.error({ code, signal }, 'sandbox exited');

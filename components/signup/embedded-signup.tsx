@@ -145,9 +145,12 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     if (!sessionId) return;
     const id = sessionId;
     function onMessage(event: MessageEvent) {
-      if (!isTrustedOrigin(event.origin, launch.trustedOrigins)) return;
       const message = parseSignupMessage(event.data);
       if (!message) return;
+      if (!isTrustedOrigin(event.origin, launch.trustedOrigins)) {
+        console.warn(`Ignored an Embedded Signup message from an untrusted origin: ${event.origin}`);
+        return;
+      }
       const state = received.current;
       if (message.kind === 'finish') {
         state.finish = message;

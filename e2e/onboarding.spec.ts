@@ -1,0 +1,247 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type Page, type Route } from '@playwright/test';
+import { sandboxUrl } from '../playwright.config';
+import { advanceTo, clickAndClose, type PopupChoices } from './popup';
+import { signInAsAdmin } from './staff-session';
+
+// Customers onboarding in a real browser against the running portal and its sandbox: every flow,
+// cancels and in-flow errors, forged input, and Meta misbehaving.
+test.describe.configure({ mode: 'serial' });
+
+async function control(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function launch(page: Page, path = '/signup'): Promise<Page> {
+  await page.goto(path);
+  const button = page.getByRole('button', { name: 'Connect with Facebook' });
+  await expect(button).toBeEnabled();
+  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
+  await popup.waitForLoadState('domcontentloaded');
+  return popup;
+}
+
+async function completePopup(popup: Page, choices: PopupChoices = {}): Promise<void> {
+  await advanceTo(popup, 'success', choices);
+  await clickAndClose(popup, '#finish');
+}
+
+async function finalStatus(page: Page): Promise<string> {
+  await expect(page).toHaveURL(/\/onboarding\/[0-9a-f-]{36}$/);
+  const status = page.getByTestId('onboarding-status');
+  await expect(status).toHaveAttribute('data-status', /^(live|action_needed|failed|rejected)$/, { timeout: 45_000 });
+  return (await status.getAttribute('data-status'))!;
+}
+
+/** Creates a signup link through the staff page and returns its public path. */
+async function createLink(page: Page, link: { label: string; flow: string; solutionId?: string }): Promise<string> {
+  await page.goto('/links');
+  await page.getByLabel('Label').fill(link.label);
+  await page.getByLabel('Flow').selectOption(link.flow);
+  if (link.solutionId) await page.getByLabel('Solution id').fill(link.solutionId);
+  await page.getByRole('button', { name: 'Create link' }).click();
+  const row = page.getByRole('row').filter({ hasText: link.label });
+  await expect(row).toBeVisible();
+  const url = await row.getByTestId('link-url').textContent();
+  return new URL(url!.trim()).pathname;
+}
+
+/** Rewrites the completion request the browser sends (the server action carrying the code). */
+async function rewriteCompletion(page: Page, rewrite: (args: [string, { code: string; finish: Record<string, string> | null }]) => void): Promise<void> {
+  await page.route('**/signup**', async (route: Route) => {
+    const request = route.request();
+    const body = request.postData();
+    if (request.method() !== 'POST' || !body?.includes('"code"')) return route.continue();
+    const args = JSON.parse(body) as [string, { code: string; finish: Record<string, string> | null }];
+    rewrite(args);
+    await route.continue({ postData: JSON.stringify(args) });
+  });
+}
+
+const links: Record<string, string> = {};
+
+test.beforeAll(async ({ browser }) => {
+  await control('POST', '/reset');
+  const page = await browser.newPage();
+  await signInAsAdmin(page);
+  links.coexistence = await createLink(page, { label: 'Bakery coexistence', flow: 'coexistence' });
+  links.wabaOnly = await createLink(page, { label: 'Share WABA only', flow: 'waba_only' });
+  links.mpsActive = await createLink(page, { label: 'Brew Tech solution', flow: 'mps', solutionId: '7000000000000001' });
+  links.mpsDraft = await createLink(page, { label: 'Draft solution', flow: 'mps', solutionId: '7000000000000002' });
+  links.measurement = await createLink(page, { label: 'Measurement', flow: 'measurement' });
+  await page.close();
+});
+
+test('default flow as a Solution Partner: from the button to live', async ({ page }) => {
+  const popup = await launch(page);
+  await completePopup(popup);
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  for (const step of ['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone']) {
+    await expect(page.locator(`[data-step="${step}"]`)).toHaveAttribute('data-step-status', 'done');
+  }
+  const pixel = (await control('GET', '/pixel-events')) as { events?: { event?: string; params?: Record<string, string> }[] } | { event?: string }[];
+  const events = Array.isArray(pixel) ? pixel : (pixel.events ?? []);
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['PageView', 'WhatsAppOnboardingStart', 'WhatsAppOnboardingFinish']));
+  expect(events.find((e) => e.event === 'PageView')?.params).toMatchObject({ appId: '1000000000000001', feature: 'whatsapp_embedded_signup' });
+});
+
+test('coexistence: the app number is kept, not registered, and both syncs start', async ({ page }) => {
+  const popup = await launch(page, links.coexistence);
+  await completePopup(popup, { person: '8000000000000004', business: '2100000000000004' });
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  await expect(page.locator('[data-step="register_phone"]')).toHaveCount(0);
+  await expect(page.locator('[data-step="sync_contacts"]')).toHaveAttribute('data-step-status', 'done');
+  await expect(page.locator('[data-step="sync_history"]')).toHaveAttribute('data-step-status', 'done');
+});
+
+test('WABA-only sharing onboards the account without a number', async ({ page }) => {
+  const popup = await launch(page, links.wabaOnly);
+  await completePopup(popup, { person: '8000000000000002', business: '2100000000000002', waba: '2200000000000002' });
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  await expect(page.locator('[data-step="register_phone"]')).toHaveCount(0);
+});
+
+test('an ACTIVE Multi-Partner Solution onboards; a draft one fails cleanly in the window', async ({ page }) => {
+  const popup = await launch(page, links.mpsActive);
+  await completePopup(popup);
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+
+  const draft = await launch(page, links.mpsDraft);
+  await expect(draft.locator('body')).toHaveAttribute('data-step', 'error');
+  await clickAndClose(draft, '#close-error');
+  await expect(page.getByRole('alert')).toContainText('Meta stopped the signup');
+  await expect(page.getByRole('button', { name: 'Start again' })).toBeVisible();
+});
+
+test('Measurement Partner: read-only, no registration or messaging steps', async ({ page }) => {
+  const popup = await launch(page, links.measurement);
+  await completePopup(popup, { person: '8000000000000002', business: '2100000000000002', waba: '2200000000000002' });
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  for (const step of ['register_phone', 'assign_system_user', 'share_credit_line', 'subscribe_app']) {
+    await expect(page.locator(`[data-step="${step}"]`)).toHaveCount(0);
+  }
+});
+
+test('cancel at a middle step and the in-flow error tell the customer what to do', async ({ page }) => {
+  const popup = await launch(page);
+  await advanceTo(popup, 'phone');
+  await clickAndClose(popup, '#close');
+  await expect(page.getByRole('alert')).toContainText('adding a phone number');
+
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await expect(page.getByRole('button', { name: 'Connect with Facebook' })).toBeEnabled();
+  const errored = await launch(page);
+  await advanceTo(errored, 'profile');
+  await errored.fill('#display-name', 'WhatsApp BEST DEALS');
+  await errored.click('#next');
+  await expect(errored.getByTestId('es-error')).toContainText('524126');
+  await clickAndClose(errored, '#close');
+  await expect(page.getByRole('alert')).toContainText('524126');
+});
+
+test('a forged message from another origin is ignored', async ({ page }) => {
+  const forger: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<script>window.opener.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: '2200000000000003', phone_number_id: '2300000000000003' } }), '*');</script>`);
+  });
+  await new Promise<void>((resolve) => forger.listen(0, '127.0.0.1', resolve));
+  const forgerUrl = `http://127.0.0.1:${(forger.address() as AddressInfo).port}/`;
+  const warnings: string[] = [];
+  page.on('console', (message) => warnings.push(message.text()));
+  try {
+    const popup = await launch(page);
+    await page.evaluate((url) => void window.open(url, 'forger'), forgerUrl);
+    await expect.poll(() => warnings.some((w) => w.includes('untrusted origin'))).toBe(true);
+    await completePopup(popup);
+    expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  } finally {
+    forger.close();
+  }
+});
+
+test('a WABA that was not granted is refused and nothing about it is shown', async ({ page }) => {
+  await rewriteCompletion(page, ([, input]) => {
+    input.finish = { ...(input.finish ?? { event: 'FINISH' }), waba_id: '2200000000000003', wabaId: '2200000000000003' };
+  });
+  const popup = await launch(page);
+  await completePopup(popup);
+  await expect(page.getByRole('alert')).toContainText('not shared with us');
+});
+
+test('a replayed code and a code exchanged after 30 seconds are refused', async ({ page }) => {
+  let firstCode: string | undefined;
+  await rewriteCompletion(page, ([, input]) => {
+    firstCode ??= input.code;
+  });
+  await completePopup(await launch(page));
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  await page.unrouteAll({ behavior: 'wait' });
+
+  await rewriteCompletion(page, ([, input]) => {
+    input.code = firstCode!;
+  });
+  await completePopup(await launch(page));
+  await expect(page.getByRole('alert')).toContainText('30 seconds');
+  await page.unrouteAll({ behavior: 'wait' });
+
+  await page.route('**/signup**', async (route) => {
+    if (route.request().method() === 'POST' && route.request().postData()?.includes('"code"')) {
+      await control('POST', '/clock/advance', { seconds: 31 });
+    }
+    await route.continue();
+  });
+  await completePopup(await launch(page));
+  await expect(page.getByRole('alert')).toContainText('30 seconds');
+});
+
+test('503s and rate limits from Meta are retried and onboarding still completes', async ({ page }) => {
+  await control('POST', '/faults', { path: '/{id}/subscribed_apps', kind: 'http5xx', httpStatus: 503, next: 2 });
+  await control('POST', '/faults', { path: '/{id}/register', error: { code: 80008, message: '(#80008) Rate limit hit' }, next: 1 });
+  try {
+    await completePopup(await launch(page));
+    expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  } finally {
+    await control('DELETE', '/faults');
+  }
+});
+
+test('133016 stops registration with the right message and no retry', async ({ page }) => {
+  await control('POST', '/faults', { method: 'POST', path: '/{id}/register', error: { code: 133016, message: 'Account register deregister rate limit exceeded' }, next: 1 });
+  try {
+    await completePopup(await launch(page));
+    expect(await finalStatus(page)).toBe('failed');
+    await expect(page.getByTestId('status-message')).toContainText('72 hours');
+    await expect(page.locator('[data-step="register_phone"]')).toHaveAttribute('data-step-status', 'failed');
+  } finally {
+    await control('DELETE', '/faults');
+  }
+});
+
+test('as a Tech Provider the customer is told to add a payment method', async ({ page, browser }) => {
+  const staff = await browser.newPage();
+  await signInAsAdmin(staff);
+  await staff.goto('/settings');
+  await staff.getByLabel('Partner type').selectOption('tech_provider');
+  await staff.getByRole('button', { name: 'Save settings' }).click();
+  await expect(staff.getByRole('status')).toContainText('Saved');
+  await control('PATCH', '/config', { partnerType: 'tech_provider' });
+  try {
+    await completePopup(await launch(page));
+    expect(await finalStatus(page)).toBe('action_needed');
+    await expect(page.getByTestId('status-message')).toContainText('payment method');
+    await expect(page.locator('[data-step="share_credit_line"]')).toHaveCount(0);
+  } finally {
+    await staff.getByLabel('Partner type').selectOption('solution_partner');
+    await staff.getByRole('button', { name: 'Save settings' }).click();
+    await control('PATCH', '/config', { partnerType: 'solution_partner' });
+    await staff.close();
+  }
+});
