@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { database, db, rootCause } from '@/lib/db/client';
+import { database, db, rawQuery, rootCause } from '@/lib/db/client';
 import {
   businessTokens,
   onboardingEvents,
@@ -246,45 +246,56 @@ function describeFailure(step: StepName, error: unknown): Failure {
  * Claims and runs one step. `reclaim` also takes over a running step whose lease lapsed (its
  * process died). Returns without doing anything when the step is not claimable.
  */
-export async function runStep(sessionId: string, step: StepName, options: { reclaim?: boolean } = {}): Promise<void> {
+export async function runStep(
+  sessionId: string,
+  step: StepName,
+  options: { reclaim?: boolean; dependsOn?: readonly StepName[] } = {},
+): Promise<void> {
   const settings = pipelineSettings();
-  const [session] = await db()
-    .select({ flow: onboardingSessions.flow, partnerType: onboardingSessions.partnerType, status: onboardingSessions.status })
-    .from(onboardingSessions)
-    .where(eq(onboardingSessions.id, sessionId));
-  if (!session || session.status !== 'running') return;
-  const rows = await loadSteps(sessionId);
-  const row = rows.find((r) => r.name === step);
-  if (!row || !isReady(row, rows, dependenciesOf(session.flow, session.partnerType, rows))) return;
-
+  let dependsOn = options.dependsOn;
+  if (!dependsOn) {
+    const [session] = await db()
+      .select({ flow: onboardingSessions.flow, partnerType: onboardingSessions.partnerType })
+      .from(onboardingSessions)
+      .where(eq(onboardingSessions.id, sessionId));
+    if (!session) return;
+    dependsOn = planSteps(session.flow, session.partnerType).find((s) => s.name === step)?.dependsOn ?? [];
+  }
   const now = new Date();
-  const claimable = options.reclaim
-    ? or(
-        inArray(onboardingSteps.status, ['pending', 'retrying']),
-        and(eq(onboardingSteps.status, 'running'), lt(onboardingSteps.updatedAt, new Date(now.getTime() - settings.leaseMs))),
-      )
-    : inArray(onboardingSteps.status, ['pending', 'retrying']);
-  const [claimed] = await db()
-    .update(onboardingSteps)
-    .set({ status: 'running', attempts: sql`${onboardingSteps.attempts} + 1`, startedAt: now, finishedAt: null, updatedAt: now })
-    .where(
-      and(
-        eq(onboardingSteps.sessionId, sessionId),
-        eq(onboardingSteps.name, step),
-        claimable,
-        sql`exists (select 1 from ${onboardingSessions} where ${onboardingSessions.id} = ${sessionId} and ${onboardingSessions.status} = 'running')`,
-      ),
-    )
-    .returning({ attempts: onboardingSteps.attempts, result: onboardingSteps.result });
+  // One statement claims the step (only if the session runs and every dependency settled) and
+  // records the start; whoever else tries at the same moment gets no row.
+  const [claimed] = await rawQuery<{ attempts: number; result: Record<string, unknown> | null }>(
+    `with claimed as (
+       update onboarding_steps s
+          set status = 'running', attempts = s.attempts + 1, started_at = $6::timestamptz, finished_at = null, updated_at = $6::timestamptz
+        where s.session_id = $1 and s.name = $2
+          and (s.status in ('pending', 'retrying') or ($3::boolean and s.status = 'running' and s.updated_at < $4::timestamptz))
+          and exists (select 1 from onboarding_sessions o where o.id = $1 and o.status = 'running')
+          and not exists (
+            select 1 from onboarding_steps d
+             where d.session_id = $1 and d.name in (select jsonb_array_elements_text($5::jsonb)) and d.status not in ('done', 'skipped'))
+        returning s.attempts, s.result),
+     started as (
+       insert into onboarding_events (session_id, type, data, created_at)
+       select $1, 'step.started', jsonb_build_object('step', $2::text, 'attempt', attempts), $6::timestamptz from claimed)
+     select attempts, result from claimed`,
+    [
+      sessionId,
+      step,
+      options.reclaim === true,
+      new Date(now.getTime() - settings.leaseMs).toISOString(),
+      JSON.stringify(dependsOn),
+      now.toISOString(),
+    ],
+  );
   if (!claimed) return;
-  const attempt = claimed.attempts;
+  const attempt = Number(claimed.attempts);
   const mine = and(
     eq(onboardingSteps.sessionId, sessionId),
     eq(onboardingSteps.name, step),
     eq(onboardingSteps.status, 'running'),
     eq(onboardingSteps.attempts, attempt),
   );
-  await recordEvent(sessionId, 'step.started', { step, attempt });
 
   // A slow step (Graph timeouts) keeps its lease, so no sweep takes it over while it is alive.
   const renew = setInterval(() => {
@@ -296,17 +307,23 @@ export async function runStep(sessionId: string, step: StepName, options: { recl
   }, settings.renewMs);
 
   try {
-    const previous = (claimed.result as Record<string, unknown> | null) ?? null;
+    const previous = claimed.result ?? null;
     const context = await loadStepContext(sessionId, step, attempt, previous);
     const outcome = await handlers[step](context);
     clearInterval(renew);
-    const [finished] = await db()
-      .update(onboardingSteps)
-      .set({ status: outcome.status, result: outcome.result, finishedAt: new Date(), updatedAt: new Date() })
-      .where(mine)
-      .returning({ name: onboardingSteps.name });
+    const finishedAt = new Date().toISOString();
+    const [finished] = await rawQuery<{ name: string }>(
+      `with finished as (
+         update onboarding_steps set status = $4, result = $5::jsonb, finished_at = $6::timestamptz, updated_at = $6::timestamptz
+          where session_id = $1 and name = $2 and status = 'running' and attempts = $3
+          returning name),
+       recorded as (
+         insert into onboarding_events (session_id, type, data, created_at)
+         select $1, $7, jsonb_build_object('step', $2::text, 'attempt', $3::int), $6::timestamptz from finished)
+       select name from finished`,
+      [sessionId, step, attempt, outcome.status, JSON.stringify(outcome.result), finishedAt, outcome.status === 'done' ? 'step.done' : 'step.skipped'],
+    );
     if (!finished) return;
-    await recordEvent(sessionId, outcome.status === 'done' ? 'step.done' : 'step.skipped', { step, attempt });
   } catch (error) {
     clearInterval(renew);
     await recordFailure(sessionId, step, attempt, error);
@@ -365,17 +382,21 @@ async function failSession(sessionId: string, step: StepName, code: string | nul
 
 /** After a step settles: start the steps it unblocked, or end the session. */
 async function advance(sessionId: string): Promise<void> {
-  const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, sessionId));
-  if (!session || session.status !== 'running') return;
-  const rows = await loadSteps(sessionId);
-  if (rows.length === 0) return;
+  const joined = await db()
+    .select({ step: onboardingSteps, flow: onboardingSessions.flow, partnerType: onboardingSessions.partnerType, status: onboardingSessions.status })
+    .from(onboardingSteps)
+    .innerJoin(onboardingSessions, eq(onboardingSessions.id, onboardingSteps.sessionId))
+    .where(eq(onboardingSteps.sessionId, sessionId));
+  const first = joined[0];
+  if (!first || first.status !== 'running') return;
+  const rows = joined.map((j) => j.step);
   if (rows.every((r) => settled.has(r.status))) {
-    await finish(sessionId, session.flow, session.partnerType, rows);
+    await finish(sessionId, first.flow, first.partnerType, rows);
     return;
   }
-  const deps = dependenciesOf(session.flow, session.partnerType, rows);
+  const deps = dependenciesOf(first.flow, first.partnerType, rows);
   const ready = rows.filter((r) => r.status === 'pending' && isReady(r, rows, deps));
-  for (const r of ready) launch(() => runStep(sessionId, r.name as StepName));
+  for (const r of ready) launch(() => runStep(sessionId, r.name as StepName, { dependsOn: deps.get(r.name) ?? [] }));
   const busy = rows.some((r) => r.status === 'running' || r.status === 'retrying');
   const failed = rows.find((r) => r.status === 'failed');
   // A re-run left the session running next to a failed step it cannot get past: it is failed again.
@@ -449,7 +470,13 @@ export async function startPipeline(sessionId: string): Promise<void> {
     await tx.insert(onboardingEvents).values({ sessionId, type: 'pipeline.started', data: { steps: plan.map((s) => s.name) } });
     return true;
   });
-  if (started) await kick(sessionId);
+  if (!started) return;
+  if (pipelineSettings().runInProcess) {
+    // The first steps wait for nothing: start them now rather than reading back what was just written.
+    for (const s of plan.filter((p) => p.dependsOn.length === 0)) launch(() => runStep(sessionId, s.name, { dependsOn: [] }));
+    return;
+  }
+  await kick(sessionId);
 }
 
 async function requireUsableToken(tokenId: string | null): Promise<void> {

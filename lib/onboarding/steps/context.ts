@@ -10,10 +10,11 @@ import {
   type OnboardingSession,
   type PhoneNumber,
   type SignupFlow,
+  vaultSecrets,
   type Waba,
 } from '@/lib/db/schema';
 import { type AuditContext, type GraphToken, businessToken } from '@/lib/meta/graph';
-import { readSecret } from '@/lib/vault';
+import { unseal } from '@/lib/vault';
 
 // What every step gets: the session's rows, the business token, and the audit context that
 // tags each Graph call with the onboarding and the step (graph_calls.session_id / step).
@@ -89,20 +90,29 @@ export async function loadStepContext(
   attempt: number,
   previous: Record<string, unknown> | null,
 ): Promise<StepContext> {
+  // One round trip: this runs before every step attempt.
   const [row] = await db()
-    .select({ session: onboardingSessions, waba: wabas, phone: phoneNumbers, business: businesses, link: signupLinks })
+    .select({
+      session: onboardingSessions,
+      waba: wabas,
+      phone: phoneNumbers,
+      business: businesses,
+      link: signupLinks,
+      tokenStatus: businessTokens.status,
+      secret: vaultSecrets,
+    })
     .from(onboardingSessions)
     .leftJoin(wabas, eq(wabas.id, onboardingSessions.wabaId))
     .leftJoin(phoneNumbers, eq(phoneNumbers.id, onboardingSessions.phoneNumberId))
     .leftJoin(businesses, eq(businesses.id, onboardingSessions.businessId))
     .leftJoin(signupLinks, eq(signupLinks.id, onboardingSessions.linkId))
+    .leftJoin(businessTokens, eq(businessTokens.id, onboardingSessions.tokenId))
+    .leftJoin(vaultSecrets, eq(vaultSecrets.id, businessTokens.secretId))
     .where(eq(onboardingSessions.id, sessionId));
   if (!row) throw new Error(`Onboarding session ${sessionId} not found`);
   if (!row.waba) throw new StepFailure('no_waba', 'This onboarding has no WhatsApp Business Account on record; run Embedded Signup again.');
-  if (!row.session.tokenId) throw new TokenUnusable('missing');
-  const [tokenRow] = await db().select().from(businessTokens).where(eq(businessTokens.id, row.session.tokenId));
-  if (!tokenRow || tokenRow.status !== 'valid') throw new TokenUnusable(tokenRow?.status ?? 'missing');
-  const value = await readSecret(tokenRow.secretId);
+  if (row.tokenStatus !== 'valid' || !row.secret) throw new TokenUnusable(row.tokenStatus ?? 'missing');
+  const value = unseal(row.secret);
   return {
     sessionId,
     step,

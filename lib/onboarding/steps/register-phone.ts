@@ -38,9 +38,11 @@ export const registerPhoneStep: StepHandler = async (ctx) => {
   const phone = ctx.phone;
   if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
   const id = phone.metaPhoneNumberId;
-  const [state, messaging] = await Promise.all([
+  // The PIN is made (or read) while Meta is asked, so that registering waits for nothing else.
+  const [state, messaging, pin] = await Promise.all([
     getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'code_verification_status', 'is_on_biz_app']),
     ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
   ]);
   // Coexistence numbers are registered already and refuse /register (reference §5.5, §13).
   if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
@@ -53,9 +55,8 @@ export const registerPhoneStep: StepHandler = async (ctx) => {
     return { status: 'done', result: { alreadyRegistered: true } };
   }
 
-  const pin = await pinFor(phone.id);
   try {
-    await registerPhoneNumber(id, { pin }, ctx.token, ctx.audit);
+    await registerPhoneNumber(id, { pin: pin ?? (await pinFor(phone.id)) }, ctx.token, ctx.audit);
   } catch (error) {
     // 10 register/deregister calls per 72 h; another one only extends the block (reference §5.5).
     if (hasCode(error, 133016)) {

@@ -19,14 +19,13 @@ async function configuredOverride(): Promise<string | undefined> {
 export const subscribeAppStep: StepHandler = async (ctx) => {
   const wabaId = ctx.waba.metaWabaId;
   const { appId } = graphSettings();
-  const apps = await listSubscribedApps(wabaId, ctx.token, ctx.audit);
+  const [apps, overrideUrl] = await Promise.all([listSubscribedApps(wabaId, ctx.token, ctx.audit), configuredOverride()]);
   const ours = apps.find((app) => app.appId === appId);
   let subscribed = false;
   if (!ours) {
     await subscribeApp(wabaId, ctx.token, ctx.audit);
     subscribed = true;
   }
-  const overrideUrl = await configuredOverride();
   let override: string | null = null;
   if (overrideUrl && ours?.overrideCallbackUri !== overrideUrl) {
     // Meta runs the hub.* handshake against the override with this token; the receiver accepts its hash.
