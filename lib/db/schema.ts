@@ -201,6 +201,7 @@ export const onboardingSessions = pgTable(
     status: text('status', { enum: onboardingStatuses }).notNull().default('started'),
     statusMessage: text('status_message'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    launchedAt: timestamp('launched_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     finishEvent: text('finish_event'),
     cancelStep: text('cancel_step'),
@@ -218,7 +219,10 @@ export const onboardingSessions = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('onboarding_sessions_created_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('onboarding_sessions_created_idx').on(t.createdAt, t.id),
+    index('onboarding_sessions_waba_idx').on(t.wabaId),
+  ],
 );
 
 export const onboardingEvents = pgTable(

@@ -1,0 +1,2 @@
+ALTER TABLE "onboarding_sessions" ADD COLUMN "launched_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "onboarding_sessions_waba_idx" ON "onboarding_sessions" USING btree ("waba_id");
