@@ -1,0 +1,77 @@
+import { randomInt } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { db } from '@/lib/db/client';
+import { phoneNumbers } from '@/lib/db/schema';
+import { hasCode } from '@/lib/meta/graph';
+import { getPhoneNumber, registerPhoneNumber } from '@/lib/meta/phone-numbers';
+import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
+import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+import { readSecret, storeSecret } from '@/lib/vault';
+
+// Registers the number for Cloud API with a random per-number PIN kept in the vault (reference §5.5).
+
+const budgetWindowMs = 72 * 3600_000;
+
+/** The number's PIN: the stored one (so a retry sends the same PIN), or a new random one stored first. */
+export async function pinFor(phoneRowId: string): Promise<string> {
+  const secretId = await db().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ pinSecretId: phoneNumbers.pinSecretId })
+      .from(phoneNumbers)
+      .where(eq(phoneNumbers.id, phoneRowId))
+      .for('update');
+    if (!row) throw new Error('Phone number row not found');
+    if (row.pinSecretId) return row.pinSecretId;
+    const pin = randomInt(0, 1_000_000).toString().padStart(6, '0');
+    const id = await storeSecret('phone_pin', pin, tx);
+    await tx.update(phoneNumbers).set({ pinSecretId: id, updatedAt: new Date() }).where(eq(phoneNumbers.id, phoneRowId));
+    return id;
+  });
+  return readSecret(secretId);
+}
+
+function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export const registerPhoneStep: StepHandler = async (ctx) => {
+  const phone = ctx.phone;
+  if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
+  const id = phone.metaPhoneNumberId;
+  // The PIN is made (or read) while Meta is asked, so that registering waits for nothing else.
+  const [state, messaging, pin] = await Promise.all([
+    getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'code_verification_status', 'is_on_biz_app']),
+    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
+  ]);
+  // Coexistence numbers are registered already and refuse /register (reference §5.5, §13).
+  if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
+  // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (§8).
+  if (!messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers' } };
+  if (state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED') {
+    if (!phone.registeredAt) {
+      await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
+    }
+    return { status: 'done', result: { alreadyRegistered: true } };
+  }
+
+  try {
+    await registerPhoneNumber(id, { pin: pin ?? (await pinFor(phone.id)) }, ctx.token, ctx.audit);
+  } catch (error) {
+    // 10 register/deregister calls per 72 h; another one only extends the block (reference §5.5).
+    if (hasCode(error, 133016)) {
+      const until = formatUtc(new Date(Date.now() + budgetWindowMs));
+      throw new StepFailure('133016', `This number was registered too many times in 72 hours. Wait until ${until}, then Resume.`, error.fbtraceId);
+    }
+    if (hasCode(error, 133005)) {
+      throw new StepFailure(
+        '133005',
+        'Two-step verification is already on for this number with a different PIN. Turn it off in WhatsApp Manager (phone number settings), then Resume.',
+        error.fbtraceId,
+      );
+    }
+    throw error;
+  }
+  await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
+  return { status: 'done', result: { alreadyRegistered: false } };
+};

@@ -1,0 +1,27 @@
+import { metaConfig } from '@/lib/env';
+import { systemToken } from '@/lib/meta/graph';
+import { assignSystemUser, granularTasksWithoutMessaging, listAssignedUsers, type WabaTask } from '@/lib/meta/system-users';
+import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
+import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+
+/** Adds the partner's system user to the customer's WABA (system token; reference §7). */
+export const assignSystemUserStep: StepHandler = async (ctx) => {
+  const { systemUserId, businessId } = metaConfig();
+  if (!systemUserId || !businessId) {
+    throw new StepFailure('not_configured', 'META_SYSTEM_USER_ID and META_BUSINESS_ID must be configured to add the system user.');
+  }
+  const token = systemToken();
+  const wabaId = ctx.waba.metaWabaId;
+  const [assigned, messaging] = await Promise.all([
+    listAssignedUsers(wabaId, businessId, token, ctx.audit),
+    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+  ]);
+  // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (§6.2).
+  const tasks: readonly WabaTask[] = messaging ? ['MANAGE'] : granularTasksWithoutMessaging;
+  const current = assigned.find((user) => user.id === systemUserId);
+  if (current && tasks.every((task) => current.tasks.includes(task))) {
+    return { status: 'done', result: { userId: systemUserId, tasks: current.tasks, alreadyAssigned: true } };
+  }
+  const { alreadyAssigned } = await assignSystemUser(wabaId, { userId: systemUserId, tasks, businessId }, token, ctx.audit);
+  return { status: 'done', result: { userId: systemUserId, tasks: [...tasks], alreadyAssigned } };
+};
