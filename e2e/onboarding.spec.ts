@@ -87,7 +87,8 @@ test('default flow as a Solution Partner: from the button to live', async ({ pag
   for (const step of ['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone']) {
     await expect(page.locator(`[data-step="${step}"]`)).toHaveAttribute('data-step-status', 'done');
   }
-  const pixel = (await control('GET', '/pixel-events')) as { events?: { event?: string; params?: Record<string, string> }[] } | { event?: string }[];
+  type PixelEvent = { event?: string; params?: Record<string, string> };
+  const pixel = (await control('GET', '/pixel-events')) as { events?: PixelEvent[] } | PixelEvent[];
   const events = Array.isArray(pixel) ? pixel : (pixel.events ?? []);
   expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['PageView', 'WhatsAppOnboardingStart', 'WhatsAppOnboardingFinish']));
   expect(events.find((e) => e.event === 'PageView')?.params).toMatchObject({ appId: '1000000000000001', feature: 'whatsapp_embedded_signup' });

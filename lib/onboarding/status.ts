@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { onboardingSteps, phoneNumbers, wabas, type OnboardingSession } from '@/lib/db/schema';
-import { stepLabels } from '@/lib/onboarding/pipeline';
+import { planSteps } from '@/lib/onboarding/pipeline';
 
 // What the customer's status page shows: plain-language state, each step, and what is still needed.
 
@@ -34,14 +34,17 @@ const headlines: Record<OnboardingSession['status'], string> = {
 
 const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'failed', 'rejected']);
 
-function stepNote(step: typeof onboardingSteps.$inferSelect): string | null {
-  if (step.status === 'retrying') return 'Meta was busy; trying again shortly.';
-  if (step.status === 'failed') return step.lastErrorMessage;
+function stepNote(step: typeof onboardingSteps.$inferSelect | undefined): string | null {
+  if (step?.status === 'retrying') return 'Meta was busy; trying again shortly.';
+  if (step?.status === 'failed') return step.lastErrorMessage;
   return null;
 }
 
 export async function customerStatus(session: OnboardingSession): Promise<CustomerStatus> {
-  const steps = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, session.id)).orderBy(asc(onboardingSteps.startedAt), asc(onboardingSteps.name));
+  const recorded = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, session.id));
+  const byName = new Map(recorded.map((step) => [step.name, step]));
+  // Steps exist only once the code is exchanged; until then there is nothing to list.
+  const steps = recorded.length === 0 ? [] : planSteps(session.flow, session.partnerType);
   const [waba] = session.wabaId ? await db().select().from(wabas).where(eq(wabas.id, session.wabaId)) : [];
   const [phone] = session.phoneNumberId ? await db().select().from(phoneNumbers).where(eq(phoneNumbers.id, session.phoneNumberId)) : [];
   return {
@@ -50,7 +53,10 @@ export async function customerStatus(session: OnboardingSession): Promise<Custom
     settled: settledStatuses.has(session.status),
     headline: headlines[session.status],
     message: session.statusMessage,
-    steps: steps.map((step) => ({ name: step.name, label: stepLabels[step.name] ?? step.name, status: step.status, note: stepNote(step) })),
+    steps: steps.map((step) => {
+      const row = byName.get(step.name);
+      return { name: step.name, label: step.label, status: row?.status ?? 'pending', note: stepNote(row) };
+    }),
     waba: waba ? { id: waba.metaWabaId, name: waba.name } : null,
     phone: phone ? { number: phone.displayPhoneNumber, name: phone.verifiedName, nameStatus: phone.nameStatus } : null,
     updatedAt: session.updatedAt.toISOString(),
