@@ -41,6 +41,11 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
     },
   },
+  projects: [
+    { name: 'portal', testIgnore: /staff-onboarding\.spec\.ts$/ },
+    // Signs in as the first admin that staff.spec.ts creates, so it runs once the other specs are done.
+    { name: 'staff-onboarding', testMatch: /staff-onboarding\.spec\.ts$/, dependencies: ['portal'] },
+  ],
   use: {
     baseURL: portalUrl,
     headless: true,

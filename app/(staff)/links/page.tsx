@@ -29,7 +29,7 @@ export default async function SignupLinksPage() {
   return (
     <>
       <PageHeader title="Signup links">Addresses you send to customers: each opens Embedded Signup with its own flow and pre-filled data.</PageHeader>
-      <div className={canAct ? 'grid gap-8 xl:grid-cols-[1fr_22rem]' : ''}>
+      <div className={canAct ? 'grid items-start gap-8 xl:grid-cols-[1fr_22rem]' : ''}>
           <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="signup-links">
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
@@ -37,7 +37,7 @@ export default async function SignupLinksPage() {
                 <th className="px-4 py-2">Works</th>
                 <th className="px-4 py-2">Status</th>
                 <th className="px-4 py-2">Opened → launched → completed</th>
-                <th className="px-4 py-2">Last used</th>
+                <th className="px-4 py-2">Last opened</th>
                 {canAct ? (
                   <th className="px-4 py-2">
                     <span className="sr-only">Actions</span>

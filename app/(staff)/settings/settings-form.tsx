@@ -39,7 +39,7 @@ export function SettingsForm({
         <input type="checkbox" name="revokeCreditLine" defaultChecked={state.values ? state.values.revokeCreditLine === 'on' : revokeCreditLine} className="mt-1" />
         <span>
           <span className="font-medium text-slate-700">Revoke the credit line automatically when a customer removes us</span>
-          <span className="block text-slate-600">Otherwise staff are asked to do it from the account page.</span>
+          <span className="block text-slate-600">When off, the credit line stays shared until someone revokes it.</span>
         </span>
       </label>
       <FormMessage state={state} />
