@@ -45,8 +45,8 @@ export default defineConfig({
   // staff.spec.ts is the first run on an empty data folder (it creates the admin); the other files
   // sign in as that admin.
   projects: [
-    { name: 'first-run', testMatch: 'staff.spec.ts' },
-    { name: 'flows', testIgnore: 'staff.spec.ts', dependencies: ['first-run'] },
+    { name: 'first-run', testMatch: /\/staff\.spec\.ts$/ },
+    { name: 'flows', testIgnore: /\/staff\.spec\.ts$/, dependencies: ['first-run'] },
   ],
   use: {
     baseURL: portalUrl,

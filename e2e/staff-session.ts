@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Request } from '@playwright/test';
 
 // The staff accounts the first-run journey (staff.spec.ts) creates; the other files sign in with them.
 
@@ -14,4 +14,19 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export async function signInAsAdmin(page: Page): Promise<void> {
   await signIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/dashboard/);
+}
+
+export type Captured = { url: string; headers: Record<string, string>; body: Buffer };
+
+/** Keeps a server-action POST (id header and encoded body) so that it can be replayed by someone else. */
+export async function capture(request: Request): Promise<Captured> {
+  const headers = Object.fromEntries(
+    Object.entries(await request.allHeaders()).filter(([name]) => !['cookie', 'content-length'].includes(name)),
+  );
+  return { url: request.url(), headers, body: request.postDataBuffer() ?? Buffer.alloc(0) };
+}
+
+/** Replays a captured server-action POST with the current page's cookies. */
+export function replay(page: Page, captured: Captured) {
+  return page.request.fetch(captured.url, { method: 'POST', headers: captured.headers, data: captured.body });
 }

@@ -1,5 +1,5 @@
-import { expect, test, type Page, type Request } from '@playwright/test';
-import { admin, signIn } from './staff-session';
+import { expect, test, type Page } from '@playwright/test';
+import { admin, capture, replay, signIn, type Captured } from './staff-session';
 
 // One journey on a fresh data folder: first-run setup, sign-in, staff management, and a viewer
 // who can neither see nor call admin actions.
@@ -10,21 +10,6 @@ const viewer = { name: 'Vic Viewer', email: 'vic@example.com', password: 'quiet-
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in/);
-}
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-/** Keeps a server-action POST (id header and encoded body) so that it can be replayed by someone else. */
-async function capture(request: Request): Promise<Captured> {
-  const headers = Object.fromEntries(
-    Object.entries(await request.allHeaders()).filter(([name]) => !['cookie', 'content-length'].includes(name)),
-  );
-  return { url: request.url(), headers, body: request.postDataBuffer() ?? Buffer.alloc(0) };
-}
-
-/** Replays a captured server-action POST with the current page's cookies. */
-function replay(page: Page, captured: Captured) {
-  return page.request.fetch(captured.url, { method: 'POST', headers: captured.headers, data: captured.body });
 }
 
 function captureActions(page: Page, into: (captured: Promise<Captured>) => void) {

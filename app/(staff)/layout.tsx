@@ -28,9 +28,14 @@ export default async function StaffLayout({ children }: { children: ReactNode })
             </Link>
           ))}
           {hasRole(user, 'admin') ? (
-            <Link href="/staff" className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
-              Staff
-            </Link>
+            <>
+              <Link href="/staff" className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+                Staff
+              </Link>
+              <Link href="/settings" className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+                Settings
+              </Link>
+            </>
           ) : null}
         </nav>
       </aside>

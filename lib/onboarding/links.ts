@@ -58,11 +58,16 @@ export type Prefill = z.output<typeof prefillSchema>;
 
 export const newLinkSchema = z
   .object({
-    label: z.string().trim().min(1, 'Give the link a label, e.g. the campaign it is for.').max(100),
+    label: z.string().trim().min(1, 'Give the link a label, e.g. the campaign it is for.').max(100, 'At most 100 characters.'),
     flow: z.enum(signupFlows, 'Choose a flow.'),
     solutionId: optionalText(30).pipe(z.string().regex(/^\d+$/, 'A solution id is a number.').optional()),
     singleUse: z.boolean(),
-    expiresInDays: z.coerce.number().int('Whole days only.').min(0).max(365).optional(),
+    expiresInDays: z.coerce
+      .number('Enter a number of days.')
+      .int('Whole days only.')
+      .min(0, 'Enter 0 to 365 days, or leave it empty.')
+      .max(365, 'Enter 0 to 365 days, or leave it empty.')
+      .optional(),
     prefill: prefillSchema,
   })
   .refine((link) => link.flow !== 'mps' || link.solutionId, { path: ['solutionId'], message: 'A Multi-Partner Solution link needs the solution id.' })

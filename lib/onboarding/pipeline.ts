@@ -50,6 +50,11 @@ export const stepLabels: Record<StepName, string> = {
   read_status: 'Check the account and number status',
 };
 
+/** A step's label for people; an unknown (older) step name is shown as is. */
+export function stepLabel(name: string): string {
+  return (stepLabels as Record<string, string>)[name] ?? name;
+}
+
 export type PlannedStep = { name: StepName; label: string; dependsOn: StepName[] };
 
 /** The steps a flow and partner type need, each with the steps it waits for. */

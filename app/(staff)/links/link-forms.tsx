@@ -1,0 +1,96 @@
+'use client';
+
+import { useActionState, useEffect, useState } from 'react';
+import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
+import type { SignupFlow } from '@/lib/db/schema';
+import type { FormState } from '@/lib/form';
+import { createLink, disableLink } from './actions';
+
+function FieldError({ state, name }: { state: FormState; name: string }) {
+  const errors = state.fieldErrors?.[name];
+  return errors ? <span className="mt-1 block text-sm text-red-700">{errors.join(' ')}</span> : null;
+}
+
+export function CreateLinkForm({ flows }: { flows: Array<{ value: SignupFlow; label: string }> }) {
+  const [state, action] = useActionState(createLink, {});
+  const [flow, setFlow] = useState<string>('default');
+  // A successful create resets the form, so the solution id field follows the flow back to its default.
+  useEffect(() => {
+    if (state.ok) setFlow('default');
+  }, [state]);
+  return (
+    <form action={action} noValidate className="space-y-3" aria-label="Create a signup link">
+      <Field label="Label" name="label" state={state} />
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Flow</span>
+        <select
+          name="flow"
+          defaultValue={state.values?.flow ?? 'default'}
+          onChange={(event) => setFlow(event.target.value)}
+          aria-invalid={state.fieldErrors?.flow ? true : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+        >
+          {flows.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+        <FieldError state={state} name="flow" />
+      </label>
+      {flow === 'mps' ? <Field label="Solution id" name="solutionId" state={state} /> : <FieldError state={state} name="solutionId" />}
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" name="singleUse" defaultChecked={state.values?.singleUse === 'on'} className="mt-1" />
+        <span>
+          <span className="font-medium text-slate-700">Single use</span>
+          <span className="block text-slate-600">Stops working after one completed signup.</span>
+        </span>
+      </label>
+      <Field label="Expires in (days, empty for never)" name="expiresInDays" type="text" required={false} state={state} />
+      <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
+        <legend className="px-1 text-sm font-medium text-slate-700">Pre-fill for the customer (optional)</legend>
+        <p className="text-xs text-slate-600">Meta pre-fills the business only when name, email, website and country are all given.</p>
+        <Field label="Business name" name="businessName" required={false} state={state} />
+        <Field label="Business email" name="businessEmail" required={false} state={state} />
+        <Field label="Business website" name="businessWebsite" required={false} state={state} />
+        <Field label="Business country (two letters, e.g. US)" name="businessCountry" required={false} state={state} />
+        <Field label="Display name" name="displayName" required={false} state={state} />
+        <Field label="Business category" name="category" required={false} state={state} />
+        <Field label="Business description" name="description" required={false} state={state} />
+      </fieldset>
+      <FormMessage state={state} />
+      <SubmitButton pendingText="Creating…">Create link</SubmitButton>
+    </form>
+  );
+}
+
+export function DisableLinkButton({ id, label }: { id: string; label: string }) {
+  const [state, action] = useActionState(disableLink, {});
+  return (
+    <form action={action} className="space-y-1">
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" aria-label={`Disable ${label}`} className="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50">
+        Disable
+      </button>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+    setTimeout(() => setCopied(null), 2_000);
+  }
+  return (
+    <button type="button" onClick={copy} aria-label={`Copy the address of ${label}`} className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50">
+      <span aria-live="polite">{copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select and copy it' : 'Copy'}</span>
+    </button>
+  );
+}

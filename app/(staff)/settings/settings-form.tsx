@@ -1,0 +1,49 @@
+'use client';
+
+import { useActionState } from 'react';
+import { FormMessage, SubmitButton } from '@/components/ui/form';
+import type { PartnerType } from '@/lib/settings';
+import { saveSettings } from './actions';
+
+export function SettingsForm({
+  partnerType,
+  revokeCreditLine,
+  partnerTypes,
+}: {
+  partnerType: PartnerType;
+  revokeCreditLine: boolean;
+  partnerTypes: Array<{ value: PartnerType; label: string }>;
+}) {
+  const [state, action] = useActionState(saveSettings, {});
+  const errors = state.fieldErrors?.partnerType;
+  return (
+    <form action={action} className="space-y-4">
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Partner type</span>
+        <select
+          name="partnerType"
+          defaultValue={state.values?.partnerType ?? partnerType}
+          aria-invalid={errors ? true : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+        >
+          {partnerTypes.map((type) => (
+            <option key={type.value} value={type.value}>
+              {type.label}
+            </option>
+          ))}
+        </select>
+        <span className="mt-1 block text-slate-600">Decides which steps each new onboarding runs, such as sharing your credit line.</span>
+        {errors ? <span className="mt-1 block text-red-700">{errors.join(' ')}</span> : null}
+      </label>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" name="revokeCreditLine" defaultChecked={state.values ? state.values.revokeCreditLine === 'on' : revokeCreditLine} className="mt-1" />
+        <span>
+          <span className="font-medium text-slate-700">Revoke the credit line automatically when a customer removes us</span>
+          <span className="block text-slate-600">When off, the credit line stays shared until someone revokes it.</span>
+        </span>
+      </label>
+      <FormMessage state={state} />
+      <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { db } from '@/lib/db/client';
+import {
+  businessTokens,
+  businesses,
+  graphCalls,
+  onboardingEvents,
+  onboardingSessions,
+  onboardingStatuses,
+  onboardingSteps,
+  phoneNumbers,
+  signupFlows,
+  signupLinks,
+  wabas,
+} from '@/lib/db/schema';
+
+// What the staff dashboard reads about onboardings: the filtered list and one onboarding in full.
+
+const optionalFilter = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** The list's query string; a value that is not one of the choices is ignored rather than an error. */
+export const onboardingFiltersSchema = z.object({
+  status: optionalFilter(z.enum(onboardingStatuses)),
+  flow: optionalFilter(z.enum(signupFlows)),
+  link: optionalFilter(z.uuid()),
+  after: optionalFilter(z.uuid()),
+});
+
+export type OnboardingFilters = z.output<typeof onboardingFiltersSchema>;
+
+export type OnboardingListRow = {
+  id: string;
+  createdAt: Date;
+  status: (typeof onboardingStatuses)[number];
+  statusMessage: string | null;
+  flow: (typeof signupFlows)[number];
+  partnerType: string;
+  linkId: string | null;
+  linkLabel: string | null;
+  businessName: string | null;
+  wabaName: string | null;
+  metaWabaId: string | null;
+};
+
+export const onboardingPageSize = 25;
+
+/** Newest first, keyset-paged on (created_at, id): `after` is the last id of the previous page. */
+export async function listOnboardings(
+  filters: OnboardingFilters,
+  limit = onboardingPageSize,
+): Promise<{ rows: OnboardingListRow[]; nextAfter: string | null }> {
+  const conditions: SQL[] = [];
+  if (filters.status) conditions.push(eq(onboardingSessions.status, filters.status));
+  if (filters.flow) conditions.push(eq(onboardingSessions.flow, filters.flow));
+  if (filters.link) conditions.push(eq(onboardingSessions.linkId, filters.link));
+  if (filters.after) {
+    // Compared in the database, so the cursor keeps PostgreSQL's microseconds that a JavaScript Date would drop.
+    conditions.push(
+      sql`(${onboardingSessions.createdAt}, ${onboardingSessions.id}) < (select created_at, id from onboarding_sessions where id = ${filters.after})`,
+    );
+  }
+  const rows = await db()
+    .select({
+      id: onboardingSessions.id,
+      createdAt: onboardingSessions.createdAt,
+      status: onboardingSessions.status,
+      statusMessage: onboardingSessions.statusMessage,
+      flow: onboardingSessions.flow,
+      partnerType: onboardingSessions.partnerType,
+      linkId: onboardingSessions.linkId,
+      linkLabel: signupLinks.label,
+      businessName: businesses.name,
+      wabaName: wabas.name,
+      metaWabaId: wabas.metaWabaId,
+    })
+    .from(onboardingSessions)
+    .leftJoin(signupLinks, eq(signupLinks.id, onboardingSessions.linkId))
+    .leftJoin(wabas, eq(wabas.id, onboardingSessions.wabaId))
+    .leftJoin(businesses, eq(businesses.id, onboardingSessions.businessId))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(onboardingSessions.createdAt), desc(onboardingSessions.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { rows: page, nextAfter: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Every link by label, for the list's filter. */
+export async function linkChoices(): Promise<Array<{ id: string; label: string }>> {
+  return db().select({ id: signupLinks.id, label: signupLinks.label }).from(signupLinks).orderBy(desc(signupLinks.createdAt));
+}
+
+/** One onboarding with everything staff need to see; the business token only by status, never its secret. */
+export async function getOnboardingDetail(id: string) {
+  if (!z.uuid().safeParse(id).success) return undefined;
+  const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, id));
+  if (!session) return undefined;
+  const [link] = session.linkId
+    ? await db()
+        .select({ id: signupLinks.id, label: signupLinks.label, token: signupLinks.token })
+        .from(signupLinks)
+        .where(eq(signupLinks.id, session.linkId))
+    : [];
+  const [business] = session.businessId
+    ? await db().select({ metaBusinessId: businesses.metaBusinessId, name: businesses.name }).from(businesses).where(eq(businesses.id, session.businessId))
+    : [];
+  const [token] = session.tokenId
+    ? await db()
+        .select({ status: businessTokens.status, expiresAt: businessTokens.expiresAt, scopes: businessTokens.scopes, createdAt: businessTokens.createdAt })
+        .from(businessTokens)
+        .where(eq(businessTokens.id, session.tokenId))
+    : [];
+  const [waba] = session.wabaId ? await db().select().from(wabas).where(eq(wabas.id, session.wabaId)) : [];
+  const numbers = waba
+    ? await db()
+        .select({
+          id: phoneNumbers.id,
+          metaPhoneNumberId: phoneNumbers.metaPhoneNumberId,
+          displayPhoneNumber: phoneNumbers.displayPhoneNumber,
+          verifiedName: phoneNumbers.verifiedName,
+          status: phoneNumbers.status,
+          nameStatus: phoneNumbers.nameStatus,
+          qualityRating: phoneNumbers.qualityRating,
+          codeVerificationStatus: phoneNumbers.codeVerificationStatus,
+          platformType: phoneNumbers.platformType,
+          throughputLevel: phoneNumbers.throughputLevel,
+          isOnBizApp: phoneNumbers.isOnBizApp,
+          registeredAt: phoneNumbers.registeredAt,
+          syncedAt: phoneNumbers.syncedAt,
+        })
+        .from(phoneNumbers)
+        .where(eq(phoneNumbers.wabaId, waba.id))
+        .orderBy(asc(phoneNumbers.createdAt))
+    : [];
+  const steps = await db()
+    .select()
+    .from(onboardingSteps)
+    .where(eq(onboardingSteps.sessionId, session.id))
+    .orderBy(sql`${onboardingSteps.startedAt} asc nulls last`, asc(onboardingSteps.name));
+  const events = await db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, session.id)).orderBy(asc(onboardingEvents.id));
+  const calls = await db().select().from(graphCalls).where(eq(graphCalls.sessionId, session.id)).orderBy(asc(graphCalls.id));
+  const { browserKeyHash: _key, ...safeSession } = session;
+  return { session: safeSession, link: link ?? null, business: business ?? null, token: token ?? null, waba: waba ?? null, numbers, steps, events, calls };
+}
+
+export type OnboardingDetail = NonNullable<Awaited<ReturnType<typeof getOnboardingDetail>>>;
