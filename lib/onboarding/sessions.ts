@@ -211,7 +211,7 @@ async function withQuickRetries<T>(read: () => Promise<T>): Promise<T> {
 }
 
 function graphFailure(error: unknown): Record<string, unknown> {
-  return isGraphError(error) ? { code: error.auditCode, fbtraceId: error.fbtraceId ?? null } : { error: (error as Error).message };
+  return isGraphError(error) ? { metaErrorCode: error.auditCode, fbtraceId: error.fbtraceId ?? null } : { error: (error as Error).message };
 }
 
 /**
