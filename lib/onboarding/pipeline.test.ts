@@ -9,6 +9,7 @@ import { subscribeApp } from '@/lib/meta/subscriptions';
 import { assignSystemUser } from '@/lib/meta/system-users';
 import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
 import {
+  onSessionSettled,
   overridePipelineSettings,
   pipelineIdle,
   planSteps,
@@ -17,7 +18,7 @@ import {
   resumeOnboarding,
   startPipeline,
   startPipelineWork,
-  stepLabels,
+  stepLabel,
   stopPipelineWork,
 } from '@/lib/onboarding/pipeline';
 import { pinFor } from '@/lib/onboarding/steps/register-phone';
@@ -74,7 +75,7 @@ describe('planSteps', () => {
     expect(plan.find((s) => s.name === 'share_credit_line')?.dependsOn).toEqual(['assign_system_user']);
     expect(plan.find((s) => s.name === 'register_phone')?.dependsOn).toEqual(['subscribe_app']);
     expect(plan.find((s) => s.name === 'read_status')?.dependsOn).toEqual(['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone']);
-    expect(plan.every((s) => s.label === stepLabels[s.name])).toBe(true);
+    expect(plan.every((s) => s.label === stepLabel(s.name))).toBe(true);
   });
 });
 
@@ -212,12 +213,19 @@ describe('pipeline end states', () => {
     expect(state().wabas[o.metaWabaId]!.subscriptions.some((s) => s.appId === meta.sandbox.options.appId)).toBe(false);
   });
 
-  it('startPipeline is idempotent', async () => {
-    const o = await onboard('waba_only', 'tech_provider');
-    await startPipeline(o.sessionId);
+  it('startPipeline is idempotent, also when the completion already marked the session running', async () => {
+    const o = await createOnboarding(meta, 'waba_only', 'tech_provider');
+    await db().update(onboardingSessions).set({ status: 'running' }).where(eq(onboardingSessions.id, o.sessionId));
+    const settled: string[] = [];
+    const unsubscribe = onSessionSettled((id, status) => {
+      if (id === o.sessionId) settled.push(status);
+    });
+    await Promise.all([startPipeline(o.sessionId), startPipeline(o.sessionId)]);
     await waitForSession(o.sessionId);
     await startPipeline(o.sessionId);
     await pipelineIdle();
+    unsubscribe();
+    expect(settled).toEqual(['action_needed']);
     const started = (await eventsOf(o.sessionId)).filter((e) => e.type === 'pipeline.started');
     expect(started).toHaveLength(1);
     expect((await callsOf(o.sessionId, 'subscribe_app')).filter((c) => c.method === 'POST')).toHaveLength(1);

@@ -40,7 +40,7 @@ import { assignSystemUserStep } from '@/lib/onboarding/steps/system-user';
 
 export { stepNames, type StepName } from '@/lib/onboarding/steps/context';
 
-export const stepLabels: Record<StepName, string> = {
+const labels: Record<StepName, string> = {
   subscribe_app: 'Subscribe to the account’s webhooks',
   assign_system_user: 'Add our system user to the account',
   share_credit_line: 'Share our credit line',
@@ -52,7 +52,7 @@ export const stepLabels: Record<StepName, string> = {
 
 /** A step's label for people; an unknown (older) step name is shown as is. */
 export function stepLabel(name: string): string {
-  return (stepLabels as Record<string, string>)[name] ?? name;
+  return (labels as Record<string, string>)[name] ?? name;
 }
 
 export type PlannedStep = { name: StepName; label: string; dependsOn: StepName[] };
@@ -77,7 +77,7 @@ export function planSteps(flow: SignupFlow, partnerType: PartnerType | string): 
     }
   }
   plan.push({ name: 'read_status', dependsOn: plan.map((s) => s.name) });
-  return plan.map((s) => ({ ...s, label: stepLabels[s.name] }));
+  return plan.map((s) => ({ ...s, label: labels[s.name] }));
 }
 
 const handlers: Record<StepName, StepHandler> = {
@@ -182,6 +182,21 @@ export function startPipelineWork(): void {
   accepting = true;
 }
 
+// --- Settled sessions, for whoever waits in this process (status streams, benchmarks) -------------
+
+type SettledListener = (sessionId: string, status: 'live' | 'action_needed' | 'failed') => void;
+const settledListeners = new Set<SettledListener>();
+
+/** Called when a session this process was running ends; returns the function that unsubscribes. */
+export function onSessionSettled(listener: SettledListener): () => void {
+  settledListeners.add(listener);
+  return () => settledListeners.delete(listener);
+}
+
+function announce(sessionId: string, status: 'live' | 'action_needed' | 'failed'): void {
+  for (const listener of settledListeners) listener(sessionId, status);
+}
+
 // --- Records ----------------------------------------------------------------------------------
 
 type EventData = { step?: StepName; attempt?: number; code?: string | null; fbtraceId?: string | null; [key: string]: unknown };
@@ -211,7 +226,7 @@ function isReady(row: OnboardingStep, rows: OnboardingStep[], deps: Map<string, 
 type Failure = { code: string; fbtraceId: string | null; staff: string; customer: string; retry: boolean; reauth: boolean };
 
 function describeFailure(step: StepName, error: unknown): Failure {
-  const label = stepLabels[step];
+  const label = labels[step];
   if (error instanceof TokenUnusable) {
     return { code: '190', fbtraceId: null, staff: `Business token is ${error.status}`, customer: error.message, retry: false, reauth: false };
   }
@@ -382,7 +397,9 @@ async function failSession(sessionId: string, step: StepName, code: string | nul
     .set({ status: 'failed', statusMessage: message, updatedAt: new Date() })
     .where(and(eq(onboardingSessions.id, sessionId), eq(onboardingSessions.status, 'running')))
     .returning({ id: onboardingSessions.id });
-  if (failed) await recordEvent(sessionId, 'failed', { step, code, message });
+  if (!failed) return;
+  await recordEvent(sessionId, 'failed', { step, code, message });
+  announce(sessionId, 'failed');
 }
 
 /** After a step settles: start the steps it unblocked, or end the session. */
@@ -411,7 +428,7 @@ async function advance(sessionId: string): Promise<void> {
 }
 
 function failedMessage(row: OnboardingStep): string {
-  return `${stepLabels[row.name as StepName] ?? row.name} failed. ${row.lastErrorMessage ?? ''}`.trim();
+  return `${stepLabel(row.name)} failed. ${row.lastErrorMessage ?? ''}`.trim();
 }
 
 async function finish(sessionId: string, flow: SignupFlow, partnerType: string, rows: OnboardingStep[]): Promise<void> {
@@ -429,6 +446,7 @@ async function finish(sessionId: string, flow: SignupFlow, partnerType: string, 
   if (ended) {
     await recordEvent(sessionId, outcome.status, { message: outcome.message });
     log.info({ sessionId, status: outcome.status }, 'onboarding finished');
+    announce(sessionId, outcome.status);
   }
 }
 
@@ -461,17 +479,18 @@ export async function startPipeline(sessionId: string): Promise<void> {
   if (!session) throw new Error(`Onboarding session ${sessionId} not found`);
   if (!session.wabaId || !session.tokenId) throw new Error('The onboarding has no verified WABA and token yet; complete the signup first');
   const plan = planSteps(session.flow, session.partnerType);
+  // The step rows are the pipeline: whoever inserts them starts it; a second call finds them there.
   const started = await db().transaction(async (tx) => {
-    const [moved] = await tx
-      .update(onboardingSessions)
-      .set({ status: 'running', statusMessage: null, updatedAt: new Date() })
-      .where(and(eq(onboardingSessions.id, sessionId), inArray(onboardingSessions.status, ['started', 'exchanging'])))
-      .returning({ id: onboardingSessions.id });
-    if (!moved) return false;
-    await tx
+    const inserted = await tx
       .insert(onboardingSteps)
       .values(plan.map((s) => ({ sessionId, name: s.name })))
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ name: onboardingSteps.name });
+    if (inserted.length === 0) return false;
+    await tx
+      .update(onboardingSessions)
+      .set({ status: 'running', statusMessage: null, updatedAt: new Date() })
+      .where(and(eq(onboardingSessions.id, sessionId), inArray(onboardingSessions.status, ['started', 'exchanging', 'running'])));
     await tx.insert(onboardingEvents).values({ sessionId, type: 'pipeline.started', data: { steps: plan.map((s) => s.name) } });
     return true;
   });
@@ -536,7 +555,7 @@ export async function rerunStep(sessionId: string, step: string): Promise<void> 
   const row = rows.find((r) => r.name === step);
   if (!row) throw new Error(`The step "${step}" is not part of this onboarding`);
   if (!rerunnableSessionStatuses.has(session.status)) throw new Error(`A step cannot be re-run while the onboarding is ${session.status}.`);
-  if (row.status === 'running' || row.status === 'retrying') throw new Error(`${stepLabels[step as StepName]} is already running.`);
+  if (row.status === 'running' || row.status === 'retrying') throw new Error(`${stepLabel(step)} is already running.`);
   await requireUsableToken(session.tokenId);
   await db().transaction(async (tx) => {
     await tx
