@@ -9,6 +9,7 @@ import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib
 import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
 import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
+import { recoverOnboardings } from '@/lib/onboarding/pipeline';
 import { log } from '@/lib/log';
 import { flushRejections, handleWebhookRequest, webhookPath } from '@/lib/webhooks/receiver';
 import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
@@ -28,9 +29,24 @@ function build(): void {
   if (result.status !== 0) fail('next build failed');
 }
 
-function startSandbox(): ChildProcess | undefined {
+/** A sandbox already answering on the port (one that outlived a killed portal, or a test's own) is reused. */
+async function sandboxRunning(): Promise<boolean> {
+  try {
+    const response = await fetch(`${metaConfig().graphUrl}/_sandbox/state`, { signal: AbortSignal.timeout(1000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function startSandbox(): Promise<ChildProcess | undefined> {
   if (!existsSync('sandbox/main.ts')) return undefined;
   const config = metaConfig();
+  if (await sandboxRunning()) {
+    log.info({ url: config.graphUrl }, 'Reusing the sandbox already running');
+    return undefined;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: childProcessEnv({
@@ -64,11 +80,13 @@ async function main() {
 
   if (!dev && !existsSync('.next/BUILD_ID')) build();
 
-  const sandbox = sandboxMode ? startSandbox() : undefined;
+  const sandbox = sandboxMode ? await startSandbox() : undefined;
   if (sandbox) log.info({ url: metaConfig().graphUrl }, 'Sandbox started in place of Meta');
 
   await startJobs({ work: env.JOBS_IN_PROCESS });
   log.info({ workers: env.JOBS_IN_PROCESS ? 'in-process' : 'separate (npm run worker)' }, 'Job queue started');
+  // Onboardings a previous process left mid-step continue now, not at the next sweep.
+  if (env.JOBS_IN_PROCESS) void recoverOnboardings().catch((error: unknown) => log.error({ err: error }, 'onboarding recovery failed'));
 
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();

@@ -4,6 +4,7 @@ import { checkConnection, closeDatabase, migrationStatus } from '@/lib/db/client
 import { env, nodeVersion } from '@/lib/env';
 import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
+import { recoverOnboardings } from '@/lib/onboarding/pipeline';
 import { log } from '@/lib/log';
 
 if (!env.DATABASE_URL) {
@@ -23,6 +24,7 @@ if (applied < expected) {
 }
 await startJobs({ work: true });
 log.info({ node: nodeVersion }, 'Worker started');
+await recoverOnboardings();
 
 async function shutdown(signal: string) {
   log.info({ signal }, 'Worker stopping');
