@@ -2,3 +2,4 @@
 // so that all job kinds are registered before the queue starts.
 import '@/lib/webhooks/forwarding';
 import '@/lib/webhooks/processing';
+import '@/lib/webhooks/credit-line-revoke';
