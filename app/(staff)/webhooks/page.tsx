@@ -76,13 +76,13 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       <section className="mb-8">
         <h2 className="mb-3 text-lg font-medium">Event log</h2>
         <form method="get" role="search" aria-label="Filter events" className="mb-3 flex flex-wrap items-end gap-3 text-sm">
-          <label>
-            <span className="font-medium text-slate-700">WABA id</span>
-            <input name="waba" defaultValue={values.waba ?? ''} inputMode="numeric" className={`${input} w-44`} />
-          </label>
-          <label>
-            <span className="font-medium text-slate-700">Field</span>
-            <select name="field" defaultValue={values.field ?? ''} className={input}>
+          <div>
+            <label htmlFor="filter-waba" className="block font-medium text-slate-700">WABA id</label>
+            <input id="filter-waba" name="waba" defaultValue={values.waba ?? ''} inputMode="numeric" className={`${input} w-44`} />
+          </div>
+          <div>
+            <label htmlFor="filter-field" className="block font-medium text-slate-700">Field</label>
+            <select id="filter-field" name="field" defaultValue={values.field ?? ''} className={input}>
               <option value="">Any</option>
               {knownFields.map((f) => (
                 <option key={f} value={f}>
@@ -91,14 +91,14 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
               ))}
               {values.field && !(knownFields as readonly string[]).includes(values.field) ? <option value={values.field}>{values.field}</option> : null}
             </select>
-          </label>
-          <label>
-            <span className="font-medium text-slate-700">Event</span>
-            <input name="event" defaultValue={values.event ?? ''} placeholder="PARTNER_ADDED" className={`${input} w-48`} />
-          </label>
-          <label>
-            <span className="font-medium text-slate-700">Status</span>
-            <select name="status" defaultValue={values.status ?? ''} className={input}>
+          </div>
+          <div>
+            <label htmlFor="filter-event" className="block font-medium text-slate-700">Event</label>
+            <input id="filter-event" name="event" defaultValue={values.event ?? ''} placeholder="PARTNER_ADDED" className={`${input} w-48`} />
+          </div>
+          <div>
+            <label htmlFor="filter-status" className="block font-medium text-slate-700">Status</label>
+            <select id="filter-status" name="status" defaultValue={values.status ?? ''} className={input}>
               <option value="">Any</option>
               {webhookEventStatuses.map((s) => (
                 <option key={s} value={s}>
@@ -106,15 +106,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            <span className="font-medium text-slate-700">From (UTC)</span>
-            <input type="datetime-local" name="from" defaultValue={values.from ?? ''} className={input} />
-          </label>
-          <label>
-            <span className="font-medium text-slate-700">To (UTC)</span>
-            <input type="datetime-local" name="to" defaultValue={values.to ?? ''} className={input} />
-          </label>
+          </div>
+          <div>
+            <label htmlFor="filter-from" className="block font-medium text-slate-700">From (UTC)</label>
+            <input type="datetime-local" id="filter-from" name="from" defaultValue={values.from ?? ''} className={input} />
+          </div>
+          <div>
+            <label htmlFor="filter-to" className="block font-medium text-slate-700">To (UTC)</label>
+            <input type="datetime-local" id="filter-to" name="to" defaultValue={values.to ?? ''} className={input} />
+          </div>
           <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
             Filter
           </button>
