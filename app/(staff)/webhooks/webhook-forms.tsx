@@ -65,7 +65,8 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
             with a constant-time comparison, for example in Node.js:
           </p>
           <pre className="mt-1 overflow-auto rounded bg-white p-2 text-xs">{`const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(rawBody).digest('hex');
-crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(req.headers['x-onramp-signature-256'] ?? ''))`}</pre>
+const given = Buffer.from(req.headers['x-onramp-signature-256'] ?? '');
+const ok = given.length === expected.length && crypto.timingSafeEqual(given, Buffer.from(expected));`}</pre>
           <p className="mt-1">The header X-Onramp-Event-Id carries the event id: use it to drop duplicate deliveries.</p>
         </div>
       ) : null}
