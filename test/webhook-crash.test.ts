@@ -74,7 +74,7 @@ type Delivery = {
   kind: 'notification' | 'verification';
   state: 'pending' | 'retrying' | 'delivered' | 'dropped' | 'not_sent';
   duplicateOf?: string;
-  attempts: Array<{ status: number | null }>;
+  attempts: Array<{ status: number | null; error?: string }>;
   body: { entry?: Array<{ changes: Array<{ value: { statuses?: Array<{ id: string }> } }> }> } | null;
 };
 
@@ -159,7 +159,11 @@ describe('webhook receiver killed mid-burst', () => {
     for (;;) {
       final = await deliveries(meta);
       if (final.every((d) => d.state === 'delivered' || d.state === 'dropped')) break;
-      if (Date.now() > deadline) throw new Error('the sandbox did not finish delivering');
+      if (Date.now() > deadline) {
+        const states = final.reduce<Record<string, number>>((n, d) => ({ ...n, [d.state]: (n[d.state] ?? 0) + 1 }), {});
+        const lastStatuses = final.flatMap((d) => d.attempts.slice(-1).map((a) => String(a.status)));
+        throw new Error(`the sandbox did not finish delivering: ${JSON.stringify(states)}, last attempts ${JSON.stringify(lastStatuses.slice(-20))}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const filledAfterMs = performance.now() - restartedAt;
