@@ -3,3 +3,4 @@
 import '@/lib/webhooks/forwarding';
 import '@/lib/webhooks/processing';
 import '@/lib/onboarding/pipeline';
+import '@/lib/webhooks/credit-line-revoke';

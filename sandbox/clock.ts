@@ -24,8 +24,10 @@ export function createClock(): Clock {
   const now = () => Date.now() + offset;
 
   const runDue = () => {
-    const due = jobs.filter((j) => j.at <= now()).sort((x, y) => x.at - y.at || x.id - y.id);
-    jobs = jobs.filter((j) => j.at > now());
+    // One reading of the clock: a job that fell due between two readings would be in neither list.
+    const at = now();
+    const due = jobs.filter((j) => j.at <= at).sort((x, y) => x.at - y.at || x.id - y.id);
+    jobs = jobs.filter((j) => j.at > at);
     for (const job of due) {
       try {
         job.fn();

@@ -25,6 +25,7 @@ export function Field({
   autoComplete,
   required = true,
   defaultValue,
+  list,
 }: {
   label: string;
   name: string;
@@ -33,6 +34,8 @@ export function Field({
   autoComplete?: string;
   required?: boolean;
   defaultValue?: string;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }) {
   const errors = state.fieldErrors?.[name];
   return (
@@ -43,6 +46,7 @@ export function Field({
         type={type}
         required={required}
         autoComplete={autoComplete}
+        list={list}
         defaultValue={defaultValue ?? state.values?.[name]}
         aria-invalid={errors ? true : undefined}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:outline-none"

@@ -1,0 +1,118 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
+import {
+  createWebhookForward,
+  deleteWebhookForward,
+  replayEvent,
+  replayFailedEvents,
+  retryDeadDeliveries,
+  setWebhookForwardEnabled,
+  type ForwardFormState,
+} from './actions';
+
+const smallButton = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60';
+
+export function ReplayEventForm({ id }: { id: string }) {
+  const [state, action, pending] = useActionState(replayEvent, {});
+  return (
+    <form action={action} className="flex items-center gap-2">
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" className={smallButton} disabled={pending}>
+        {pending ? 'Replaying…' : 'Replay'}
+      </button>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function ReplayFailedForm({ filter }: { filter: Record<string, string> }) {
+  const [state, action] = useActionState(replayFailedEvents, {});
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-3">
+      {Object.entries(filter).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton pendingText="Replaying…">Replay failed events in this view</SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
+  const [state, action] = useActionState<ForwardFormState, FormData>(createWebhookForward, {});
+  return (
+    <div className="space-y-3">
+      <form action={action} className="space-y-3">
+        <Field label="Field" name="field" state={state} list="webhook-fields" />
+        <datalist id="webhook-fields">
+          {fields.map((f) => (
+            <option key={f} value={f} />
+          ))}
+        </datalist>
+        <Field label="Destination URL" name="url" type="url" state={state} />
+        <FormMessage state={state} />
+        <SubmitButton pendingText="Creating…">Create forward</SubmitButton>
+      </form>
+      {state.secret ? (
+        <div data-testid="forward-secret" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+          <p className="font-medium">Signing secret, shown only now:</p>
+          <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono">{state.secret}</code>
+          <p className="mt-2">
+            Each forwarded change is POSTed as JSON with the header <code>X-Onramp-Signature-256: sha256=&lt;hex&gt;</code>, where
+            &lt;hex&gt; is the lowercase hex HMAC-SHA256 of the exact request body bytes with this secret. Verify it before parsing,
+            with a constant-time comparison, for example in Node.js:
+          </p>
+          <pre className="mt-1 overflow-auto rounded bg-white p-2 text-xs">{`const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(rawBody).digest('hex');
+const given = Buffer.from(req.headers['x-onramp-signature-256'] ?? '');
+const ok = given.length === expected.length && crypto.timingSafeEqual(given, Buffer.from(expected));`}</pre>
+          <p className="mt-1">The header X-Onramp-Event-Id carries the event id: use it to drop duplicate deliveries.</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function ForwardRowActions({ id, enabled }: { id: string; enabled: boolean }) {
+  const [toggleState, toggleAction] = useActionState(setWebhookForwardEnabled, {});
+  const [deleteState, deleteAction] = useActionState(deleteWebhookForward, {});
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <form action={toggleAction}>
+        <input type="hidden" name="id" value={id} />
+        <input type="hidden" name="enabled" value={enabled ? 'false' : 'true'} />
+        <button type="submit" className={smallButton}>
+          {enabled ? 'Disable' : 'Enable'}
+        </button>
+      </form>
+      <form
+        action={deleteAction}
+        onSubmit={(event) => {
+          if (!window.confirm('Delete this forward and its delivery history?')) event.preventDefault();
+        }}
+      >
+        <input type="hidden" name="id" value={id} />
+        <button type="submit" className={smallButton}>
+          Delete
+        </button>
+      </form>
+      <FormMessage state={toggleState.error || toggleState.ok ? toggleState : deleteState} />
+    </div>
+  );
+}
+
+export function RetryDeliveriesForm({ ids, label }: { ids: string[]; label: string }) {
+  const [state, action] = useActionState(retryDeadDeliveries, {});
+  return (
+    <form action={action} className="flex items-center gap-2">
+      {ids.map((id) => (
+        <input key={id} type="hidden" name="id" value={id} />
+      ))}
+      <button type="submit" className={smallButton}>
+        {label}
+      </button>
+      <FormMessage state={state} />
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import Link from 'next/link';
+import { EmptyState } from '@/components/empty-state';
+import { age } from '@/components/when';
+import type { openAttention } from '@/lib/wabas';
+import { ResolveAttentionForm } from './resolve-form';
+
+type Item = Awaited<ReturnType<typeof openAttention>>[number];
+
+/** Open attention items; operators may resolve them. */
+export function AttentionList({ items, canResolve, showWaba = true }: { items: Item[]; canResolve: boolean; showWaba?: boolean }) {
+  if (items.length === 0) {
+    return <EmptyState title="Nothing needs attention">Removed partners, restrictions and failed revocations show up here.</EmptyState>;
+  }
+  return (
+    <ul data-testid="attention-items" className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm">
+      {items.map((item) => (
+        <li key={item.id} data-testid="attention-item" data-kind={item.kind} className="flex flex-wrap items-start gap-4 px-4 py-3">
+          <div className="min-w-0 flex-1">
+            <p>
+              <span className="mr-2 rounded bg-amber-50 px-1.5 py-0.5 font-mono text-xs text-amber-800">{item.kind}</span>
+              {item.message}
+            </p>
+            <p className="mt-1 text-xs text-slate-500">
+              {showWaba && item.wabaId ? (
+                <>
+                  WABA{' '}
+                  <Link className="underline" href={`/wabas/${item.wabaRowId ?? item.wabaId}`}>
+                    {item.wabaId}
+                  </Link>{' '}
+                  ·{' '}
+                </>
+              ) : null}
+              open for {age(item.createdAt)}
+            </p>
+          </div>
+          {canResolve ? <ResolveAttentionForm id={item.id} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,194 @@
+import { createHmac } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { portalUrl, sandboxUrl } from '../playwright.config';
+
+// The staff webhook views against the running portal and its sandbox: sandbox deliveries in the
+// event log, filters, the masked raw payload, replay, rejection counters, forwards, and the WABA's
+// timeline and attention items.
+test.describe.configure({ mode: 'serial' });
+
+// The same first admin as staff.spec.ts, so the specs run in any order on one server.
+const admin = { name: 'Ada Admin', email: 'ada@example.com', password: 'harbour-lights-42' };
+const sandboxAppSecret = 'sandbox-app-secret';
+const webhookUrl = `${portalUrl}/api/webhooks/meta`;
+
+async function control(path: string, body?: unknown, method = 'POST') {
+  const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** A POST as Meta makes it, signed with the app secret (or not, to be rejected). */
+function postAsMeta(payload: unknown, secret = sandboxAppSecret) {
+  const body = JSON.stringify(payload);
+  return fetch(webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+    body,
+  });
+}
+
+async function signInAsAdmin(page: Page) {
+  await page.goto('/');
+  if (page.url().endsWith('/setup')) {
+    await page.getByLabel('Your name').fill(admin.name);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+let wabaId = '';
+let unknownFieldWaba = '';
+
+test('sandbox deliveries appear in the event log, filter, and open with secrets masked', async ({ page }) => {
+  const signup = (await control('/signups', {})) as { signup: { waba_id: string } };
+  wabaId = signup.signup.waba_id;
+  await control('/webhooks/trigger', {
+    field: 'account_update',
+    variant: 'DISABLED_UPDATE',
+    wabaId,
+    value: { ban_info: { waba_ban_state: 'SCHEDULE_FOR_DISABLE', waba_ban_date: 'May 1, 2026' } },
+  });
+  await control('/webhooks/flush');
+
+  // A field Onramp has no handler for is stored and shown; what looks like a PIN or code is masked.
+  unknownFieldWaba = `9${Date.now()}`;
+  const unknown = await postAsMeta({
+    object: 'whatsapp_business_account',
+    entry: [{ id: unknownFieldWaba, time: 1767225600, changes: [{ field: 'future_field', value: { pin: '424242', verification_code: '135-790', errors: [{ code: 131047 }] } }] }],
+  });
+  expect(unknown.status).toBe(200);
+
+  await signInAsAdmin(page);
+  await page.goto('/webhooks');
+  const log = page.getByTestId('event-log');
+  await expect(log.getByRole('row').filter({ hasText: 'DISABLED_UPDATE SCHEDULE_FOR_DISABLE' })).toHaveCount(1);
+  await expect(log.getByRole('row').filter({ hasText: 'PARTNER_ADDED' }).first()).toBeVisible();
+
+  const filters = page.getByRole('search', { name: 'Filter events' });
+  await filters.getByLabel('Field', { exact: true }).selectOption('account_update');
+  await filters.getByLabel('Event', { exact: true }).fill('DISABLED_UPDATE');
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/field=account_update/);
+  await expect(log.getByTestId('event-row')).toHaveCount(1);
+  await expect(log).not.toContainText('PARTNER_ADDED');
+
+  await log.getByTestId('event-row').getByRole('link').first().click();
+  await expect(page.getByTestId('event-payload')).toContainText('"waba_ban_state": "SCHEDULE_FOR_DISABLE"');
+  await expect(page.getByTestId('event-facts')).toContainText('processed');
+
+  await page.goto(`/webhooks?waba=${unknownFieldWaba}`);
+  await expect(log.getByTestId('event-row')).toHaveCount(1);
+  await expect(log).toContainText('unhandled');
+  await log.getByTestId('event-row').getByRole('link').first().click();
+  const payload = page.getByTestId('event-payload');
+  await expect(payload).toContainText('"pin": "•••"');
+  await expect(payload).toContainText('"verification_code": "•••"');
+  await expect(payload).toContainText('"code": 131047');
+  await expect(page.locator('body')).not.toContainText('424242');
+  await expect(page.locator('body')).not.toContainText('135-790');
+});
+
+test('a failed event shows its error and can be replayed', async ({ page }) => {
+  const failing = await postAsMeta({
+    object: 'whatsapp_business_account',
+    entry: [{ id: wabaId, time: 1767225700, changes: [{ field: 'phone_number_name_update', value: { decision: 'APPROVED' } }] }],
+  });
+  expect(failing.status).toBe(200);
+
+  await signInAsAdmin(page);
+  await expect
+    .poll(async () => {
+      await page.goto(`/webhooks?waba=${wabaId}&status=failed`);
+      return page.getByTestId('event-row').count();
+    })
+    .toBe(1);
+  const row = page.getByTestId('event-row');
+  await expect(row).toContainText('display_phone_number');
+  const attempts = async () => Number(await row.getByRole('cell').nth(6).textContent());
+  const before = await attempts();
+  expect(before).toBeGreaterThanOrEqual(1);
+
+  await row.getByRole('button', { name: 'Replay' }).click();
+  await expect(row).toContainText('Replayed, and it failed again');
+  await page.reload();
+  expect(await attempts()).toBeGreaterThan(before);
+
+  await page.getByRole('button', { name: 'Replay failed events in this view' }).click();
+  await expect(page.getByText('Replayed 1 failed event; 1 still failing.')).toBeVisible();
+});
+
+test('rejected deliveries are counted with the last time seen', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto('/webhooks');
+  const counter = page.getByTestId('rejections-bad_signature').getByTestId('rejection-count');
+  const before = Number(await counter.textContent());
+
+  const rejected = await postAsMeta({ object: 'whatsapp_business_account', entry: [] }, 'not-the-app-secret');
+  expect(rejected.status).toBe(401);
+
+  // Rejections are counted in memory and written once a second.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return Number(await counter.textContent());
+    })
+    .toBe(before + 1);
+  await expect(page.getByTestId('rejections-bad_signature')).toContainText('last seen');
+});
+
+test('an admin creates a forward and sees its secret once, with how to verify it', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto('/webhooks');
+  const forwards = page.getByTestId('forwards');
+  await forwards.getByLabel('Field', { exact: true }).fill('messages');
+  await forwards.getByLabel('Destination URL').fill('ftp://example.com/hook');
+  await forwards.getByRole('button', { name: 'Create forward' }).click();
+  await expect(forwards.getByText('Enter an http:// or https:// URL.')).toBeVisible();
+  await expect(forwards.getByTestId('forward-row')).toHaveCount(0);
+
+  await forwards.getByLabel('Destination URL').fill('http://127.0.0.1:9/onramp-hook');
+  await forwards.getByRole('button', { name: 'Create forward' }).click();
+  const secret = page.getByTestId('forward-secret');
+  await expect(secret).toContainText('X-Onramp-Signature-256: sha256=');
+  await expect(secret.locator('code').first()).toHaveText(/^[A-Za-z0-9_-]{32}$/);
+  await expect(forwards.getByTestId('forward-row')).toContainText('http://127.0.0.1:9/onramp-hook');
+
+  await forwards.getByRole('button', { name: 'Disable' }).click();
+  await expect(forwards.getByTestId('forward-row')).toContainText('Disabled');
+
+  // Shown once: a new visit has no secret.
+  await page.reload();
+  await expect(page.getByTestId('forward-secret')).toHaveCount(0);
+});
+
+test("the WABA's page shows its timeline, and attention items are resolved from the overview", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto(`/wabas/${wabaId}`);
+  await expect(page.getByTestId('waba-meta-id')).toHaveText(wabaId);
+  const timeline = page.getByTestId('waba-timeline');
+  await expect(timeline.getByTestId('timeline-event').filter({ hasText: 'PARTNER_ADDED' }).first()).toBeVisible();
+  await expect(timeline.getByTestId('timeline-event').filter({ hasText: 'DISABLED_UPDATE SCHEDULE_FOR_DISABLE' })).toHaveCount(1);
+
+  await page.goto('/wabas');
+  await expect(page.getByTestId(`waba-${wabaId}`)).toContainText('connected');
+
+  // The WABA was shared outside an Onramp onboarding: staff are asked to finish it.
+  await page.goto('/dashboard');
+  const item = page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' });
+  await expect(item).toHaveCount(1);
+  await item.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' })).toHaveCount(0);
+});
