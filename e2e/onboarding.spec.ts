@@ -1,24 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page, type Route } from '@playwright/test';
-import { sandboxUrl } from '../playwright.config';
 import { advanceTo, clickAndClose, type PopupChoices } from './popup';
+import { control } from './sandbox-control';
 import { signInAsAdmin } from './staff-session';
 
 // Customers onboarding in a real browser against the running portal and its sandbox: every flow,
 // cancels and in-flow errors, forged input, and Meta misbehaving.
 test.describe.configure({ mode: 'serial' });
-
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function launch(page: Page, path = '/signup'): Promise<Page> {
   await page.goto(path);
@@ -44,13 +33,14 @@ async function finalStatus(page: Page): Promise<string> {
 /** Creates a signup link through the staff page and returns its public path. */
 async function createLink(page: Page, link: { label: string; flow: string; solutionId?: string }): Promise<string> {
   await page.goto('/links');
-  await page.getByLabel('Label').fill(link.label);
-  await page.getByLabel('Flow').selectOption(link.flow);
-  if (link.solutionId) await page.getByLabel('Solution id').fill(link.solutionId);
-  await page.getByRole('button', { name: 'Create link' }).click();
-  const row = page.getByRole('row').filter({ hasText: link.label });
+  const form = page.getByRole('form', { name: 'Create a signup link' });
+  await form.getByLabel('Label').fill(link.label);
+  await form.getByLabel('Flow').selectOption(link.flow);
+  if (link.solutionId) await form.getByLabel('Solution id').fill(link.solutionId);
+  await form.getByRole('button', { name: 'Create link' }).click();
+  const row = page.locator(`[data-testid="signup-link"][data-label="${link.label}"]`);
   await expect(row).toBeVisible();
-  const url = await row.getByTestId('link-url').textContent();
+  const url = await row.getByTestId('signup-url').textContent();
   return new URL(url!.trim()).pathname;
 }
 
@@ -87,9 +77,7 @@ test('default flow as a Solution Partner: from the button to live', async ({ pag
   for (const step of ['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone']) {
     await expect(page.locator(`[data-step="${step}"]`)).toHaveAttribute('data-step-status', 'done');
   }
-  type PixelEvent = { event?: string; params?: Record<string, string> };
-  const pixel = (await control('GET', '/pixel-events')) as { events?: PixelEvent[] } | PixelEvent[];
-  const events = Array.isArray(pixel) ? pixel : (pixel.events ?? []);
+  const { data: events } = await control<{ data: { event?: string; params?: Record<string, string> }[] }>('GET', '/pixel-events');
   expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['PageView', 'WhatsAppOnboardingStart', 'WhatsAppOnboardingFinish']));
   expect(events.find((e) => e.event === 'PageView')?.params).toMatchObject({ appId: '1000000000000001', feature: 'whatsapp_embedded_signup' });
 });
@@ -118,7 +106,7 @@ test('an ACTIVE Multi-Partner Solution onboards; a draft one fails cleanly in th
   const draft = await launch(page, links.mpsDraft);
   await expect(draft.locator('body')).toHaveAttribute('data-step', 'error');
   await clickAndClose(draft, '#close-error');
-  await expect(page.getByRole('alert')).toContainText('Meta stopped the signup');
+  await expect(page.getByTestId('signup-problem')).toContainText('Meta stopped the signup');
   await expect(page.getByRole('button', { name: 'Start again' })).toBeVisible();
 });
 
@@ -135,7 +123,7 @@ test('cancel at a middle step and the in-flow error tell the customer what to do
   const popup = await launch(page);
   await advanceTo(popup, 'phone');
   await clickAndClose(popup, '#close');
-  await expect(page.getByRole('alert')).toContainText('adding a phone number');
+  await expect(page.getByTestId('signup-problem')).toContainText('adding a phone number');
 
   await page.getByRole('button', { name: 'Start again' }).click();
   await expect(page.getByRole('button', { name: 'Connect with Facebook' })).toBeEnabled();
@@ -145,7 +133,7 @@ test('cancel at a middle step and the in-flow error tell the customer what to do
   await errored.click('#next');
   await expect(errored.getByTestId('es-error')).toContainText('524126');
   await clickAndClose(errored, '#close');
-  await expect(page.getByRole('alert')).toContainText('524126');
+  await expect(page.getByTestId('signup-problem')).toContainText('524126');
 });
 
 test('a forged message from another origin is ignored', async ({ page }) => {
@@ -174,7 +162,7 @@ test('a WABA that was not granted is refused and nothing about it is shown', asy
   });
   const popup = await launch(page);
   await completePopup(popup);
-  await expect(page.getByRole('alert')).toContainText('not shared with us');
+  await expect(page.getByTestId('signup-problem')).toContainText('not shared with us');
 });
 
 test('a replayed code and a code exchanged after 30 seconds are refused', async ({ page }) => {
@@ -190,7 +178,7 @@ test('a replayed code and a code exchanged after 30 seconds are refused', async 
     input.code = firstCode!;
   });
   await completePopup(await launch(page));
-  await expect(page.getByRole('alert')).toContainText('30 seconds');
+  await expect(page.getByTestId('signup-problem')).toContainText('30 seconds');
   await page.unrouteAll({ behavior: 'wait' });
 
   await page.route('**/signup**', async (route) => {
@@ -200,7 +188,7 @@ test('a replayed code and a code exchanged after 30 seconds are refused', async 
     await route.continue();
   });
   await completePopup(await launch(page));
-  await expect(page.getByRole('alert')).toContainText('30 seconds');
+  await expect(page.getByTestId('signup-problem')).toContainText('30 seconds');
 });
 
 test('503s and rate limits from Meta are retried and onboarding still completes', async ({ page }) => {
@@ -232,7 +220,7 @@ test('as a Tech Provider the customer is told to add a payment method', async ({
   await staff.goto('/settings');
   await staff.getByLabel('Partner type').selectOption('tech_provider');
   await staff.getByRole('button', { name: 'Save settings' }).click();
-  await expect(staff.getByRole('status')).toContainText('Saved');
+  await expect(staff.getByRole('status')).toContainText('Settings saved');
   await control('PATCH', '/config', { partnerType: 'tech_provider' });
   try {
     await completePopup(await launch(page));

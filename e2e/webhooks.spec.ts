@@ -1,27 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { portalUrl, sandboxUrl } from '../playwright.config';
+import { portalUrl } from '../playwright.config';
+import { control } from './sandbox-control';
+import { signInAsAdmin } from './staff-session';
 
 // The staff webhook views against the running portal and its sandbox: sandbox deliveries in the
 // event log, filters, the masked raw payload, replay, rejection counters, forwards, and the WABA's
 // timeline and attention items.
 test.describe.configure({ mode: 'serial' });
 
-// The same first admin as staff.spec.ts, so the specs run in any order on one server.
-const admin = { name: 'Ada Admin', email: 'ada@example.com', password: 'harbour-lights-42' };
 const sandboxAppSecret = 'sandbox-app-secret';
 const webhookUrl = `${portalUrl}/api/webhooks/meta`;
-
-async function control(path: string, body?: unknown, method = 'POST') {
-  const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
 
 /** A POST as Meta makes it, signed with the app secret (or not, to be rejected). */
 function postAsMeta(payload: unknown, secret = sandboxAppSecret) {
@@ -33,35 +22,19 @@ function postAsMeta(payload: unknown, secret = sandboxAppSecret) {
   });
 }
 
-async function signInAsAdmin(page: Page) {
-  await page.goto('/');
-  if (page.url().endsWith('/setup')) {
-    await page.getByLabel('Your name').fill(admin.name);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await expect(page).toHaveURL(/\/sign-in/);
-  }
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
 let wabaId = '';
 let unknownFieldWaba = '';
 
 test('sandbox deliveries appear in the event log, filter, and open with secrets masked', async ({ page }) => {
-  const signup = (await control('/signups', {})) as { signup: { waba_id: string } };
+  const signup = (await control('POST', '/signups', {})) as { signup: { waba_id: string } };
   wabaId = signup.signup.waba_id;
-  await control('/webhooks/trigger', {
+  await control('POST', '/webhooks/trigger', {
     field: 'account_update',
     variant: 'DISABLED_UPDATE',
     wabaId,
     value: { ban_info: { waba_ban_state: 'SCHEDULE_FOR_DISABLE', waba_ban_date: 'May 1, 2026' } },
   });
-  await control('/webhooks/flush');
+  await control('POST', '/webhooks/flush');
 
   // A field Onramp has no handler for is stored and shown; what looks like a PIN or code is masked.
   unknownFieldWaba = `9${Date.now()}`;

@@ -195,7 +195,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
   return (
     <div className="space-y-4" data-testid="embedded-signup" data-phase={phase.name}>
       {phase.name === 'stopped' ? (
-        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+        <div role="alert" data-testid="signup-problem" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
           <p className="font-semibold text-amber-900">{phase.title}</p>
           <p className="mt-1 text-amber-900">{phase.message}</p>
         </div>
