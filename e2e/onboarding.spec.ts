@@ -82,6 +82,28 @@ test('default flow as a Solution Partner: from the button to live', async ({ pag
   expect(events.find((e) => e.event === 'PageView')?.params).toMatchObject({ appId: '1000000000000001', feature: 'whatsapp_embedded_signup' });
 });
 
+test("the onboarding's PARTNER_ADDED and a display-name decision show on the WABA's page", async ({ page, browser }) => {
+  await completePopup(await launch(page), { displayName: 'Harbour Lights' });
+  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  const onboarding = await page.request.get(page.url().replace('/onboarding/', '/api/onboarding/'));
+  const { waba } = (await onboarding.json()) as { waba: { id: string } };
+  const state = await control<{ phoneNumbers: { id: string; wabaId: string }[] }>('GET', '/state');
+  const number = state.phoneNumbers.find((p) => p.wabaId === waba.id)!;
+  await control('POST', `/phone-numbers/${number.id}/display-name-decision`, { decision: 'APPROVED' });
+  await control('POST', '/webhooks/flush');
+
+  const staff = await browser.newPage();
+  await signInAsAdmin(staff);
+  await staff.goto(`/wabas/${waba.id}`);
+  const timeline = staff.getByTestId('waba-timeline');
+  await expect(async () => {
+    await staff.reload();
+    await expect(timeline.getByTestId('timeline-event').filter({ hasText: 'PARTNER_ADDED' }).first()).toBeVisible({ timeout: 1000 });
+    await expect(timeline.getByTestId('timeline-event').filter({ hasText: "Display name 'Harbour Lights' APPROVED" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await staff.close();
+});
+
 test('coexistence: the app number is kept, not registered, and both syncs start', async ({ page }) => {
   const popup = await launch(page, links.coexistence);
   await completePopup(popup, { person: '8000000000000004', business: '2100000000000004' });
