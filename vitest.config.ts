@@ -10,6 +10,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     setupFiles: ['test/setup.ts'],
-    env: { META_APP_SECRET_PREVIOUS: 'previous-app-secret' },
+    env: { META_APP_SECRET_PREVIOUS: 'previous-app-secret', LOG_LEVEL: 'error' },
   },
 });

@@ -152,6 +152,7 @@ test('a viewer sees the links but cannot create or disable them, even by posting
   await expect(page).toHaveURL(/\/sign-in/);
 
   await signIn(page, observer.email, observer.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' })).toHaveCount(0);
   expect((await page.goto('/settings'))!.status()).toBe(403);
   await page.goto('/links');

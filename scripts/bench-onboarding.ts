@@ -66,8 +66,9 @@ async function main() {
   await import('@/lib/job-registry');
   const { startJobs, stopJobs } = await import('@/lib/jobs');
   const { startMetaSandbox } = await import('@/lib/meta/test-support');
-  const { onSessionSettled, planSteps, startPipeline, stopPipelineWork } = await import('@/lib/onboarding/pipeline');
-  const { completeSignupForTest, signupChoices, waitForSession } = await import('@/lib/onboarding/test-support');
+  const { onSessionSettled, planSteps, stopPipelineWork } = await import('@/lib/onboarding/pipeline');
+  const { completeOnboarding } = await import('@/lib/onboarding/sessions');
+  const { finishFor, openTestSession, signupChoices, waitForSession } = await import('@/lib/onboarding/test-support');
 
   await migrateDatabase();
   await startJobs({ work: true });
@@ -95,22 +96,19 @@ async function main() {
         while (next < perRow) {
           next += 1;
           const signup = await meta.signup(signupChoices(meta, row.flow));
-          const started = performance.now();
-          const o = await completeSignupForTest(signup.code, { wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId }, {
-            flow: row.flow,
-            partnerType: row.partnerType,
-            solutionId: row.flow === 'mps' ? signup.solutionId : null,
-          });
+          const session = await openTestSession({ flow: row.flow, partnerType: row.partnerType, solutionId: row.flow === 'mps' ? signup.solutionId : null });
           // The end is taken from the pipeline's own notification, so that polling adds no load or delay.
           const settled = new Promise<string>((resolve) => {
             const stop = onSessionSettled((id, status) => {
-              if (id !== o.sessionId) return;
+              if (id !== session.id) return;
               stop();
               resolve(status);
             });
           });
-          await startPipeline(o.sessionId);
-          const status = await Promise.race([settled, waitForSession(o.sessionId, ['live', 'action_needed', 'failed'], 60_000, 1000).then((s) => s.status)]);
+          const started = performance.now();
+          const result = await completeOnboarding(session, { code: signup.code, finish: finishFor(row.flow, signup) });
+          if (!result.ok) throw new Error(`completion failed: ${result.message}`);
+          const status = await Promise.race([settled, waitForSession(session.id, ['live', 'action_needed', 'failed'], 60_000, 1000).then((s) => s.status)]);
           durations.push(performance.now() - started);
           finals.set(status, (finals.get(status) ?? 0) + 1);
         }

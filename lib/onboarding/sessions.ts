@@ -215,11 +215,21 @@ function graphFailure(error: unknown): Record<string, unknown> {
 }
 
 /**
- * The completion request: exchanges the code here and now (it lives 30 seconds and works once), checks
- * every id the browser reported against what Meta says the token grants, stores the token in the
- * vault, and starts the pipeline. A mismatch stores nothing about the reported WABA.
+ * The completion request: verifies and stores the signup (below), then starts the pipeline. Called
+ * from the customer's server action; the code never waits in a queue.
  */
 export async function completeOnboarding(session: OnboardingSession, input: CompletionInput): Promise<CompletionResult> {
+  const result = await verifyAndStore(session, input);
+  if (result.ok) await startPipeline(session.id);
+  return result;
+}
+
+/**
+ * Exchanges the code here and now (it lives 30 seconds and works once), checks every id the browser
+ * reported against what Meta says the token grants, and stores the business, WABA, numbers and the
+ * token (in the vault). A mismatch stores nothing about the reported WABA.
+ */
+export async function verifyAndStore(session: OnboardingSession, input: CompletionInput): Promise<CompletionResult> {
   const parsed = completionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: `The signup result was incomplete. ${startAgain}` };
   const { code, finish } = parsed.data;
@@ -333,7 +343,6 @@ export async function completeOnboarding(session: OnboardingSession, input: Comp
     return endSession(sessionId, 'failed', `We could not confirm your signup with Meta. ${hint} ${startAgain}`, graphFailure(error));
   }
 
-  await startPipeline(sessionId);
   return { ok: true, sessionId };
 }
 

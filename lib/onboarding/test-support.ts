@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import {
@@ -7,24 +6,22 @@ import {
   onboardingSessions,
   onboardingSteps,
   phoneNumbers,
-  signupLinks,
   wabas,
   type OnboardingSession,
   type OnboardingStep,
   type SignupFlow,
 } from '@/lib/db/schema';
-import { appToken, businessToken, graphSettings } from '@/lib/meta/graph';
-import { getPhoneNumber, listPhoneNumbers } from '@/lib/meta/phone-numbers';
+import { graphSettings } from '@/lib/meta/graph';
 import type { MetaSandbox } from '@/lib/meta/test-support';
-import { debugToken, exchangeCode, tokenGrantsWaba } from '@/lib/meta/tokens';
-import { getWaba } from '@/lib/meta/wabas';
+import { createSignupLink } from '@/lib/onboarding/links';
+import { openOnboardingSession, sessionForBrowser, verifyAndStore } from '@/lib/onboarding/sessions';
+import type { FinishInfo } from '@/lib/onboarding/signup-messages';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
-import { storeSecret } from '@/lib/vault';
+import { writeSetting } from '@/lib/settings';
+import { readSecret } from '@/lib/vault';
 
-// Test and benchmark fixture (never imported by app code): a signup through the sandbox and the
-// rows a completed Embedded Signup leaves (business, WABA, number, token in the vault, session),
-// made the way the completion request makes them: exchange, debug_token, Meta's own WABA and
-// number reads.
+// Test and benchmark fixture (never imported by app code): a signup through the sandbox, completed
+// by the completion request's own code, ready for the pipeline.
 
 /** Sandbox ids from its scenarios (sandbox/README.md). */
 export const sandboxCustomers = {
@@ -71,78 +68,53 @@ export function signupChoices(meta: MetaSandbox, flow: SignupFlow): Record<strin
 
 export type Onboarding = { sessionId: string; metaWabaId: string; metaPhoneNumberId: string | null; metaBusinessId: string; tokenValue: string };
 
+const finishEvents: Record<SignupFlow, FinishInfo['event']> = {
+  default: 'FINISH',
+  mps: 'FINISH',
+  waba_only: 'FINISH_ONLY_WABA',
+  coexistence: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING',
+  measurement: 'FINISH_GRANT_ONLY_API_ACCESS',
+};
+
+/** A session opened on a fresh signup link for the flow, with this partner type (what the signup page does). */
+export async function openTestSession(options: { flow: SignupFlow; partnerType: PartnerType; solutionId?: string | null }): Promise<OnboardingSession> {
+  await writeSetting('partner.type', options.partnerType, null);
+  const link = await createSignupLink(
+    { label: `${options.flow} test link`, flow: options.flow, solutionId: options.solutionId ?? undefined, singleUse: false, prefill: {} },
+    null,
+  );
+  const opened = await openOnboardingSession(link.token);
+  if ('problem' in opened) throw new Error(`The test link cannot be used: ${opened.problem}`);
+  return (await sessionForBrowser(opened.sessionId, opened.browserKey))!;
+}
+
+/** What the browser forwards for a flow's finish event (reference §1.5). */
+export function finishFor(flow: SignupFlow, claims: { wabaId: string; phoneNumberId: string | null }): FinishInfo {
+  return { event: finishEvents[flow], wabaId: claims.wabaId, ...(claims.phoneNumberId && { phoneNumberId: claims.phoneNumberId }) };
+}
+
 /**
- * The server half of a completed signup: exchange the code, check the grant, read the WABA (and
- * the number) from Meta, store everything and leave the session `exchanging`, ready for startPipeline.
+ * The server half of a completed signup, through the completion request's own code (exchange,
+ * verification, storage). The pipeline is not started: tests start it when they are ready.
  */
 export async function completeSignupForTest(
   code: string,
   claims: { wabaId: string; phoneNumberId: string | null },
   options: { flow: SignupFlow; partnerType: PartnerType; solutionId?: string | null },
 ): Promise<Onboarding> {
-  const [session] = await db()
-    .insert(onboardingSessions)
-    .values({
-      browserKeyHash: randomBytes(16).toString('hex'),
-      flow: options.flow,
-      partnerType: options.partnerType,
-      status: 'exchanging',
-      expiresAt: new Date(Date.now() + 30 * 60_000),
-    })
-    .returning({ id: onboardingSessions.id });
-  const sessionId = session!.id;
-  const audit = { sessionId, step: 'complete' };
-  const exchanged = await exchangeCode(code, audit);
-  const info = await debugToken(exchanged.accessToken, appToken(), audit);
-  if (!tokenGrantsWaba(info, claims.wabaId)) throw new Error('The token does not grant the claimed WABA');
-  const token = businessToken(exchanged.accessToken);
-  const [waba, phone] = await Promise.all([
-    getWaba(claims.wabaId, token, audit, ['id', 'name', 'currency', 'owner_business_info']),
-    options.flow === 'coexistence'
-      ? listPhoneNumbers(claims.wabaId, token, audit, ['id', 'is_on_biz_app', 'display_phone_number']).then((list) => list.find((p) => p.is_on_biz_app) ?? null)
-      : claims.phoneNumberId
-        ? getPhoneNumber(claims.phoneNumberId, token, audit, ['id', 'display_phone_number'])
-        : Promise.resolve(null),
-  ]);
-  const owner = waba.owner_business_info;
-  if (!owner) throw new Error('Meta returned no owner business');
+  const session = await openTestSession(options);
+  const result = await verifyAndStore(session, { code, finish: finishFor(options.flow, claims) });
+  if (!result.ok) throw new Error(result.message);
 
-  await db().transaction(async (tx) => {
-    await tx.insert(businesses).values({ metaBusinessId: owner.id, name: owner.name }).onConflictDoNothing();
-    const [business] = await tx.select({ id: businesses.id }).from(businesses).where(eq(businesses.metaBusinessId, owner.id));
-    await tx
-      .insert(wabas)
-      .values({ metaWabaId: waba.id, businessId: business!.id, name: waba.name, currency: waba.currency, solutionId: options.solutionId ?? null })
-      .onConflictDoNothing();
-    const [wabaRow] = await tx.select({ id: wabas.id }).from(wabas).where(eq(wabas.metaWabaId, waba.id));
-    let phoneRowId: string | null = null;
-    if (phone) {
-      await tx
-        .insert(phoneNumbers)
-        .values({ metaPhoneNumberId: phone.id, wabaId: wabaRow!.id, displayPhoneNumber: phone.display_phone_number, isOnBizApp: phone.is_on_biz_app === true })
-        .onConflictDoNothing();
-      const [phoneRow] = await tx.select({ id: phoneNumbers.id }).from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, phone.id));
-      phoneRowId = phoneRow!.id;
-    }
-    const secretId = await storeSecret('business_token', exchanged.accessToken, tx);
-    const [tokenRow] = await tx
-      .insert(businessTokens)
-      .values({ wabaId: wabaRow!.id, businessId: business!.id, secretId, scopes: info.scopes, grantedWabaIds: info.wabaIds ?? [], expiresAt: info.expiresAt })
-      .returning({ id: businessTokens.id });
-    let linkId: string | null = null;
-    if (options.solutionId) {
-      const [link] = await tx
-        .insert(signupLinks)
-        .values({ token: randomUUID(), label: 'MPS test link', flow: 'mps', solutionId: options.solutionId })
-        .returning({ id: signupLinks.id });
-      linkId = link!.id;
-    }
-    await tx
-      .update(onboardingSessions)
-      .set({ businessId: business!.id, wabaId: wabaRow!.id, phoneNumberId: phoneRowId, tokenId: tokenRow!.id, linkId, updatedAt: new Date() })
-      .where(eq(onboardingSessions.id, sessionId));
-  });
-  return { sessionId, metaWabaId: waba.id, metaPhoneNumberId: phone?.id ?? null, metaBusinessId: owner.id, tokenValue: exchanged.accessToken };
+  const [row] = await db()
+    .select({ metaWabaId: wabas.metaWabaId, metaBusinessId: businesses.metaBusinessId, metaPhoneNumberId: phoneNumbers.metaPhoneNumberId, secretId: businessTokens.secretId })
+    .from(onboardingSessions)
+    .innerJoin(wabas, eq(wabas.id, onboardingSessions.wabaId))
+    .innerJoin(businesses, eq(businesses.id, onboardingSessions.businessId))
+    .innerJoin(businessTokens, eq(businessTokens.id, onboardingSessions.tokenId))
+    .leftJoin(phoneNumbers, eq(phoneNumbers.id, onboardingSessions.phoneNumberId))
+    .where(eq(onboardingSessions.id, session.id));
+  return { sessionId: session.id, metaWabaId: row!.metaWabaId, metaPhoneNumberId: row!.metaPhoneNumberId, metaBusinessId: row!.metaBusinessId, tokenValue: await readSecret(row!.secretId) };
 }
 
 /** A sandbox signup for the flow, then `completeSignupForTest`. */
