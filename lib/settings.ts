@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/lib/db/client';
+import { db, type Db, type Tx } from '@/lib/db/client';
 import { settings } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 
@@ -25,10 +25,10 @@ type Definitions = typeof definitions;
 export type SettingKey = keyof Definitions;
 type SettingValue<K extends SettingKey> = z.output<Definitions[K]['schema']>;
 
-/** The stored value, or the default when unset or no longer valid. */
-export async function readSetting<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
+/** The stored value, or the default when unset or no longer valid; inside a transaction, pass it. */
+export async function readSetting<K extends SettingKey>(key: K, executor: Db | Tx = db()): Promise<SettingValue<K>> {
   const definition = definitions[key];
-  const [row] = await db().select({ value: settings.value }).from(settings).where(eq(settings.key, key));
+  const [row] = await executor.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
   const parsed = definition.schema.safeParse(row?.value);
   return (parsed.success ? parsed.data : definition.fallback()) as SettingValue<K>;
 }

@@ -1,8 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rootCause, type Tx } from '@/lib/db/client';
-import { onboardingEvents, onboardingSessions, onboardingSteps, settings, wabas, type Waba } from '@/lib/db/schema';
-import { env, metaConfig } from '@/lib/env';
+import { onboardingEvents, onboardingSessions, onboardingSteps, wabas, type Waba } from '@/lib/db/schema';
+import { readSetting, type SettingKey } from '@/lib/settings';
+import { metaConfig } from '@/lib/env';
 import { enqueue, jobsStarted } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import {
@@ -38,7 +39,7 @@ export const connectionValueSchema = z.looseObject({
 
 type ConnectionValue = z.infer<typeof connectionValueSchema>;
 
-export const revokeCreditLineSetting = 'webhooks.revokeCreditLineOnPartnerRemoved';
+export const revokeCreditLineSetting = 'webhooks.revokeCreditLineOnPartnerRemoved' satisfies SettingKey;
 export const revokeCreditLineJob = 'credit-lines.revoke';
 
 const activeSessionStatuses = ['running', 'started', 'exchanging'] as const;
@@ -147,15 +148,10 @@ async function stopRunningOnboardings(tx: Tx, waba: Waba, reason: string): Promi
     );
 }
 
-async function revokeCreditLineWanted(tx: Tx): Promise<boolean> {
-  const [row] = await tx.select({ value: settings.value }).from(settings).where(eq(settings.key, revokeCreditLineSetting));
-  return row?.value === true;
-}
-
 async function handleCreditLine(change: StoredChange, tx: Tx, waba: Waba, ownerBusinessId: string | undefined): Promise<void> {
   const data = { wabaId: waba.metaWabaId, ownerBusinessId: ownerBusinessId ?? null };
   // Without a running queue in this process nothing would revoke it, so staff are asked instead.
-  if (jobsStarted() && (await revokeCreditLineWanted(tx))) {
+  if (jobsStarted() && (await readSetting(revokeCreditLineSetting, tx))) {
     const added = await addAttention(tx, change, {
       wabaId: waba.metaWabaId,
       kind: 'credit_line_revoke_requested',
@@ -193,7 +189,7 @@ export async function handlePartnerRemoved(change: StoredChange, tx: Tx, value: 
   if (!(await applyConnection(tx, waba, 'disconnected', at))) return 'processed';
 
   await stopRunningOnboardings(tx, waba, 'The customer removed us as a partner from this WhatsApp Business Account, so onboarding stopped.');
-  if (env.PARTNER_TYPE === 'solution_partner') {
+  if ((await readSetting('partner.type', tx)) === 'solution_partner') {
     await handleCreditLine(change, tx, waba, info?.owner_business_id);
   } else {
     await addAttention(tx, change, {
