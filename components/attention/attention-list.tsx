@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { age } from '@/components/when';
+import { age } from '@/components/staff/display';
 import type { openAttention } from '@/lib/wabas';
 import { ResolveAttentionForm } from './resolve-form';
 

@@ -15,20 +15,39 @@ export const onboardingStatusLabels: Record<OnboardingStatus, string> = {
   rejected: 'Rejected',
 };
 
-const statusTones: Record<OnboardingStatus, string> = {
-  started: 'bg-slate-100 text-slate-700',
-  cancelled: 'bg-slate-100 text-slate-700',
-  errored: 'bg-red-50 text-red-800',
+const tones: Record<string, string> = {
+  live: 'bg-brand-50 text-brand-700',
+  connected: 'bg-brand-50 text-brand-700',
+  processed: 'bg-brand-50 text-brand-700',
+  delivered: 'bg-brand-50 text-brand-700',
+  APPROVED: 'bg-brand-50 text-brand-700',
   exchanging: 'bg-sky-50 text-sky-800',
   running: 'bg-sky-50 text-sky-800',
-  failed: 'bg-red-50 text-red-800',
+  received: 'bg-sky-50 text-sky-800',
   action_needed: 'bg-amber-50 text-amber-800',
-  live: 'bg-brand-50 text-brand-700',
+  disconnected: 'bg-amber-50 text-amber-800',
+  unhandled: 'bg-amber-50 text-amber-800',
+  retrying: 'bg-amber-50 text-amber-800',
+  failed: 'bg-red-50 text-red-800',
+  errored: 'bg-red-50 text-red-800',
   rejected: 'bg-red-50 text-red-800',
+  deleted: 'bg-red-50 text-red-800',
+  dead: 'bg-red-50 text-red-800',
+  REJECTED: 'bg-red-50 text-red-800',
 };
 
-export function StatusBadge({ status }: { status: OnboardingStatus }) {
-  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${statusTones[status]}`}>{onboardingStatusLabels[status]}</span>;
+/** A status as a coloured tag; `label` replaces the raw value for people. */
+export function StatusBadge({ status, label }: { status: string | null | undefined; label?: string }) {
+  if (!status) return <span className="text-slate-400">—</span>;
+  return (
+    <span data-status={status} className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${tones[status] ?? 'bg-slate-100 text-slate-700'}`}>
+      {label ?? status}
+    </span>
+  );
+}
+
+export function OnboardingStatusBadge({ status }: { status: OnboardingStatus }) {
+  return <StatusBadge status={status} label={onboardingStatusLabels[status]} />;
 }
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
@@ -37,6 +56,15 @@ const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeSty
 export function When({ at, empty = '—' }: { at: Date | null | undefined; empty?: string }) {
   if (!at) return <>{empty}</>;
   return <time dateTime={at.toISOString()}>{dateTime.format(at)} UTC</time>;
+}
+
+/** "5 min", "3 h", "2 d": how long something has been waiting. */
+export function age(at: Date, now: Date = new Date()): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
 }
 
 export function Facts({ items }: { items: Array<[string, ReactNode]> }) {

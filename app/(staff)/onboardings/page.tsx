@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, PageHeader } from '@/components/empty-state';
-import { onboardingStatusLabels, StatusBadge, When } from '@/components/staff/display';
+import { onboardingStatusLabels, OnboardingStatusBadge, When } from '@/components/staff/display';
 import { requireRole } from '@/lib/auth';
 import { onboardingStatuses, signupFlows } from '@/lib/db/schema';
 import { flowLabels } from '@/lib/onboarding/links';
@@ -105,7 +105,7 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
                 <td className="px-4 py-2">{flowLabels[row.flow]}</td>
                 <td className="px-4 py-2">{partnerTypeLabels[row.partnerType as PartnerType] ?? row.partnerType}</td>
                 <td className="px-4 py-2">
-                  <StatusBadge status={row.status} />
+                  <OnboardingStatusBadge status={row.status} />
                   {row.statusMessage ? <span className="mt-1 block max-w-xs text-xs text-slate-600">{row.statusMessage}</span> : null}
                 </td>
                 <td className="px-4 py-2">{row.linkLabel ?? '—'}</td>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, PageHeader } from '@/components/empty-state';
-import { StatusBadge } from '@/components/status-badge';
+import { StatusBadge } from '@/components/staff/display';
 import { requireRole } from '@/lib/auth';
 import { wabaStatuses } from '@/lib/db/schema';
 import { listWabas, wabaListFilterSchema } from '@/lib/wabas';

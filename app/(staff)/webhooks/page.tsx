@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, PageHeader } from '@/components/empty-state';
-import { StatusBadge } from '@/components/status-badge';
-import { When } from '@/components/when';
+import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { webhookEventStatuses } from '@/lib/db/schema';
 import {

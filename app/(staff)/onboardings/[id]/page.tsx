@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/empty-state';
-import { Facts, StatusBadge, When } from '@/components/staff/display';
+import { Facts, OnboardingStatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { flowLabels } from '@/lib/onboarding/links';
 import { stepLabel } from '@/lib/onboarding/pipeline';
@@ -281,7 +281,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           </p>
           <PageHeader title={detail.business?.name ?? detail.waba?.name ?? 'Onboarding'} />
           <div className="-mt-4 space-y-1" data-testid="onboarding-status" data-status={session.status}>
-            <StatusBadge status={session.status} />
+            <OnboardingStatusBadge status={session.status} />
             {session.statusMessage ? <p className="max-w-2xl text-sm text-slate-700">{session.statusMessage}</p> : null}
             {working ? <p className="text-xs text-slate-500">Updating every few seconds while the steps run.</p> : null}
           </div>
