@@ -11,3 +11,9 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Started by `npm start`: the portal holds our stdin open; when it dies, even by SIGKILL, we stop too.
+if (process.env.SANDBOX_EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+}

@@ -48,8 +48,9 @@ async function startSandbox(): Promise<ChildProcess | undefined> {
     return undefined;
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['pipe', 'inherit', 'inherit'],
     env: childProcessEnv({
+      SANDBOX_EXIT_WITH_PARENT: '1',
       SANDBOX_PORT: String(env.SANDBOX_PORT),
       SANDBOX_WEBHOOK_URL: `${publicUrl}/api/webhooks/meta`,
       SANDBOX_WEBHOOK_VERIFY_TOKEN: config.webhookVerifyToken,
