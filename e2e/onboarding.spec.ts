@@ -224,7 +224,7 @@ test('503s and rate limits from Meta are retried and onboarding still completes'
   }
 });
 
-test('133016 stops registration with the right message and no retry', async ({ page }) => {
+test('133016 stops registration with the right message and no retry; staff resume it later', async ({ page, browser }) => {
   await control('POST', '/faults', { method: 'POST', path: '/{id}/register', error: { code: 133016, message: 'Account register deregister rate limit exceeded' }, next: 1 });
   try {
     await completePopup(await launch(page));
@@ -234,6 +234,14 @@ test('133016 stops registration with the right message and no retry', async ({ p
   } finally {
     await control('DELETE', '/faults');
   }
+  const staff = await browser.newPage();
+  await signInAsAdmin(staff);
+  await staff.goto(new URL(page.url()).pathname.replace('/onboarding/', '/onboardings/'));
+  await expect(staff.locator('[data-step="register_phone"]')).toContainText('133016');
+  await staff.getByRole('button', { name: 'Resume' }).click();
+  await page.reload();
+  await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', /^(live|action_needed)$/, { timeout: 30_000 });
+  await staff.close();
 });
 
 test('as a Tech Provider the customer is told to add a payment method', async ({ page, browser }) => {

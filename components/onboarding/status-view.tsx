@@ -21,7 +21,7 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
     refetchInterval: (query) => {
       const status = query.state.data?.status;
       if (!status || query.state.data?.settled) return false;
-      return status === 'action_needed' ? 10_000 : 1_000;
+      return status === 'action_needed' || status === 'failed' ? 10_000 : 1_000;
     },
   });
   const live = data.status === 'live';

@@ -32,7 +32,8 @@ const headlines: Record<OnboardingSession['status'], string> = {
   rejected: 'We could not accept this signup',
 };
 
-const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'failed', 'rejected']);
+// A failed onboarding is not settled: staff may resume it, and the customer's page should show that.
+const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'rejected']);
 
 function stepNote(step: typeof onboardingSteps.$inferSelect | undefined): string | null {
   if (step?.status === 'retrying') return 'Meta was busy; trying again shortly.';

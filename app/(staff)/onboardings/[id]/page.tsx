@@ -286,7 +286,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
             {working ? <p className="text-xs text-slate-500">Updating every few seconds while the steps run.</p> : null}
           </div>
         </div>
-        {detail.token ? <ResumeButton sessionId={session.id} allowed={canAct} /> : null}
+        {detail.token && (session.status === 'failed' || session.status === 'running') ? <ResumeButton sessionId={session.id} allowed={canAct} /> : null}
       </div>
       <Section title="Session">
         <SessionFacts detail={detail} />
