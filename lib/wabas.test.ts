@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { attentionItems, phoneNumbers, wabas } from '@/lib/db/schema';
-import { createCustomer, metaId } from '@/lib/webhooks/handlers/test-support';
+import { createCustomer, metaId } from '@/test/webhook-fixtures';
 import { findWaba, listWabas, onboardingsOf, openAttention, phoneNumbersOf, resolveAttention } from '@/lib/wabas';
 
 describe('WABA views', () => {

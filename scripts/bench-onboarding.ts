@@ -65,10 +65,10 @@ async function main() {
   const { closeDatabase, migrateDatabase } = await import('@/lib/db/client');
   await import('@/lib/job-registry');
   const { startJobs, stopJobs } = await import('@/lib/jobs');
-  const { startMetaSandbox } = await import('@/lib/meta/test-support');
+  const { startMetaSandbox } = await import('@/test/meta-sandbox');
   const { onSessionSettled, planSteps, stopPipelineWork } = await import('@/lib/onboarding/pipeline');
   const { completeOnboarding } = await import('@/lib/onboarding/sessions');
-  const { finishFor, openTestSession, signupChoices, waitForSession } = await import('@/lib/onboarding/test-support');
+  const { finishFor, openTestSession, signupChoices, waitForSession } = await import('@/test/onboarding-fixtures');
 
   await migrateDatabase();
   await startJobs({ work: true });

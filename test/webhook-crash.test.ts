@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/db/client';
 import { webhookEvents } from '@/lib/db/schema';
-import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { subscribeApp } from '@/lib/meta/subscriptions';
 
 // The real server killed with SIGKILL during a burst of sandbox deliveries, then started again on

@@ -6,7 +6,7 @@ import {
   submitBusinessVerification,
 } from '@/lib/meta/business-verification';
 import { systemToken } from '@/lib/meta/graph';
-import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: partner-led business verification (reference §9).
 

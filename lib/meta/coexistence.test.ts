@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCoexistenceStatus, isHistoryUnavailable, startSync } from '@/lib/meta/coexistence';
 import { listPhoneNumbers, registerPhoneNumber } from '@/lib/meta/phone-numbers';
-import { startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: onboarding a WhatsApp Business app number (reference §13).
 

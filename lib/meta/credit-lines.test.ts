@@ -10,7 +10,7 @@ import {
   verifyCreditLine,
 } from '@/lib/meta/credit-lines';
 import { assignSystemUser } from '@/lib/meta/system-users';
-import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba, getWabaOwner } from '@/lib/meta/wabas';
 
 // Against the sandbox: sharing, verifying and revoking the Solution Partner's credit line (reference §6).

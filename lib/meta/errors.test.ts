@@ -6,7 +6,7 @@ import { GraphError, overrideGraphSettings, systemToken } from '@/lib/meta/graph
 import { listCreditLines } from '@/lib/meta/credit-lines';
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { listSubscribedApps, subscribeApp } from '@/lib/meta/subscriptions';
-import { startMetaSandbox, sandboxApp, sandboxIds, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxApp, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: faults injected through its control API are classified the way the
 // onboarding jobs need (reference §11), appsecret_proof is accepted where Meta requires it, and

@@ -10,7 +10,7 @@ import {
   setTwoStepPin,
   verifyCode,
 } from '@/lib/meta/phone-numbers';
-import { startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: the phone-number lifecycle and its error codes (reference §5).
 

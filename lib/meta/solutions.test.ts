@@ -8,7 +8,7 @@ import {
   listSolutions,
   requestSolutionDeactivation,
 } from '@/lib/meta/solutions';
-import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba } from '@/lib/meta/wabas';
 
 // Against the sandbox: Multi-Partner Solutions (reference §8). Ids from the sandbox's demo scenario.

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { listSubscribedApps, overrideCallback, subscribeApp, unsubscribeApp } from '@/lib/meta/subscriptions';
 
 // Against the sandbox: the app's subscription to a customer WABA (reference §4).

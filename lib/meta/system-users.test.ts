@@ -7,7 +7,7 @@ import {
   listSystemUsers,
   removeSystemUser,
 } from '@/lib/meta/system-users';
-import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: the partner's system user on customer WABAs (reference §7).
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { graphCalls } from '@/lib/db/schema';
 import { GraphError, appToken, businessToken, systemToken } from '@/lib/meta/graph';
-import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { debugToken, exchangeCode, tokenGrantsWaba } from '@/lib/meta/tokens';
 import { getWaba } from '@/lib/meta/wabas';
 

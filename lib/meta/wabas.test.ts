@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemToken } from '@/lib/meta/graph';
 import { getPhoneNumber, listPhoneNumbers } from '@/lib/meta/phone-numbers';
-import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba, getWabaOwner, listClientWabas } from '@/lib/meta/wabas';
 
 // Against the sandbox: WABA and phone-number reads (reference §3, §5.1).

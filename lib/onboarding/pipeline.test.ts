@@ -7,7 +7,7 @@ import { businessToken, overrideGraphSettings, systemToken } from '@/lib/meta/gr
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { subscribeApp } from '@/lib/meta/subscriptions';
 import { assignSystemUser } from '@/lib/meta/system-users';
-import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
+import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import {
   onSessionSettled,
   overridePipelineSettings,
@@ -23,7 +23,7 @@ import {
 } from '@/lib/onboarding/pipeline';
 import { pinFor } from '@/lib/onboarding/steps/register-phone';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
-import { createOnboarding, stepStatuses, stepsOf, waitForSession } from '@/lib/onboarding/test-support';
+import { createOnboarding, stepStatuses, stepsOf, waitForSession } from '@/test/onboarding-fixtures';
 import { readSecret } from '@/lib/vault';
 
 let meta: MetaSandbox;

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, phoneNumbers, signupLinks, vaultSecrets, wabas } from '@/lib/db/schema';
-import { startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
+import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import { createSignupLink, defaultLinkToken, disableSignupLink } from '@/lib/onboarding/links';
 import { completeOnboarding, launchConfig, openOnboardingSession, recordSignupOutcome, sessionForBrowser, type OpenedSession } from '@/lib/onboarding/sessions';
 import { readSecret } from '@/lib/vault';

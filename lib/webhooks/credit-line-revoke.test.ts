@@ -6,7 +6,7 @@ import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { getAllocationConfig, shareAndAttachCreditLine } from '@/lib/meta/credit-lines';
 import { systemToken } from '@/lib/meta/graph';
 import { assignSystemUser } from '@/lib/meta/system-users';
-import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/lib/meta/test-support';
+import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import {
   manualKind,
   requestedKind,

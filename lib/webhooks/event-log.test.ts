@@ -18,7 +18,7 @@ import {
   summariseEvent,
 } from '@/lib/webhooks/event-log';
 import { createForward } from '@/lib/webhooks/forwarding';
-import { deliver, metaId } from '@/lib/webhooks/handlers/test-support';
+import { deliver, metaId } from '@/test/webhook-fixtures';
 
 const t0 = 1767225600;
 

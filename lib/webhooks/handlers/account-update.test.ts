@@ -6,7 +6,7 @@ import { metaConfig } from '@/lib/env';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { normaliseRejectionReasons } from '@/lib/webhooks/handlers/account-update';
 import { revokeCreditLineJob, revokeCreditLineSetting } from '@/lib/webhooks/handlers/partner-connection';
-import { createCustomer, deliver, metaId, wabaRow } from '@/lib/webhooks/handlers/test-support';
+import { createCustomer, deliver, metaId, wabaRow } from '@/test/webhook-fixtures';
 import { replayChanges } from '@/lib/webhooks/processing';
 
 const t0 = 1767225600;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions } from '@/lib/db/schema';
 import { replayChanges } from '@/lib/webhooks/processing';
-import { createCustomer, deliver, metaId } from '@/lib/webhooks/handlers/test-support';
+import { createCustomer, deliver, metaId } from '@/test/webhook-fixtures';
 
 const t0 = 1767225600;
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { attentionItems, solutions } from '@/lib/db/schema';
-import { createCustomer, deliver, metaId, wabaRow } from '@/lib/webhooks/handlers/test-support';
+import { createCustomer, deliver, metaId, wabaRow } from '@/test/webhook-fixtures';
 
 const t0 = 1767225600;
 

@@ -5,7 +5,7 @@ import { messageDailyCounts, messageStatuses, webhookEvents } from '@/lib/db/sch
 import { changesOf } from '@/lib/webhooks/envelope';
 import { storeChanges } from '@/lib/webhooks/inbox';
 import { processPending, replayChanges } from '@/lib/webhooks/processing';
-import { deliver, envelope, metaId } from '@/lib/webhooks/handlers/test-support';
+import { deliver, envelope, metaId } from '@/test/webhook-fixtures';
 
 const wabaId = '209876543210002';
 // 2026-01-01T00:00:00Z and the next day.

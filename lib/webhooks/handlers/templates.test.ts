@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { messageTemplates } from '@/lib/db/schema';
-import { deliver, metaId } from '@/lib/webhooks/handlers/test-support';
+import { deliver, metaId } from '@/test/webhook-fixtures';
 
 const t0 = 1767225600;
 

@@ -12,7 +12,7 @@ import {
   type SignupFlow,
 } from '@/lib/db/schema';
 import { graphSettings } from '@/lib/meta/graph';
-import type { MetaSandbox } from '@/lib/meta/test-support';
+import type { MetaSandbox } from '@/test/meta-sandbox';
 import { createSignupLink } from '@/lib/onboarding/links';
 import { openOnboardingSession, sessionForBrowser, verifyAndStore } from '@/lib/onboarding/sessions';
 import type { FinishInfo } from '@/lib/onboarding/signup-messages';
