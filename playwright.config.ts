@@ -40,6 +40,8 @@ export default defineConfig({
       DATA_DIR: process.env.E2E_DATA_DIR ?? '.data/e2e',
       LOG_LEVEL: 'warn',
       SANDBOX_LATENCY: '20',
+      // Every call that carries a token must prove the app secret, as a Meta app can require.
+      SANDBOX_REQUIRE_APPSECRET_PROOF: '1',
     },
   },
   // staff.spec.ts is the first run on an empty data folder (it creates the admin); the other files

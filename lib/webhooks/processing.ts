@@ -107,6 +107,8 @@ export function kickProcessing(): void {
   if (!jobsStarted() || kickTimer) return;
   kickTimer = setTimeout(() => {
     kickTimer = undefined;
+    // The queue may have stopped meanwhile (shutdown): the sweep picks the changes up at the next start.
+    if (!jobsStarted()) return;
     jobs()
       .send(processQueue, {}, { singletonKey: 'drain' })
       .catch((error: unknown) => log.warn({ err: rootCause(error) }, 'could not wake webhook processing'));
