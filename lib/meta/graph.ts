@@ -481,6 +481,11 @@ function networkReason(error: unknown): string {
  * Reads every page of an edge by repeating the call with `after=<cursor>`. It does not follow
  * `paging.next`: Meta puts the access token in that URL, and we only send requests we built.
  */
+/** `GET /{id}?fields=...`: one Graph node, validated by its schema. */
+export function readNode<S extends z.ZodType>(id: string, fields: readonly string[], schema: S, token: GraphToken, audit: AuditContext = {}): Promise<z.output<S>> {
+  return graphRequest({ method: 'GET', path: `/${id}`, query: { fields: fieldList(fields) }, token, audit, schema });
+}
+
 export async function graphList<T extends z.ZodType>(
   request: Omit<GraphRequest<z.ZodType>, 'schema' | 'method' | 'json' | 'form' | 'multipart'> & { item: T; maxPages?: number },
 ): Promise<z.output<T>[]> {

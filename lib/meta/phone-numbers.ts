@@ -8,6 +8,7 @@ import {
   graphRequest,
   lenientEnum,
   successSchema,
+  readNode,
 } from '@/lib/meta/graph';
 import { healthStatusSchema } from '@/lib/meta/wabas';
 
@@ -80,14 +81,7 @@ export async function getPhoneNumber(
   audit: AuditContext = {},
   fields: readonly string[] = phoneNumberFields,
 ): Promise<PhoneNumber> {
-  return graphRequest({
-    method: 'GET',
-    path: `/${phoneNumberId}`,
-    query: { fields: fieldList(fields) },
-    token,
-    audit,
-    schema: phoneNumberSchema,
-  });
+  return readNode(phoneNumberId, fields, phoneNumberSchema, token, audit);
 }
 
 export type NewPhoneNumber = { cc: string; phoneNumber: string; verifiedName: string; preverifiedId?: string };

@@ -9,6 +9,7 @@ import {
   lenientEnum,
   pageSchema,
   successSchema,
+  readNode,
 } from '@/lib/meta/graph';
 
 // Multi-Partner Solutions (reference §8).
@@ -103,14 +104,7 @@ export async function getSolution(
   audit: AuditContext = {},
   fields: readonly string[] = solutionFields,
 ): Promise<Solution> {
-  return graphRequest({
-    method: 'GET',
-    path: `/${solutionId}`,
-    query: { fields: fieldList(fields) },
-    token,
-    audit,
-    schema: solutionSchema,
-  });
+  return readNode(solutionId, fields, solutionSchema, token, audit);
 }
 
 /** The solutions that onboarded a WABA. */

@@ -5,8 +5,8 @@ import {
   fieldList,
   graphIdSchema,
   graphList,
-  graphRequest,
   lenientEnum,
+  readNode,
 } from '@/lib/meta/graph';
 
 // WhatsApp Business Account reads (reference §3).
@@ -105,14 +105,7 @@ export async function getWaba(
   audit: AuditContext = {},
   fields: readonly string[] = wabaFields,
 ): Promise<Waba> {
-  return graphRequest({
-    method: 'GET',
-    path: `/${wabaId}`,
-    query: { fields: fieldList(fields) },
-    token,
-    audit,
-    schema: wabaSchema,
-  });
+  return readNode(wabaId, fields, wabaSchema, token, audit);
 }
 
 /** The customer's business portfolio as Meta reports it; only readable while the WABA is shared (reference §6.6). */

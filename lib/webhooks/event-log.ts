@@ -9,32 +9,13 @@ import {
   webhookRejections,
   type WebhookEvent,
 } from '@/lib/db/schema';
+import { handledFields } from '@/lib/webhooks/handlers';
 
 // What the staff webhook views read: the event log with its filters and keyset paging, the raw
 // payload with secrets masked, one-line summaries for timelines, rejection counters, forwards.
 
-/** The fields of the WABA object (reference §10.4), offered in filters and forward forms. */
-export const knownFields = [
-  'account_alerts',
-  'account_review_update',
-  'account_update',
-  'automatic_events',
-  'business_capability_update',
-  'history',
-  'message_template_components_update',
-  'message_template_quality_update',
-  'message_template_status_update',
-  'messages',
-  'partner_solutions',
-  'payment_configuration_update',
-  'phone_number_name_update',
-  'phone_number_quality_update',
-  'security',
-  'smb_app_state_sync',
-  'smb_message_echoes',
-  'template_category_update',
-  'user_preferences',
-] as const;
+/** The fields offered in filters and forward forms: every field with a handler. */
+export const knownFields = handledFields;
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 

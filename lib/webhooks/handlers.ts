@@ -42,6 +42,9 @@ const handlers: Record<string, ChangeHandler> = {
   user_preferences: handleUserPreferences,
 };
 
+/** The fields of the WABA object (reference §10.4) this receiver applies, for filters and forwards. */
+export const handledFields: readonly string[] = Object.keys(handlers);
+
 export function handlerFor(field: string): ChangeHandler | undefined {
   return handlers[field];
 }
