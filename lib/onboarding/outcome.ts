@@ -1,5 +1,7 @@
-import type { SignupFlow } from '@/lib/db/schema';
-import type { PartnerType } from '@/lib/onboarding/steps/context';
+import { desc, eq } from 'drizzle-orm';
+import type { Tx } from '@/lib/db/client';
+import { onboardingEvents, onboardingSessions, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
+import { asPartnerType, type PartnerType } from '@/lib/onboarding/steps/context';
 import type { StatusSnapshot } from '@/lib/onboarding/steps/read-status';
 
 // How a finished pipeline ends, in words the customer reads on their status page. Things only
@@ -33,4 +35,43 @@ export function decideOutcome(input: { flow: SignupFlow; partnerType: PartnerTyp
   if (waba.accountReviewStatus === 'PENDING') notes.push('Meta is still reviewing your WhatsApp Business Account.');
   const message = [...actions, ...notes].join(' ') || null;
   return { status: actions.length > 0 ? 'action_needed' : 'live', message };
+}
+
+/**
+ * Meta decides some things after the pipeline ended (display name, account review): the latest
+ * finished onboarding of the WABA is re-judged from what the webhooks stored, so the customer's page
+ * says "You're live" or what is still needed, as it is now.
+ */
+export async function refreshOutcome(tx: Tx, wabaRowId: string): Promise<void> {
+  const [session] = await tx
+    .select()
+    .from(onboardingSessions)
+    .where(eq(onboardingSessions.wabaId, wabaRowId))
+    .orderBy(desc(onboardingSessions.createdAt))
+    .limit(1);
+  if (!session || (session.status !== 'live' && session.status !== 'action_needed')) return;
+  const [waba] = await tx.select().from(wabas).where(eq(wabas.id, wabaRowId));
+  const [phone] = session.phoneNumberId ? await tx.select().from(phoneNumbers).where(eq(phoneNumbers.id, session.phoneNumberId)) : [];
+  if (!waba) return;
+  const health = waba.healthStatus as { can_send_message?: string } | null;
+  const outcome = decideOutcome({
+    flow: session.flow,
+    partnerType: asPartnerType(session.partnerType),
+    snapshot: {
+      waba: {
+        accountReviewStatus: waba.accountReviewStatus,
+        primaryFundingId: waba.primaryFundingId,
+        canSendMessage: health?.can_send_message ?? null,
+        messagingLimit: waba.messagingLimit,
+      },
+      phone: phone ? { status: phone.status, nameStatus: phone.nameStatus, platformType: phone.platformType, isOnBizApp: phone.isOnBizApp } : null,
+      phoneCount: 0,
+    },
+  });
+  if (outcome.status === session.status && outcome.message === session.statusMessage) return;
+  await tx
+    .update(onboardingSessions)
+    .set({ status: outcome.status, statusMessage: outcome.message, updatedAt: new Date() })
+    .where(eq(onboardingSessions.id, session.id));
+  await tx.insert(onboardingEvents).values({ sessionId: session.id, type: 'outcome.updated', data: outcome });
 }

@@ -23,6 +23,7 @@ import {
 } from '@/lib/onboarding/pipeline';
 import { pinFor } from '@/lib/onboarding/steps/register-phone';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
+import { deliver } from '@/test/webhook-fixtures';
 import { createOnboarding, stepStatuses, stepsOf, waitForSession } from '@/test/onboarding-fixtures';
 import { readSecret } from '@/lib/vault';
 
@@ -434,5 +435,28 @@ describe('staff actions', () => {
     await expect(resumeOnboarding(o.sessionId)).rejects.toThrow(/Only a failed or stuck onboarding can be resumed/);
     const fresh = await createOnboarding(meta, 'default', 'tech_provider');
     await expect(rerunStep(fresh.sessionId, 'subscribe_app')).rejects.toThrow(/no pipeline yet/);
+  });
+});
+
+describe("Meta's later decisions", () => {
+  it('a display name approved after the pipeline drops the note; a rejection asks the customer to act', async () => {
+    const o = await onboard('default', 'solution_partner');
+    const done = await waitForSession(o.sessionId);
+    expect(done.status).toBe('live');
+    expect(done.statusMessage).toContain('display name is under review');
+    const [phone] = await db().select().from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, o.metaPhoneNumberId!));
+    const decision = (value: string, time: number) =>
+      deliver(o.metaWabaId, [{ field: 'phone_number_name_update', value: { display_phone_number: phone!.displayPhoneNumber!, decision: value, requested_verified_name: 'Acme' } }], time);
+
+    const now = Math.floor(Date.now() / 1000);
+    await decision('APPROVED', now);
+    const approved = await waitForSession(o.sessionId, ['live']);
+    expect(approved.statusMessage ?? '').not.toContain('display name');
+
+    await decision('REJECTED', now + 60);
+    const rejected = await waitForSession(o.sessionId, ['action_needed']);
+    expect(rejected.statusMessage).toContain('did not approve your display name');
+    const types = (await eventsOf(o.sessionId)).map((e) => e.type);
+    expect(types.filter((t) => t === 'outcome.updated')).toHaveLength(2);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@/lib/db/schema';
 import { type AuditContext, type GraphToken, businessToken } from '@/lib/meta/graph';
 import { unseal } from '@/lib/vault';
+import { partnerTypes, type PartnerType } from '@/lib/settings';
 
 // What every step gets: the session's rows, the business token, and the audit context that
 // tags each Graph call with the onboarding and the step (graph_calls.session_id / step).
@@ -30,7 +31,6 @@ export const stepNames = [
 ] as const;
 export type StepName = (typeof stepNames)[number];
 
-export type PartnerType = 'solution_partner' | 'tech_provider' | 'tech_partner' | 'measurement_partner';
 
 export type StepContext = {
   sessionId: string;
@@ -78,7 +78,7 @@ export class TokenUnusable extends Error {
   }
 }
 
-export const partnerTypes: readonly PartnerType[] = ['solution_partner', 'tech_provider', 'tech_partner', 'measurement_partner'];
+export type { PartnerType };
 
 export function asPartnerType(value: string): PartnerType {
   return (partnerTypes as readonly string[]).includes(value) ? (value as PartnerType) : 'tech_provider';

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { wabas } from '@/lib/db/schema';
+import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
@@ -27,6 +28,7 @@ export const handleAccountReviewUpdate: ChangeHandler = async (change, tx) => {
       .update(wabas)
       .set({ accountReviewStatus: decision, flags: next.flags, updatedAt: new Date() })
       .where(eq(wabas.id, waba.id));
+    await refreshOutcome(tx, waba.id);
   }
   if (decision === 'REJECTED') {
     await addAttention(tx, change, {

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { phoneNumbers, wabas } from '@/lib/db/schema';
+import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
@@ -46,6 +47,7 @@ export const handlePhoneNumberNameUpdate: ChangeHandler = async (change, tx) => 
         updatedAt: new Date(),
       })
       .where(eq(phoneNumbers.id, phone.id));
+    await refreshOutcome(tx, phone.wabaId);
   }
   if (value.decision === 'REJECTED' || value.decision === 'DECLINED') {
     await addAttention(tx, change, {
