@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
-import { auditLog, signupLinks, type StaffUser } from '@/lib/db/schema';
+import { attentionItems, auditLog, signupLinks, webhookEvents, webhookForwards, type StaffUser } from '@/lib/db/schema';
 import { readSetting } from '@/lib/settings';
 import { createStaffUser } from '@/lib/staff';
 
@@ -19,6 +19,8 @@ vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 
 const { createLink, disableLink } = await import('@/app/(staff)/links/actions');
 const { saveSettings } = await import('@/app/(staff)/settings/actions');
+const { createWebhookForward, replayEvent } = await import('@/app/(staff)/webhooks/actions');
+const { resolveAttentionItem } = await import('@/components/attention/actions');
 
 let viewer: StaffUser;
 let operator: StaffUser;
@@ -141,5 +143,26 @@ describe('settings action', () => {
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
     expect(audits[0]?.details).toEqual({ from: { partnerType: 'solution_partner', revokeCreditLine: false }, to: { partnerType: 'tech_provider', revokeCreditLine: true } });
+  });
+});
+
+describe('webhook and attention actions', () => {
+  it('refuse viewers with 403 and change nothing', async () => {
+    const [event] = await db()
+      .insert(webhookEvents)
+      .values({ dedupeKey: 'viewer-replay-test', object: 'whatsapp_business_account', entryId: '1', field: 'security', value: {}, status: 'failed', attempts: 3, lastError: 'boom' })
+      .returning();
+    const [item] = await db().insert(attentionItems).values({ wabaId: '1', kind: 'test', message: 'Look at this' }).returning();
+    signedIn.id = viewer.id;
+    await expect(replayEvent({}, form({ id: event!.id }))).rejects.toEqual(forbidden);
+    await expect(resolveAttentionItem({}, form({ id: item!.id }))).rejects.toEqual(forbidden);
+    signedIn.id = operator.id;
+    await expect(createWebhookForward({}, form({ field: 'messages', url: 'https://example.com/hook' }))).rejects.toEqual(forbidden);
+
+    const [after] = await db().select().from(webhookEvents).where(eq(webhookEvents.id, event!.id));
+    expect(after).toMatchObject({ status: 'failed', attempts: 3, lastError: 'boom' });
+    const [open] = await db().select().from(attentionItems).where(eq(attentionItems.id, item!.id));
+    expect(open!.resolvedAt).toBeNull();
+    expect(await db().select().from(webhookForwards)).toHaveLength(0);
   });
 });
