@@ -66,6 +66,11 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
           ))}
         </ol>
       ) : null}
+      {data.restartPath ? (
+        <a href={data.restartPath} className="inline-block rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+          Start a new signup
+        </a>
+      ) : null}
       {isError ? <p className="text-xs text-amber-700">Lost contact with the server; retrying…</p> : null}
     </section>
   );

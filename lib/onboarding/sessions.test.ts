@@ -5,6 +5,7 @@ import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, phone
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import { createSignupLink, defaultLinkToken, disableSignupLink } from '@/lib/onboarding/links';
 import { completeOnboarding, launchConfig, openOnboardingSession, recordSignupOutcome, sessionForBrowser, type OpenedSession } from '@/lib/onboarding/sessions';
+import { customerStatus } from '@/lib/onboarding/status';
 import { readSecret } from '@/lib/vault';
 
 let meta: MetaSandbox;
@@ -121,6 +122,7 @@ describe('completing an onboarding', () => {
       finish: { event: 'FINISH', wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId!, businessId: signup.businessId },
     });
     expect(result).toEqual({ ok: true, sessionId: opened.sessionId });
+    expect((await customerStatus(await sessionRow(opened.sessionId))).restartPath).toBeNull();
 
     const row = await sessionRow(opened.sessionId);
     expect(row.status).not.toBe('exchanging');
@@ -171,7 +173,9 @@ describe('completing an onboarding', () => {
     const opened = await open();
     const result = await completeOnboarding(await session(opened), { code: ours.code, finish: { event: 'FINISH', wabaId: foreignWaba, phoneNumberId: ours.phoneNumberId! } });
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/not shared with us/) });
-    expect((await sessionRow(opened.sessionId)).status).toBe('rejected');
+    const rejected = await sessionRow(opened.sessionId);
+    expect(rejected.status).toBe('rejected');
+    expect(await customerStatus(rejected)).toMatchObject({ status: 'rejected', settled: true, restartPath: '/signup', waba: null });
     expect(await db().select().from(wabas).where(eq(wabas.metaWabaId, foreignWaba))).toHaveLength(0);
     expect(await db().select().from(businessTokens)).toHaveLength(tokensBefore.length);
     const events = await db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, opened.sessionId));

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { onboardingSteps, phoneNumbers, wabas, type OnboardingSession } from '@/lib/db/schema';
+import { businessTokens, onboardingSteps, signupLinks, phoneNumbers, wabas, type OnboardingSession } from '@/lib/db/schema';
+import { defaultLinkToken } from '@/lib/onboarding/links';
 import { planSteps } from '@/lib/onboarding/pipeline';
 
 // What the customer's status page shows: plain-language state, each step, and what is still needed.
@@ -18,6 +19,8 @@ export type CustomerStatus = {
   waba: { id: string; name: string | null } | null;
   phone: { number: string | null; name: string | null; nameStatus: string | null } | null;
   updatedAt: string;
+  /** Where this customer can start over (their signup link), when the onboarding cannot go on by itself. */
+  restartPath: string | null;
 };
 
 const headlines: Record<OnboardingSession['status'], string> = {
@@ -35,6 +38,22 @@ const headlines: Record<OnboardingSession['status'], string> = {
 // A failed onboarding is not settled: staff may resume it, and the customer's page should show that.
 const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'rejected']);
 
+// A new signup is the way forward after these; a failed step is resumed by staff instead, unless the
+// signup never got a usable token (failed completion, or Meta revoked it).
+const restartable: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'rejected']);
+
+async function needsNewSignup(session: OnboardingSession): Promise<boolean> {
+  if (restartable.has(session.status)) return true;
+  if (session.status !== 'failed') return false;
+  if (!session.tokenId) return true;
+  const [token] = await db().select({ status: businessTokens.status }).from(businessTokens).where(eq(businessTokens.id, session.tokenId));
+  return token?.status !== 'valid';
+}
+
+function signupPath(token: string | undefined): string {
+  return !token || token === defaultLinkToken ? '/signup' : `/signup/${token}`;
+}
+
 function stepNote(step: typeof onboardingSteps.$inferSelect | undefined): string | null {
   if (step?.status === 'retrying') return 'Meta was busy; trying again shortly.';
   if (step?.status === 'failed') return step.lastErrorMessage;
@@ -47,6 +66,7 @@ export async function customerStatus(session: OnboardingSession): Promise<Custom
   // Steps exist only once the code is exchanged; until then there is nothing to list.
   const steps = recorded.length === 0 ? [] : planSteps(session.flow, session.partnerType);
   const [waba] = session.wabaId ? await db().select().from(wabas).where(eq(wabas.id, session.wabaId)) : [];
+  const [link] = session.linkId ? await db().select({ token: signupLinks.token }).from(signupLinks).where(eq(signupLinks.id, session.linkId)) : [];
   const [phone] = session.phoneNumberId ? await db().select().from(phoneNumbers).where(eq(phoneNumbers.id, session.phoneNumberId)) : [];
   return {
     id: session.id,
@@ -61,5 +81,6 @@ export async function customerStatus(session: OnboardingSession): Promise<Custom
     waba: waba ? { id: waba.metaWabaId, name: waba.name } : null,
     phone: phone ? { number: phone.displayPhoneNumber, name: phone.verifiedName, nameStatus: phone.nameStatus } : null,
     updatedAt: session.updatedAt.toISOString(),
+    restartPath: (await needsNewSignup(session)) ? signupPath(link?.token) : null,
   };
 }
