@@ -1,5 +1,7 @@
 'use server';
 
+import { headers } from 'next/headers';
+import { clientAddress } from '@/lib/auth';
 import { browserSession, rememberBrowser } from '@/lib/onboarding/browser';
 import { linkProblemMessages } from '@/lib/onboarding/link-messages';
 import {
@@ -11,13 +13,19 @@ import {
   type CompletionResult,
   type SignupOutcome,
 } from '@/lib/onboarding/sessions';
+import { slidingWindow } from '@/lib/rate-limit';
 
 // The customer's actions. The caller is identified by the onboarding cookie: each action works only
 // for the session this browser opened.
 
 const notThisBrowser = 'This signup session belongs to another browser or has ended. Reload the page to start again.';
+// A person opens a handful of sessions at most; this stops one address from filling the table.
+const sessionsPerAddress = slidingWindow(60, 10 * 60_000);
 
 export async function openSessionAction(linkToken: string): Promise<{ sessionId: string } | { error: string }> {
+  if (!sessionsPerAddress.take(clientAddress(await headers()))) {
+    return { error: 'Too many signups were started from your network in the last few minutes. Wait a little and reload the page.' };
+  }
   const opened = await openOnboardingSession(String(linkToken));
   if ('problem' in opened) return { error: linkProblemMessages[opened.problem].body };
   await rememberBrowser(opened);
