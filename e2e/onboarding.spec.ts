@@ -141,6 +141,13 @@ test('Measurement Partner: read-only, no registration or messaging steps', async
   }
 });
 
+test("a blocked Facebook SDK is explained instead of a button that never works", async ({ page }) => {
+  await page.route('**/sdk.js', (route) => route.abort());
+  await page.goto('/signup');
+  await expect(page.getByTestId('signup-problem')).toContainText('could not load');
+  await expect(page.getByRole('button', { name: 'Start again' })).toBeVisible();
+});
+
 test('cancel at a middle step and the in-flow error tell the customer what to do', async ({ page }) => {
   const popup = await launch(page);
   await advanceTo(popup, 'phone');

@@ -30,15 +30,24 @@ const messageGraceMs = 3_000;
 /** How long to wait for a CANCEL or error message after the popup closed without a code. */
 const cancelGraceMs = 1_500;
 
-function loadScript(src: string): void {
+function loadScript(src: string, onError?: () => void): void {
   if (document.querySelector(`script[src="${CSS.escape(src)}"]`)) return;
   const script = document.createElement('script');
   script.src = src;
   script.async = true;
   script.defer = true;
   script.crossOrigin = 'anonymous';
+  if (onError) script.onerror = onError;
   document.body.appendChild(script);
 }
+
+/** How long Facebook's SDK may take to load before the customer is told what is in the way. */
+const sdkLoadMs = 20_000;
+const sdkProblem = {
+  name: 'stopped' as const,
+  title: 'Facebook’s signup window could not load',
+  message: 'Check your internet connection, and allow facebook.com and connect.facebook.net if a privacy or ad blocker is on, then reload this page.',
+};
 
 /** The standard Pixel bootstrap: a queueing `fbq` until fbevents.js takes over (reference §12). */
 function pixel(config: LaunchConfig): Fbq | undefined {
@@ -96,9 +105,17 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
       w.FB!.init({ appId: launch.appId, autoLogAppEvents: true, xfbml: true, version: launch.graphVersion });
       setSdkReady(true);
     };
-    if (w.FB) init();
-    else w.fbAsyncInit = init;
-    loadScript(launch.sdkUrl);
+    if (w.FB) {
+      init();
+      return;
+    }
+    w.fbAsyncInit = init;
+    const fail = () => setPhase(sdkProblem);
+    loadScript(launch.sdkUrl, fail);
+    const timer = setTimeout(() => {
+      if (!w.FB) fail();
+    }, sdkLoadMs);
+    return () => clearTimeout(timer);
   }, [launch]);
 
   const submit = useCallback(
@@ -201,7 +218,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         </div>
       ) : null}
       {phase.name === 'stopped' ? (
-        <button type="button" onClick={() => void openSession()} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+        <button type="button" onClick={() => (sdkReady ? void openSession() : window.location.reload())} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
           Start again
         </button>
       ) : (
