@@ -9,7 +9,7 @@ import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib
 import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
 import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
-import { recoverOnboardings } from '@/lib/onboarding/pipeline';
+import { recoverOnboardings, stopPipelineWork } from '@/lib/onboarding/pipeline';
 import { log } from '@/lib/log';
 import { flushRejections, handleWebhookRequest, webhookPath } from '@/lib/webhooks/receiver';
 import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
@@ -118,6 +118,8 @@ async function main() {
     server.close();
     server.closeAllConnections();
     await flushRejections().catch(() => {});
+    // Steps already talking to Meta finish and are recorded; waiting retries are left to the next start.
+    await stopPipelineWork().catch(() => {});
     await stopJobs().catch(() => {});
     await closeDatabase().catch(() => {});
     releaseDataDir();

@@ -4,7 +4,7 @@ import { checkConnection, closeDatabase, migrationStatus } from '@/lib/db/client
 import { env, nodeVersion } from '@/lib/env';
 import '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
-import { recoverOnboardings } from '@/lib/onboarding/pipeline';
+import { recoverOnboardings, stopPipelineWork } from '@/lib/onboarding/pipeline';
 import { log } from '@/lib/log';
 
 if (!env.DATABASE_URL) {
@@ -28,6 +28,7 @@ await recoverOnboardings();
 
 async function shutdown(signal: string) {
   log.info({ signal }, 'Worker stopping');
+  await stopPipelineWork();
   await stopJobs();
   await closeDatabase();
   process.exit(0);
