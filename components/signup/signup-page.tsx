@@ -1,7 +1,8 @@
 import { EmbeddedSignup } from '@/components/signup/embedded-signup';
 import { linkProblemMessages } from '@/lib/onboarding/link-messages';
 import { findSignupLink, flowLabels, linkProblem } from '@/lib/onboarding/links';
-import { launchConfig } from '@/lib/onboarding/sessions';
+import { log } from '@/lib/log';
+import { launchConfig, type LaunchConfig } from '@/lib/onboarding/sessions';
 
 const flowIntro: Record<string, string> = {
   default: 'Connect your WhatsApp Business Account and phone number. It takes about five minutes.',
@@ -24,6 +25,18 @@ export async function SignupPage({ token }: { token: string }) {
       </section>
     );
   }
+  let launch: LaunchConfig;
+  try {
+    launch = launchConfig(link);
+  } catch (error) {
+    log.error({ err: error, flow: link.flow }, 'signup link cannot launch');
+    return (
+      <section data-testid="link-problem" className="space-y-2">
+        <h1 className="text-xl font-semibold">This signup is not set up yet</h1>
+        <p className="text-sm text-slate-600">Your provider has not finished configuring it. Please let them know; nothing was sent.</p>
+      </section>
+    );
+  }
   return (
     <section className="space-y-5">
       <div>
@@ -36,7 +49,7 @@ export async function SignupPage({ token }: { token: string }) {
         <li>Follow the steps in the window that opens. Keep this page open.</li>
         <li>When the window closes, we finish the setup and show you each step here.</li>
       </ol>
-      <EmbeddedSignup linkToken={link.token} launch={launchConfig(link)} />
+      <EmbeddedSignup linkToken={link.token} launch={launch} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit';
 import { requireRole } from '@/lib/auth';
+import { metaConfig } from '@/lib/env';
 import { formValues, type FormState } from '@/lib/form';
 import { createSignupLink, disableSignupLink, newLinkSchema, type NewLink } from '@/lib/onboarding/links';
 
@@ -34,6 +35,10 @@ export async function createLink(_prev: FormState, formData: FormData): Promise<
     // Pre-fill issues are nested (prefill.businessEmail); the form's fields are flat.
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path.at(-1) ?? 'form')] ??= []).push(issue.message);
     return { error: 'Please correct the highlighted fields.', fieldErrors, values: formValues(formData) };
+  }
+  if (parsed.data.flow === 'measurement' && !metaConfig().measurementConfigId) {
+    const message = 'Set META_MEASUREMENT_CONFIG_ID (your Measurement Partner configuration) before creating these links.';
+    return { error: message, fieldErrors: { flow: [message] }, values: formValues(formData) };
   }
   const link = await createSignupLink(input as NewLink, user.id);
   await recordAudit(user.id, 'link.create', link.id, {
