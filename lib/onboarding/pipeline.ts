@@ -20,6 +20,7 @@ import {
   StepFailure,
   stepNames,
   TokenUnusable,
+  reauthorizationMessage,
   type PartnerType,
   type StepHandler,
   type StepName,
@@ -236,7 +237,7 @@ function describeFailure(step: StepName, error: unknown): Failure {
   if (isGraphError(error)) {
     const staff = `${error.hint} Meta said: ${error.message}`;
     if (error.kind === 'auth' && error.tokenKind === 'business') {
-      return { code: error.auditCode, fbtraceId: error.fbtraceId ?? null, staff, customer: 'Reauthorization needed: run Embedded Signup again', retry: false, reauth: true };
+      return { code: error.auditCode, fbtraceId: error.fbtraceId ?? null, staff, customer: reauthorizationMessage, retry: false, reauth: true };
     }
     if (error.kind === 'transient') {
       return {

@@ -71,9 +71,13 @@ export class StepFailure extends Error {
 }
 
 /** The business token cannot be used (190 seen earlier, or revoked): no Graph call is worth making. */
+/** What the customer reads when the business token stopped working (190). */
+export const reauthorizationMessage =
+  'Meta no longer accepts the access you gave us (it was removed or expired). Run the signup again to reconnect your account.';
+
 export class TokenUnusable extends Error {
   constructor(readonly status: string) {
-    super('Reauthorization needed: run Embedded Signup again');
+    super(reauthorizationMessage);
     this.name = 'TokenUnusable';
   }
 }
