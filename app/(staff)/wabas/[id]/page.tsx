@@ -38,6 +38,17 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
   const user = await requireRole('viewer');
   const { id } = await params;
   const found = await findWaba(id);
+  if (!found && /^\d{1,30}$/.test(id)) {
+    // Webhooks can name a WABA we hold no record of (another partner's, or one never onboarded here).
+    return (
+      <>
+        <PageHeader title={`WABA ${id}`} />
+        <EmptyState title="No record of this account">
+          Nothing was onboarded or stored for it. <Link className="underline" href={`/webhooks?waba=${id}`}>Its webhook events</Link> are in the event log.
+        </EmptyState>
+      </>
+    );
+  }
   if (!found) notFound();
   const { waba, business } = found;
   const [numbers, sessions, attention, timeline] = await Promise.all([
