@@ -4,7 +4,7 @@ import { db } from '@/lib/db/client';
 import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, phoneNumbers, signupLinks, vaultSecrets, wabas } from '@/lib/db/schema';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import { createSignupLink, defaultLinkToken, disableSignupLink } from '@/lib/onboarding/links';
-import { completeOnboarding, launchConfig, openOnboardingSession, recordSignupOutcome, sessionForBrowser, type OpenedSession } from '@/lib/onboarding/sessions';
+import { completeOnboarding, launchConfig, openOnboardingSession, recordLaunch, recordSignupOutcome, sessionForBrowser, type OpenedSession } from '@/lib/onboarding/sessions';
 import { customerStatus } from '@/lib/onboarding/status';
 import { readSecret } from '@/lib/vault';
 
@@ -51,6 +51,18 @@ describe('signup links and sessions', () => {
     const off = await createSignupLink({ label: 'Off', flow: 'default', singleUse: false, prefill: {} }, null);
     await disableSignupLink(off.id);
     expect(await openOnboardingSession(off.token)).toEqual({ problem: 'disabled' });
+  });
+
+  it('restarts the completion window when the customer launches', async () => {
+    const opened = await open();
+    await db().update(onboardingSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(onboardingSessions.id, opened.sessionId));
+    await recordLaunch(await session(opened));
+    const launched = await sessionRow(opened.sessionId);
+    expect(launched.launchedAt).not.toBeNull();
+    expect(launched.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    await recordLaunch(await session(opened));
+    const events = await db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, opened.sessionId));
+    expect(events.filter((e) => e.type === 'launched')).toHaveLength(1);
   });
 
   it('binds a session to the browser key and never stores the key itself', async () => {

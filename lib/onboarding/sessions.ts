@@ -28,7 +28,7 @@ import { storeSecret } from '@/lib/vault';
 // An onboarding session: issued by the server before the customer launches Embedded Signup, bound to
 // that browser by a key only its HttpOnly cookie holds, and completed once with the code.
 
-/** How long a customer has from opening the signup page to finishing the popup. */
+/** How long a customer has from opening the signup page, or from clicking the button, to finishing the popup. */
 export const launchWindowMs = 60 * 60_000;
 
 export type LaunchConfig = {
@@ -121,11 +121,18 @@ async function addEvent(sessionId: string, type: string, data?: Record<string, u
   await db().insert(onboardingEvents).values({ sessionId, type, data });
 }
 
-/** The customer clicked the button; recorded for the funnel, never blocks the launch. */
+/**
+ * The customer clicked the button: recorded for the funnel, and the completion window starts again
+ * from here (a page left open for a while still works). Never blocks the launch.
+ */
 export async function recordLaunch(session: OnboardingSession): Promise<void> {
-  if (session.status !== 'started' || session.launchedAt) return;
-  await db().update(onboardingSessions).set({ launchedAt: new Date(), updatedAt: new Date() }).where(eq(onboardingSessions.id, session.id));
-  await addEvent(session.id, 'launched');
+  if (session.status !== 'started') return;
+  const now = new Date();
+  await db()
+    .update(onboardingSessions)
+    .set({ launchedAt: session.launchedAt ?? now, expiresAt: new Date(now.getTime() + launchWindowMs), updatedAt: now })
+    .where(and(eq(onboardingSessions.id, session.id), eq(onboardingSessions.status, 'started')));
+  if (!session.launchedAt) await addEvent(session.id, 'launched');
 }
 
 export const outcomeSchema = z.discriminatedUnion('kind', [
