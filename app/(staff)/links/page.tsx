@@ -51,7 +51,7 @@ export default async function SignupLinksPage() {
                 const status = linkProblem(link, now) ?? 'active';
                 return (
                   <tr key={link.id} className="border-t border-slate-100 align-top" data-testid="signup-link" data-label={link.label} data-status={status}>
-                    <td className="min-w-72 px-4 py-2">
+                    <td className="px-4 py-2">
                       <span className="font-medium">{link.label}</span>
                       <span className="block text-xs text-slate-600">{flowLabels[link.flow]}</span>
                       {link.solutionId ? <span className="block text-xs text-slate-600">Solution {link.solutionId}</span> : null}
