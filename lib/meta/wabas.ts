@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessVerificationStatusSchema } from '@/lib/meta/business-verification';
 import {
   type AuditContext,
   type GraphToken,
@@ -47,18 +48,7 @@ export const wabaSchema = z.looseObject({
   timezone_id: z.coerce.string().optional(),
   message_template_namespace: z.string().optional(),
   account_review_status: lenientEnum(['PENDING', 'APPROVED', 'REJECTED'] as const).optional(),
-  business_verification_status: lenientEnum([
-    'not_verified',
-    'pending',
-    'pending_need_more_info',
-    'pending_submission',
-    'verified',
-    'rejected',
-    'failed',
-    'expired',
-    'ineligible',
-    'revoked',
-  ] as const).optional(),
+  business_verification_status: businessVerificationStatusSchema.optional(),
   owner_business_info: businessInfoSchema.optional(),
   on_behalf_of_business_info: businessInfoSchema.optional(),
   primary_funding_id: graphIdSchema.optional(),

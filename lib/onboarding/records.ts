@@ -3,35 +3,37 @@ import { phoneNumbers, wabas } from '@/lib/db/schema';
 import type { PhoneNumber as MetaPhoneNumber } from '@/lib/meta/phone-numbers';
 import type { Waba as MetaWaba } from '@/lib/meta/wabas';
 
-// Writes what Meta reports about a WABA and its numbers to our rows (one mapping, used by the
-// completion request and by the pipeline's read-back).
+// Writes what Meta reports about a WABA and its numbers to our rows: one mapping, used by the
+// completion request and by the pipeline's read-back.
 
+// Both callers read the full field lists (wabaFields, phoneNumberFields): a field Meta leaves out is
+// unset there, except the names and settings that never go away once given.
 function wabaColumns(waba: MetaWaba) {
   return {
     ...(waba.name !== undefined && { name: waba.name }),
     ...(waba.currency !== undefined && { currency: waba.currency }),
     ...(waba.timezone_id !== undefined && { timezoneId: waba.timezone_id }),
-    ...(waba.account_review_status !== undefined && { accountReviewStatus: waba.account_review_status }),
-    ...(waba.business_verification_status !== undefined && { businessVerificationStatus: waba.business_verification_status }),
-    ...(waba.ownership_type !== undefined && { ownershipType: waba.ownership_type }),
-    ...(waba.whatsapp_business_manager_messaging_limit !== undefined && { messagingLimit: waba.whatsapp_business_manager_messaging_limit }),
-    ...(waba.health_status !== undefined && { healthStatus: waba.health_status }),
-    ...(waba.primary_funding_id !== undefined && { primaryFundingId: waba.primary_funding_id }),
     ...(waba.country !== undefined && { country: waba.country }),
+    accountReviewStatus: waba.account_review_status ?? null,
+    businessVerificationStatus: waba.business_verification_status ?? null,
+    ownershipType: waba.ownership_type ?? null,
+    messagingLimit: waba.whatsapp_business_manager_messaging_limit ?? null,
+    healthStatus: waba.health_status ?? null,
+    primaryFundingId: waba.primary_funding_id ?? null,
   };
 }
 
 function phoneColumns(phone: MetaPhoneNumber) {
   return {
-    ...(phone.display_phone_number !== undefined && { displayPhoneNumber: phone.display_phone_number }),
-    ...(phone.verified_name !== undefined && { verifiedName: phone.verified_name }),
-    ...(phone.code_verification_status !== undefined && { codeVerificationStatus: phone.code_verification_status }),
-    ...(phone.quality_rating !== undefined && { qualityRating: phone.quality_rating }),
-    ...(phone.status !== undefined && { status: phone.status }),
-    ...(phone.name_status !== undefined && { nameStatus: phone.name_status }),
-    ...(phone.platform_type !== undefined && { platformType: phone.platform_type }),
-    ...(phone.throughput !== undefined && { throughputLevel: phone.throughput.level }),
-    ...(phone.is_on_biz_app !== undefined && { isOnBizApp: phone.is_on_biz_app }),
+    displayPhoneNumber: phone.display_phone_number ?? null,
+    verifiedName: phone.verified_name ?? null,
+    codeVerificationStatus: phone.code_verification_status ?? null,
+    qualityRating: phone.quality_rating ?? null,
+    status: phone.status ?? null,
+    nameStatus: phone.name_status ?? null,
+    platformType: phone.platform_type ?? null,
+    throughputLevel: phone.throughput?.level ?? null,
+    isOnBizApp: phone.is_on_biz_app === true,
   };
 }
 

@@ -16,7 +16,7 @@ import { metaConfig } from '@/lib/env';
 import { log } from '@/lib/log';
 import { appToken, businessToken, isGraphError, type AuditContext } from '@/lib/meta/graph';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
-import { debugToken, exchangeCode } from '@/lib/meta/tokens';
+import { debugToken, exchangeCode, tokenGrantsWaba } from '@/lib/meta/tokens';
 import { getWaba } from '@/lib/meta/wabas';
 import { findSignupLink, linkProblem, type LinkProblem, type Prefill } from '@/lib/onboarding/links';
 import { startPipeline } from '@/lib/onboarding/pipeline';
@@ -261,9 +261,10 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
   const token = businessToken(accessToken);
   try {
     const info = await withQuickRetries(() => debugToken(accessToken, appToken(), audit('verify_token')));
-    const granted = info.isValid && info.appId === metaConfig().appId ? (info.wabaIds ?? []) : [];
+    const ours = info.appId === metaConfig().appId;
+    const granted = info.wabaIds ?? [];
     const wabaId = finish?.wabaId ?? (granted.length === 1 ? granted[0] : undefined);
-    if (!wabaId || !granted.includes(wabaId)) {
+    if (!ours || !wabaId || !tokenGrantsWaba(info, wabaId)) {
       return endSession(
         sessionId,
         'rejected',

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { businesses, phoneNumbers, wabas } from '@/lib/db/schema';
+import { businesses } from '@/lib/db/schema';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { getWaba } from '@/lib/meta/wabas';
+import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
 import type { StepHandler } from '@/lib/onboarding/steps/context';
 
 // The last step: read the WABA and its numbers as Meta reports them now (reference §14, "Dashboard
@@ -26,48 +27,14 @@ export const readStatusStep: StepHandler = async (ctx) => {
   ]);
   const now = new Date();
   await db().transaction(async (tx) => {
-    await tx
-      .update(wabas)
-      .set({
-        name: waba.name ?? ctx.waba.name,
-        currency: waba.currency ?? ctx.waba.currency,
-        timezoneId: waba.timezone_id ?? ctx.waba.timezoneId,
-        accountReviewStatus: waba.account_review_status ?? null,
-        businessVerificationStatus: waba.business_verification_status ?? null,
-        ownershipType: waba.ownership_type ?? null,
-        messagingLimit: waba.whatsapp_business_manager_messaging_limit ?? null,
-        healthStatus: waba.health_status ?? null,
-        primaryFundingId: waba.primary_funding_id ?? null,
-        country: waba.country ?? ctx.waba.country,
-        syncedAt: now,
-        updatedAt: now,
-      })
-      .where(eq(wabas.id, ctx.waba.id));
+    await saveWaba(tx, waba);
     if (ctx.session.businessId && waba.business_verification_status) {
       await tx
         .update(businesses)
-        .set({ verificationStatus: waba.business_verification_status, name: waba.owner_business_info?.name, updatedAt: now })
+        .set({ verificationStatus: waba.business_verification_status, name: waba.owner_business_info?.name, updatedAt: new Date() })
         .where(eq(businesses.id, ctx.session.businessId));
     }
-    for (const phone of phones) {
-      const values = {
-        displayPhoneNumber: phone.display_phone_number ?? null,
-        verifiedName: phone.verified_name ?? null,
-        codeVerificationStatus: phone.code_verification_status ?? null,
-        qualityRating: phone.quality_rating ?? null,
-        status: phone.status ?? null,
-        nameStatus: phone.name_status ?? null,
-        platformType: phone.platform_type ?? null,
-        throughputLevel: phone.throughput?.level ?? null,
-        isOnBizApp: phone.is_on_biz_app === true,
-        syncedAt: now,
-        updatedAt: now,
-      };
-      await tx
-        .insert(phoneNumbers)
-        .values({ metaPhoneNumberId: phone.id, wabaId: ctx.waba.id, ...values })
-        .onConflictDoUpdate({ target: phoneNumbers.metaPhoneNumberId, set: values });
-    }
+    await savePhoneNumbers(tx, ctx.waba.id, phones);
   });
   const ours = ctx.phone ? phones.find((p) => p.id === ctx.phone!.metaPhoneNumberId) : undefined;
   const snapshot: StatusSnapshot = {
