@@ -54,6 +54,6 @@ export default defineConfig({
     baseURL: portalUrl,
     headless: true,
     launchOptions: chromiumLaunch,
-    trace: 'off',
+    trace: 'retain-on-failure',
   },
 });

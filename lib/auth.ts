@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { z } from 'zod';
 import type { StaffRole, StaffUser } from '@/lib/db/schema';
 import { portalSecrets } from '@/lib/env';
@@ -90,13 +91,16 @@ export const signInMessages: Record<string, string> = {
 
 const rank: Record<StaffRole, number> = { viewer: 1, operator: 2, admin: 3 };
 
-/** The signed-in, enabled staff user, read fresh from the database (role changes apply at once). */
-export async function currentUser(): Promise<StaffUser | undefined> {
+/**
+ * The signed-in, enabled staff user, read fresh from the database (role changes apply at once);
+ * once per request, however many layouts, pages and components ask.
+ */
+export const currentUser = cache(async (): Promise<StaffUser | undefined> => {
   const session = await auth();
   if (!session?.user?.id) return undefined;
   const user = await getStaffUser(session.user.id);
   return user && !user.disabledAt ? user : undefined;
-}
+});
 
 export async function requireUser(): Promise<StaffUser> {
   const user = await currentUser();

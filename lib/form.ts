@@ -22,11 +22,13 @@ export function formValues(formData: FormData): Record<string, string> {
 export function fieldErrorsOf(error: z.ZodError, formData?: FormData): FormState {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
+    // Nested schemas (prefill.businessEmail, ids.0) report on the form's flat field.
+    const key = String(issue.path.findLast((part) => typeof part === 'string') ?? 'form');
     (fieldErrors[key] ??= []).push(issue.message);
   }
   return {
-    error: 'Please correct the highlighted fields.',
+    // A single problem (often a hidden field: the id of a row) is said as it is.
+    error: error.issues.length === 1 ? error.issues[0]!.message : 'Please correct the highlighted fields.',
     fieldErrors,
     values: formData ? formValues(formData) : undefined,
   };

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Auditor } from '@/lib/audit';
 import { z } from 'zod';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { settings } from '@/lib/db/schema';
@@ -33,12 +34,24 @@ export async function readSetting<K extends SettingKey>(key: K, executor: Db | T
   return (parsed.success ? parsed.data : definition.fallback()) as SettingValue<K>;
 }
 
-export async function writeSetting<K extends SettingKey>(key: K, value: SettingValue<K>, actorId: string | null): Promise<void> {
-  const parsed = definitions[key].schema.parse(value);
-  await db()
-    .insert(settings)
-    .values({ key, value: parsed, updatedBy: actorId })
-    .onConflictDoUpdate({ target: settings.key, set: { value: parsed, updatedBy: actorId, updatedAt: new Date() } });
+export type SettingValues = { [K in SettingKey]: SettingValue<K> };
+
+/** Writes several settings and their audit row (before and after) in one transaction. */
+export async function writeSettings(values: Partial<SettingValues>, audit: Auditor): Promise<void> {
+  await db().transaction(async (tx) => {
+    const from: Record<string, unknown> = {};
+    const to: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values) as Array<[SettingKey, unknown]>) {
+      const parsed = definitions[key].schema.parse(value);
+      from[key] = await readSetting(key, tx);
+      to[key] = parsed;
+      await tx
+        .insert(settings)
+        .values({ key, value: parsed, updatedBy: audit.actorId })
+        .onConflictDoUpdate({ target: settings.key, set: { value: parsed, updatedBy: audit.actorId, updatedAt: new Date() } });
+    }
+    await audit.record(tx, { details: { from, to } });
+  });
 }
 
 export function partnerType(): Promise<PartnerType> {

@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { auditLog, type StaffUser } from '@/lib/db/schema';
 import { createStaffUser } from '@/lib/staff';
+import { UserError } from '@/lib/user-error';
 
 // Resume and re-run as the browser calls them, with the session cookie replaced by `signedIn` and the
 // pipeline replaced by stubs: what is checked is the role check, the validation and the audit trail.
@@ -60,13 +61,23 @@ describe('onboarding actions', () => {
     expect(pipeline.rerun).not.toHaveBeenCalled();
   });
 
-  it('shows the pipeline’s error message and records the attempt', async () => {
+  it('shows the pipeline’s explained refusal and records the attempt', async () => {
     signedIn.id = operator.id;
-    pipeline.resume.mockRejectedValue(new Error('This onboarding is already live.'));
-    expect(await resumeOnboardingAction({}, form({ sessionId }))).toEqual({ error: 'This onboarding is already live.' });
+    pipeline.resume.mockRejectedValue(new UserError('This onboarding is already live.'));
+    expect(await resumeOnboardingAction({}, form({ sessionId }))).toMatchObject({ error: 'This onboarding is already live.' });
     expect(pipeline.resume).toHaveBeenCalledWith(sessionId);
     const [audit] = await auditActions('onboarding.resume');
     expect(audit).toMatchObject({ actorId: operator.id, target: sessionId, details: { ok: false, error: 'This onboarding is already live.' } });
+  });
+
+  it('hides an unexpected error behind a reference that the audit row and the log share', async () => {
+    signedIn.id = operator.id;
+    pipeline.resume.mockRejectedValue(new Error('connection terminated unexpectedly (secret detail)'));
+    const state = await resumeOnboardingAction({}, form({ sessionId }));
+    expect(state.error).toMatch(/^Something went wrong on our side\. Quote reference [0-9a-f]{8} to your administrator\.$/);
+    expect(state.error).not.toContain('secret detail');
+    const audits = await auditActions('onboarding.resume');
+    expect(audits.at(-1)?.details).toEqual({ ok: false, error: `internal error (ref ${state.ref})` });
   });
 
   it('re-runs one step for an operator, and rejects a malformed step name without calling the pipeline', async () => {
@@ -74,7 +85,7 @@ describe('onboarding actions', () => {
     pipeline.rerun.mockResolvedValue(undefined);
     expect(await rerunStepAction({}, form({ sessionId, step: 'register_phone' }))).toEqual({ ok: 'Running this step again.' });
     expect(pipeline.rerun).toHaveBeenCalledWith(sessionId, 'register_phone');
-    expect(await rerunStepAction({}, form({ sessionId, step: '../../etc' }))).toEqual({ error: 'This step does not exist.' });
+    expect(await rerunStepAction({}, form({ sessionId, step: '../../etc' }))).toMatchObject({ error: 'This step does not exist.' });
     expect(pipeline.rerun).toHaveBeenCalledTimes(1);
     expect((await auditActions('onboarding.rerun_step')).map((a) => a.details)).toEqual([{ step: 'register_phone', ok: true }]);
   });

@@ -17,7 +17,8 @@ import { createSignupLink } from '@/lib/onboarding/links';
 import { openOnboardingSession, sessionForBrowser, verifyAndStore } from '@/lib/onboarding/sessions';
 import type { FinishInfo } from '@/lib/onboarding/signup-messages';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
-import { writeSetting } from '@/lib/settings';
+import { Auditor } from '@/lib/audit';
+import { writeSettings } from '@/lib/settings';
 import { readSecret } from '@/lib/vault';
 
 // Test and benchmark fixture (never imported by app code): a signup through the sandbox, completed
@@ -78,7 +79,7 @@ const finishEvents: Record<SignupFlow, FinishInfo['event']> = {
 
 /** A session opened on a fresh signup link for the flow, with this partner type (what the signup page does). */
 export async function openTestSession(options: { flow: SignupFlow; partnerType: PartnerType; solutionId?: string | null }): Promise<OnboardingSession> {
-  await writeSetting('partner.type', options.partnerType, null);
+  await writeSettings({ 'partner.type': options.partnerType }, new Auditor(null, 'settings.update'));
   const link = await createSignupLink(
     { label: `${options.flow} test link`, flow: options.flow, solutionId: options.solutionId ?? undefined, singleUse: false, prefill: {} },
     null,

@@ -113,8 +113,8 @@ describe('signup link actions', () => {
     expect(await disableLink({}, form({ id: link!.id }))).toMatchObject({ ok: expect.stringContaining('disabled') });
     expect((await linksLabelled('Bakery campaign'))[0]?.disabledAt).toBeInstanceOf(Date);
     expect((await auditActions('link.disable')).map((a) => a.target)).toEqual([link!.id]);
-    expect(await disableLink({}, form({ id: link!.id }))).toEqual({ error: 'This link is already disabled or no longer exists.' });
-    expect(await disableLink({}, form({ id: 'nope' }))).toEqual({ error: 'This link does not exist.' });
+    expect(await disableLink({}, form({ id: link!.id }))).toMatchObject({ error: 'This link is already disabled or no longer exists.' });
+    expect(await disableLink({}, form({ id: 'nope' }))).toMatchObject({ error: 'This link does not exist.' });
   });
 });
 
@@ -142,7 +142,7 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    expect(audits[0]?.details).toEqual({ from: { partnerType: 'solution_partner', revokeCreditLine: false }, to: { partnerType: 'tech_provider', revokeCreditLine: true } });
+    expect(audits[0]?.details).toEqual({ from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false }, to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true } });
   });
 });
 

@@ -11,6 +11,7 @@ import {
 import { env } from '@/lib/env';
 import { defineJob, enqueue } from '@/lib/jobs';
 import { log } from '@/lib/log';
+import { UserError } from '@/lib/user-error';
 import { isGraphError } from '@/lib/meta/graph';
 import { decideOutcome, isReadOnly } from '@/lib/onboarding/outcome';
 import { syncContactsStep, syncHistoryStep } from '@/lib/onboarding/steps/coexistence-sync';
@@ -505,18 +506,18 @@ export async function startPipeline(sessionId: string): Promise<void> {
 }
 
 async function requireUsableToken(tokenId: string | null): Promise<void> {
-  if (!tokenId) throw new Error('This onboarding has no business token; the customer must run Embedded Signup again.');
+  if (!tokenId) throw new UserError('This onboarding has no business token; the customer must run Embedded Signup again.');
   const [token] = await db().select({ status: businessTokens.status }).from(businessTokens).where(eq(businessTokens.id, tokenId));
   if (!token || token.status !== 'valid') {
-    throw new Error("The customer's access token needs reauthorization: they must run Embedded Signup again before onboarding can continue.");
+    throw new UserError("The customer's access token needs reauthorization: they must run Embedded Signup again before onboarding can continue.");
   }
 }
 
 async function sessionWithSteps(sessionId: string) {
   const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, sessionId));
-  if (!session) throw new Error(`Onboarding session ${sessionId} not found`);
+  if (!session) throw new UserError(`Onboarding session ${sessionId} not found`);
   const rows = await loadSteps(sessionId);
-  if (rows.length === 0) throw new Error('This onboarding has no pipeline yet: the signup was not completed.');
+  if (rows.length === 0) throw new UserError('This onboarding has no pipeline yet: the signup was not completed.');
   return { session, rows };
 }
 
@@ -524,7 +525,7 @@ async function sessionWithSteps(sessionId: string) {
 export async function resumeOnboarding(sessionId: string): Promise<void> {
   const { session } = await sessionWithSteps(sessionId);
   if (session.status !== 'failed' && session.status !== 'running') {
-    throw new Error(`Only a failed or stuck onboarding can be resumed; this one is ${session.status}.`);
+    throw new UserError(`Only a failed or stuck onboarding can be resumed; this one is ${session.status}.`);
   }
   await requireUsableToken(session.tokenId);
   await db().transaction(async (tx) => {
@@ -551,12 +552,12 @@ const rerunnableSessionStatuses = new Set(['running', 'failed', 'live', 'action_
 
 /** Staff: runs one step again, even a finished one (each step checks Meta's state before acting). */
 export async function rerunStep(sessionId: string, step: string): Promise<void> {
-  if (!(stepNames as readonly string[]).includes(step)) throw new Error(`Unknown step "${step}"`);
+  if (!(stepNames as readonly string[]).includes(step)) throw new UserError(`Unknown step "${step}"`);
   const { session, rows } = await sessionWithSteps(sessionId);
   const row = rows.find((r) => r.name === step);
-  if (!row) throw new Error(`The step "${step}" is not part of this onboarding`);
-  if (!rerunnableSessionStatuses.has(session.status)) throw new Error(`A step cannot be re-run while the onboarding is ${session.status}.`);
-  if (row.status === 'running' || row.status === 'retrying') throw new Error(`${stepLabel(step)} is already running.`);
+  if (!row) throw new UserError(`The step "${step}" is not part of this onboarding`);
+  if (!rerunnableSessionStatuses.has(session.status)) throw new UserError(`A step cannot be re-run while the onboarding is ${session.status}.`);
+  if (row.status === 'running' || row.status === 'retrying') throw new UserError(`${stepLabel(step)} is already running.`);
   await requireUsableToken(session.tokenId);
   await db().transaction(async (tx) => {
     await tx

@@ -109,7 +109,7 @@ export async function revokeCreditLineFor(input: z.infer<typeof revokeJobDataSch
       else throw error;
     }
     await resolveRequested(input.wabaId);
-    await recordAudit(null, 'credit_line.revoke', input.wabaId, { ownerBusinessId, allocationIds });
+    await recordAudit(null, { action: 'credit_line.revoke', target: input.wabaId, details: { ownerBusinessId, allocationIds } });
     return allocationIds.length > 0 ? { outcome: 'revoked', allocationIds } : { outcome: 'already_revoked' };
   } catch (error) {
     const reason = permanentReason(error);

@@ -1,23 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { webhookEvents, webhookForwardDeliveries, webhookRejections } from '@/lib/db/schema';
+import { vaultSecrets, webhookEvents, webhookForwardDeliveries, webhookForwards, webhookRejections } from '@/lib/db/schema';
 import {
-  deadDeliveryIds,
-  deleteForward,
   failedEventIds,
   getEvent,
-  listDeadDeliveries,
   listEvents,
-  listForwards,
   maskPayload,
   masked,
   parseEventFilter,
   rejectionCounters,
-  setForwardEnabled,
   summariseEvent,
 } from '@/lib/webhooks/event-log';
-import { createForward } from '@/lib/webhooks/forwarding';
+import { createForward, deadDeliveryIds, deleteForward, listDeadDeliveries, listForwards, setForwardEnabled } from '@/lib/webhooks/forwards';
 import { deliver, metaId } from '@/test/webhook-fixtures';
 
 const t0 = 1767225600;
@@ -139,7 +134,7 @@ describe('rejections and forwards', () => {
     ]);
   });
 
-  it('lists forwards with delivery counts, the dead letters, disables and deletes', async () => {
+  it('lists forwards with delivery counts, the dead letters, disables, and deletes a forward with its signing secret', async () => {
     const forward = await createForward('account_review_update', 'http://127.0.0.1:9/hook');
     const [event] = await deliver(metaId('2'), [{ field: 'account_review_update', value: { decision: 'DEFERRED' } }], t0);
     const [delivery] = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.eventId, event!.id));
@@ -157,7 +152,9 @@ describe('rejections and forwards', () => {
 
     await setForwardEnabled(forward.id, false);
     expect((await listForwards())[0]!.enabled).toBe(false);
+    const [{ secretId }] = (await db().select({ secretId: webhookForwards.secretId }).from(webhookForwards).where(eq(webhookForwards.id, forward.id))) as [{ secretId: string }];
     await deleteForward(forward.id);
+    expect(await db().select().from(vaultSecrets).where(eq(vaultSecrets.id, secretId))).toHaveLength(0);
     expect(await listForwards()).toEqual([]);
     expect(await db().select().from(webhookEvents).where(eq(webhookEvents.id, event!.id))).toHaveLength(1);
   });

@@ -1,11 +1,9 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import {
   webhookEventStatuses,
   webhookEvents,
-  webhookForwardDeliveries,
-  webhookForwards,
   webhookRejections,
   type WebhookEvent,
 } from '@/lib/db/schema';
@@ -289,7 +287,7 @@ export function summariseEvent(change: { field: string; event: string | null; va
   }
 }
 
-// --- Rejections and forwards --------------------------------------------------------------------
+// --- Rejections --------------------------------------------------------------------
 
 export const rejectionReasons = ['bad_signature', 'bad_body', 'oversize'] as const;
 
@@ -299,70 +297,4 @@ export async function rejectionCounters(): Promise<Array<{ reason: (typeof rejec
     const row = rows.find((r) => r.reason === reason);
     return { reason, count: row?.count ?? 0, lastSeenAt: row?.lastSeenAt ?? null };
   });
-}
-
-export async function listForwards() {
-  const forwards = await db()
-    .select({ id: webhookForwards.id, field: webhookForwards.field, url: webhookForwards.url, enabled: webhookForwards.enabled, createdAt: webhookForwards.createdAt })
-    .from(webhookForwards)
-    .orderBy(asc(webhookForwards.field), asc(webhookForwards.createdAt));
-  if (forwards.length === 0) return [];
-  const counts = await db()
-    .select({ forwardId: webhookForwardDeliveries.forwardId, status: webhookForwardDeliveries.status, n: count() })
-    .from(webhookForwardDeliveries)
-    .where(inArray(webhookForwardDeliveries.forwardId, forwards.map((f) => f.id)))
-    .groupBy(webhookForwardDeliveries.forwardId, webhookForwardDeliveries.status);
-  return forwards.map((f) => {
-    const of = (status: string) => counts.find((c) => c.forwardId === f.id && c.status === status)?.n ?? 0;
-    return { ...f, delivered: of('delivered'), pending: of('pending') + of('retrying'), dead: of('dead') };
-  });
-}
-
-export async function getForward(id: string) {
-  if (!z.string().uuid().safeParse(id).success) return undefined;
-  const [row] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, id));
-  return row;
-}
-
-/** Deletes a forward and its delivery history. */
-export async function deleteForward(id: string): Promise<void> {
-  await db().transaction(async (tx) => {
-    await tx.delete(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.forwardId, id));
-    await tx.delete(webhookForwards).where(eq(webhookForwards.id, id));
-  });
-}
-
-export async function setForwardEnabled(id: string, enabled: boolean): Promise<void> {
-  await db().update(webhookForwards).set({ enabled }).where(eq(webhookForwards.id, id));
-}
-
-/** The dead-letter view: deliveries that used up their attempts, newest first. */
-export async function listDeadDeliveries(limit = 100) {
-  return db()
-    .select({
-      id: webhookForwardDeliveries.id,
-      eventId: webhookForwardDeliveries.eventId,
-      field: webhookForwards.field,
-      url: webhookForwards.url,
-      attempts: webhookForwardDeliveries.attempts,
-      lastStatus: webhookForwardDeliveries.lastStatus,
-      lastError: webhookForwardDeliveries.lastError,
-      createdAt: webhookForwardDeliveries.createdAt,
-    })
-    .from(webhookForwardDeliveries)
-    .innerJoin(webhookForwards, eq(webhookForwards.id, webhookForwardDeliveries.forwardId))
-    .where(eq(webhookForwardDeliveries.status, 'dead'))
-    .orderBy(desc(webhookForwardDeliveries.createdAt))
-    .limit(limit);
-}
-
-/** Of these delivery ids, the ones that exist and are dead (the only ones staff may retry). */
-export async function deadDeliveryIds(ids: string[]): Promise<string[]> {
-  const valid = ids.filter((id) => z.string().uuid().safeParse(id).success);
-  if (valid.length === 0) return [];
-  const rows = await db()
-    .select({ id: webhookForwardDeliveries.id })
-    .from(webhookForwardDeliveries)
-    .where(and(inArray(webhookForwardDeliveries.id, valid), eq(webhookForwardDeliveries.status, 'dead')));
-  return rows.map((r) => r.id);
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, lte, or } from 'drizzle-orm';
 import { db, rootCause, type Tx } from '@/lib/db/client';
 import {
@@ -9,7 +8,7 @@ import {
 } from '@/lib/db/schema';
 import { defineJob, jobs, jobsStarted } from '@/lib/jobs';
 import { log } from '@/lib/log';
-import { readSecret, storeSecret } from '@/lib/vault';
+import { readSecret } from '@/lib/vault';
 import { signPayload } from '@/lib/webhooks/signature';
 
 // Staff forward chosen fields (e.g. `messages`) to their own systems. Each change is re-sent as a
@@ -18,15 +17,6 @@ import { signPayload } from '@/lib/webhooks/signature';
 export const forwardSignatureHeader = 'x-onramp-signature-256';
 const maxAttempts = 8;
 const timeoutMs = 10_000;
-
-export async function createForward(field: string, url: string): Promise<{ id: string; secret: string }> {
-  const secret = randomBytes(24).toString('base64url');
-  return db().transaction(async (tx) => {
-    const secretId = await storeSecret('setting', secret, tx);
-    const [row] = await tx.insert(webhookForwards).values({ field, url, secretId }).returning({ id: webhookForwards.id });
-    return { id: row!.id, secret };
-  });
-}
 
 /** Called in the transaction that marks an event processed, so a delivery is queued exactly once. */
 export async function queueForwards(tx: Tx, event: Pick<WebhookEvent, 'id' | 'field'>): Promise<void> {

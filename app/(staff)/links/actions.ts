@@ -2,65 +2,46 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit';
-import { requireRole } from '@/lib/auth';
 import { metaConfig } from '@/lib/env';
-import { formValues, type FormState } from '@/lib/form';
-import { createSignupLink, disableSignupLink, newLinkSchema, type NewLink } from '@/lib/onboarding/links';
+import { createSignupLink, disableSignupLink, newLinkSchema } from '@/lib/onboarding/links';
+import { staffAction } from '@/lib/staff-action';
+import { UserError } from '@/lib/user-error';
 
 const prefillFields = ['businessName', 'businessEmail', 'businessWebsite', 'businessCountry', 'displayName', 'category', 'description'] as const;
 
 /** The form's flat fields in the shape `newLinkSchema` reads (pre-fill nested, checkbox as a boolean). */
-function linkInput(formData: FormData) {
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === 'string' ? value : undefined;
-  };
+const linkFormSchema = z.preprocess((raw) => {
+  const form = (raw ?? {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
   return {
     label: text('label') ?? '',
     flow: text('flow'),
     solutionId: text('solutionId'),
-    singleUse: formData.get('singleUse') === 'on',
+    singleUse: form.singleUse === 'on' || form.singleUse === true,
     expiresInDays: text('expiresInDays')?.trim() || undefined,
     prefill: Object.fromEntries(prefillFields.map((field) => [field, text(field) ?? ''])),
   };
-}
+}, newLinkSchema);
 
-export async function createLink(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await requireRole('operator');
-  const input = linkInput(formData);
-  const parsed = newLinkSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    // Pre-fill issues are nested (prefill.businessEmail); the form's fields are flat.
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path.at(-1) ?? 'form')] ??= []).push(issue.message);
-    return { error: 'Please correct the highlighted fields.', fieldErrors, values: formValues(formData) };
-  }
-  if (parsed.data.flow === 'measurement' && !metaConfig().measurementConfigId) {
+export const createLink = staffAction({ action: 'link.create', role: 'operator', schema: linkFormSchema }, async (input, { user }) => {
+  if (input.flow === 'measurement' && !metaConfig().measurementConfigId) {
     const message = 'Set META_MEASUREMENT_CONFIG_ID (your Measurement Partner configuration) before creating these links.';
-    return { error: message, fieldErrors: { flow: [message] }, values: formValues(formData) };
+    throw new UserError(message, { flow: [message] });
   }
-  const link = await createSignupLink(input as NewLink, user.id);
-  await recordAudit(user.id, 'link.create', link.id, {
-    label: link.label,
-    flow: link.flow,
-    solutionId: link.solutionId,
-    singleUse: link.singleUse,
-    expiresAt: link.expiresAt,
-    prefilled: link.prefill !== null,
-  });
+  const link = await createSignupLink(input, user.id);
   revalidatePath('/links');
-  return { ok: `Link “${link.label}” created. Copy it from the list.` };
-}
+  return {
+    ok: `Link “${link.label}” created. Copy it from the list.`,
+    target: link.id,
+    details: { label: link.label, flow: link.flow, solutionId: link.solutionId, singleUse: link.singleUse, expiresAt: link.expiresAt, prefilled: link.prefill !== null },
+  };
+});
 
-const disableSchema = z.object({ id: z.uuid() });
-
-export async function disableLink(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await requireRole('operator');
-  const parsed = disableSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { error: 'This link does not exist.' };
-  if (!(await disableSignupLink(parsed.data.id))) return { error: 'This link is already disabled or no longer exists.' };
-  await recordAudit(user.id, 'link.disable', parsed.data.id);
-  revalidatePath('/links');
-  return { ok: 'Link disabled: customers who open it are told it is no longer active.' };
-}
+export const disableLink = staffAction(
+  { action: 'link.disable', role: 'operator', schema: z.object({ id: z.uuid('This link does not exist.') }), targetOf: (input) => input.id },
+  async ({ id }) => {
+    if (!(await disableSignupLink(id))) throw new UserError('This link is already disabled or no longer exists.');
+    revalidatePath('/links');
+    return { ok: 'Link disabled: customers who open it are told it is no longer active.' };
+  },
+);

@@ -2,10 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit';
-import { requireRole } from '@/lib/auth';
-import { fieldErrorsOf, type FormState } from '@/lib/form';
-import { partnerTypes, readSetting, writeSetting } from '@/lib/settings';
+import { partnerTypes, writeSettings } from '@/lib/settings';
+import { staffAction } from '@/lib/staff-action';
 
 const settingsSchema = z.object({
   partnerType: z.enum(partnerTypes, 'Choose a partner type.'),
@@ -13,18 +11,11 @@ const settingsSchema = z.object({
   revokeCreditLine: z.literal('on').optional(),
 });
 
-export async function saveSettings(_prev: FormState, formData: FormData): Promise<FormState> {
-  const admin = await requireRole('admin');
-  const parsed = settingsSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrorsOf(parsed.error, formData);
-  const next = { partnerType: parsed.data.partnerType, revokeCreditLine: parsed.data.revokeCreditLine === 'on' };
-  const before = {
-    partnerType: await readSetting('partner.type'),
-    revokeCreditLine: await readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
-  };
-  await writeSetting('partner.type', next.partnerType, admin.id);
-  await writeSetting('webhooks.revokeCreditLineOnPartnerRemoved', next.revokeCreditLine, admin.id);
-  await recordAudit(admin.id, 'settings.update', undefined, { from: before, to: next });
+export const saveSettings = staffAction({ action: 'settings.update', role: 'admin', schema: settingsSchema }, async (input, { audit }) => {
+  await writeSettings(
+    { 'partner.type': input.partnerType, 'webhooks.revokeCreditLineOnPartnerRemoved': input.revokeCreditLine === 'on' },
+    audit,
+  );
   revalidatePath('/settings');
   return { ok: 'Settings saved. New signups use them from now on.' };
-}
+});

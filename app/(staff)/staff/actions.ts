@@ -2,19 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit';
-import { requireRole } from '@/lib/auth';
 import { staffRoles } from '@/lib/db/schema';
-import { fieldErrorsOf, formValues, type FormState } from '@/lib/form';
 import { newPasswordSchema } from '@/lib/passwords';
-import {
-  countActiveAdmins,
-  createStaffUser,
-  DuplicateEmailError,
-  getStaffUser,
-  setStaffDisabled,
-  setStaffRole,
-} from '@/lib/staff';
+import { staffAction } from '@/lib/staff-action';
+import { createStaffUser, setStaffDisabled, setStaffRole } from '@/lib/staff';
 
 const createSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name.').max(100),
@@ -23,53 +14,30 @@ const createSchema = z.object({
   password: newPasswordSchema,
 });
 
-export async function createStaff(_prev: FormState, formData: FormData): Promise<FormState> {
-  const admin = await requireRole('admin');
-  const parsed = createSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrorsOf(parsed.error, formData);
-  try {
-    const user = await createStaffUser(parsed.data);
-    await recordAudit(admin.id, 'staff.create', user.id, { email: user.email, role: user.role });
-  } catch (error) {
-    if (error instanceof DuplicateEmailError) return { error: error.message, fieldErrors: { email: [error.message] }, values: formValues(formData) };
-    throw error;
-  }
+export const createStaff = staffAction({ action: 'staff.create', role: 'admin', schema: createSchema }, async (input, { audit }) => {
+  await createStaffUser(input, audit);
   revalidatePath('/staff');
-  return { ok: `${parsed.data.name} can now sign in as ${parsed.data.role}.` };
-}
+  return { ok: `${input.name} can now sign in as ${input.role}.` };
+});
 
-const roleSchema = z.object({ id: z.string().uuid(), role: z.enum(staffRoles) });
+const roleSchema = z.object({ id: z.uuid('Invalid request.'), role: z.enum(staffRoles, 'Choose a valid role.') });
 
-export async function changeStaffRole(_prev: FormState, formData: FormData): Promise<FormState> {
-  const admin = await requireRole('admin');
-  const parsed = roleSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { error: 'Choose a valid role.' };
-  const target = await getStaffUser(parsed.data.id);
-  if (!target) return { error: 'This staff member no longer exists.' };
-  if (target.role === 'admin' && parsed.data.role !== 'admin' && (await countActiveAdmins()) <= 1) {
-    return { error: 'Onramp needs at least one admin: promote someone else first.' };
-  }
-  await setStaffRole(target.id, parsed.data.role);
-  await recordAudit(admin.id, 'staff.role', target.id, { from: target.role, to: parsed.data.role });
-  revalidatePath('/staff');
-  return { ok: `${target.name} is now ${parsed.data.role}.` };
-}
+export const changeStaffRole = staffAction(
+  { action: 'staff.role', role: 'admin', schema: roleSchema, targetOf: (input) => input.id },
+  async (input, { audit }) => {
+    const user = await setStaffRole(input.id, input.role, audit);
+    revalidatePath('/staff');
+    return { ok: `${user.name} is now ${input.role}.` };
+  },
+);
 
-const disableSchema = z.object({ id: z.string().uuid(), disabled: z.enum(['true', 'false']) });
+const accessSchema = z.object({ id: z.uuid('Invalid request.'), disabled: z.enum(['true', 'false']).transform((v) => v === 'true') });
 
-export async function setStaffAccess(_prev: FormState, formData: FormData): Promise<FormState> {
-  const admin = await requireRole('admin');
-  const parsed = disableSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { error: 'Invalid request.' };
-  const disabled = parsed.data.disabled === 'true';
-  if (parsed.data.id === admin.id && disabled) return { error: 'You cannot disable your own account.' };
-  const target = await getStaffUser(parsed.data.id);
-  if (!target) return { error: 'This staff member no longer exists.' };
-  if (disabled && target.role === 'admin' && (await countActiveAdmins()) <= 1) {
-    return { error: 'Onramp needs at least one admin.' };
-  }
-  await setStaffDisabled(target.id, disabled);
-  await recordAudit(admin.id, disabled ? 'staff.disable' : 'staff.enable', target.id);
-  revalidatePath('/staff');
-  return { ok: `${target.name} is ${disabled ? 'disabled' : 'enabled'}.` };
-}
+export const setStaffAccess = staffAction(
+  { action: 'staff.access', role: 'admin', schema: accessSchema, targetOf: (input) => input.id },
+  async (input, { audit }) => {
+    const user = await setStaffDisabled(input.id, input.disabled, audit);
+    revalidatePath('/staff');
+    return { ok: `${user.name} is ${input.disabled ? 'disabled' : 'enabled'}.` };
+  },
+);

@@ -6,14 +6,13 @@ import { hasRole, requireRole } from '@/lib/auth';
 import { webhookEventStatuses } from '@/lib/db/schema';
 import {
   knownFields,
-  listDeadDeliveries,
   listEvents,
-  listForwards,
   parseEventFilter,
   rejectionCounters,
   summariseEvent,
   type EventFilter,
 } from '@/lib/webhooks/event-log';
+import { listDeadDeliveries, listForwards } from '@/lib/webhooks/forwards';
 import { CreateForwardForm, ForwardRowActions, ReplayEventForm, ReplayFailedForm, RetryDeliveriesForm } from './webhook-forms';
 
 export const metadata: Metadata = { title: 'Webhooks' };

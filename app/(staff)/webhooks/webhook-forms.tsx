@@ -9,7 +9,6 @@ import {
   replayFailedEvents,
   retryDeadDeliveries,
   setWebhookForwardEnabled,
-  type ForwardFormState,
 } from './actions';
 
 const smallButton = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60';
@@ -41,7 +40,8 @@ export function ReplayFailedForm({ filter }: { filter: Record<string, string> })
 }
 
 export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
-  const [state, action] = useActionState<ForwardFormState, FormData>(createWebhookForward, {});
+  const [state, action] = useActionState(createWebhookForward, {});
+  const secret = typeof state.data?.secret === 'string' ? state.data.secret : undefined;
   return (
     <div className="space-y-3">
       <form action={action} className="space-y-3">
@@ -55,10 +55,10 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
         <FormMessage state={state} />
         <SubmitButton pendingText="Creating…">Create forward</SubmitButton>
       </form>
-      {state.secret ? (
+      {secret ? (
         <div data-testid="forward-secret" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-medium">Signing secret, shown only now:</p>
-          <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono">{state.secret}</code>
+          <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono">{secret}</code>
           <p className="mt-2">
             Each forwarded change is POSTed as JSON with the header <code>X-Onramp-Signature-256: sha256=&lt;hex&gt;</code>, where
             &lt;hex&gt; is the lowercase hex HMAC-SHA256 of the exact request body bytes with this secret. Verify it before parsing,
