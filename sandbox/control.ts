@@ -37,6 +37,7 @@ import {
   wabaInputSchema,
 } from './signup';
 import { createRandoms, graphTime, type Sandbox } from './state';
+import { resetUsage } from './graph/usage';
 import { buildTrigger, fieldVariants, webhookFields } from './webhook-payloads';
 import { emitChange, flushWebhooks, verifyCallback, verifyAppCallback, webhooksIdle } from './webhooks';
 
@@ -58,6 +59,9 @@ export function loadScenario(sb: Sandbox, name: ScenarioName): void {
   const { state, partnerType } = buildScenario(sb, name);
   sb.state = state;
   sb.config.partnerType = sb.options.partnerType ?? partnerType;
+  // The app is subscribed to every field by default, so a partner sees everything until it narrows the list.
+  sb.state.appSubscriptions[sb.options.appId] = { object: 'whatsapp_business_account', fields: [...webhookFields], active: true };
+  resetUsage(sb);
   if (sb.config.partnerType !== 'solution_partner') delete sb.state.creditLines[sb.options.creditLineId];
 }
 
@@ -112,6 +116,7 @@ function publicConfig(sb: Sandbox) {
     businessTokenExpiry: c.businessTokenExpiry,
     webhooks: c.webhooks,
     autoDecisions: c.autoDecisions,
+    rateLimits: c.rateLimits,
     seed: sb.options.seed,
   };
 }
@@ -132,11 +137,28 @@ const configPatchSchema = z.object({
       duplicateRate: z.number().min(0).max(1),
       reorder: z.boolean(),
       timeoutMs: z.number().int().min(1),
+      maxPayloadBytes: z.number().int().min(1024),
+      legacySignature: z.boolean(),
+    })
+    .partial()
+    .optional(),
+  rateLimits: z
+    .object({
+      profile: z.enum(['off', 'realistic']),
+      wabaCallsPerHour: z.number().int().min(1),
+      activeWabaCallsPerHour: z.number().int().min(1),
+      appCallsPerHour: z.number().int().min(1),
+      endpointCallsPerMinute: z.number().int().min(1),
     })
     .partial()
     .optional(),
   autoDecisions: z
-    .object({ wabaReviewSeconds: z.number().min(0).nullable(), displayNameSeconds: z.number().min(0).nullable(), businessVerificationSeconds: z.number().min(0).nullable() })
+    .object({
+      wabaReviewSeconds: z.number().min(0).nullable(),
+      displayNameSeconds: z.number().min(0).nullable(),
+      businessVerificationSeconds: z.number().min(0).nullable(),
+      templateReviewSeconds: z.number().min(0).nullable(),
+    })
     .partial()
     .optional(),
 });
@@ -283,7 +305,7 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
         cfg.webhookUrl = undefined;
         cfg.webhookVerified = 'unknown';
       } else {
-        // Meta refuses to save a callback URL that fails the GET handshake (reference §10.1).
+        // Meta refuses to save a callback URL that fails the GET handshake (Meta: Create a webhook endpoint).
         const result = await verifyCallback(sb, patch.webhookUrl, cfg.webhookVerifyToken);
         if (!result.ok && !patch.force) {
           throw httpError(400, `Callback verification failed (${result.status ?? result.error ?? 'no response'}); pass "force": true to save it anyway.`);
@@ -297,6 +319,7 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     if (patch.latency !== undefined) cfg.latency = patch.latency;
     if (patch.businessTokenExpiry !== undefined) cfg.businessTokenExpiry = patch.businessTokenExpiry;
     if (patch.webhooks) cfg.webhooks = { ...cfg.webhooks, ...Object.fromEntries(Object.entries(patch.webhooks).filter(([, v]) => v !== undefined)) };
+    if (patch.rateLimits) cfg.rateLimits = { ...cfg.rateLimits, ...Object.fromEntries(Object.entries(patch.rateLimits).filter(([, v]) => v !== undefined)) };
     if (patch.autoDecisions) cfg.autoDecisions = { ...cfg.autoDecisions, ...Object.fromEntries(Object.entries(patch.autoDecisions).filter(([, v]) => v !== undefined)) };
     return { body: publicConfig(sb) };
   }

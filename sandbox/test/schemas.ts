@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Schemas written from /work/shared/meta-platform-reference.md, independently of the sandbox code
+// Schemas written from Meta's documentation pages (named per group below), independently of the sandbox code
 // and of the portal: the contract the sandbox's responses must satisfy.
 
 const id = z.string().regex(/^\d+$/);
