@@ -12,6 +12,7 @@ import {
   revokeTokens,
   solutionDecisions,
 } from './decisions';
+import { inboundSchema, listMessages, messagingControlRoutes, postInbound, postStatus, statusSchema, templateAction } from './control-messaging';
 import { addFault, faultInputSchema } from './faults';
 import { corsHeaders, readBody, sendJson } from './http';
 import { partnerTypes } from './options';
@@ -93,6 +94,10 @@ export function stateSnapshot(sb: Sandbox) {
     wabaRequests: Object.values(s.wabaRequests),
     migrationIntents: Object.values(s.migrationIntents),
     faults: s.faults,
+    templates: Object.values(s.templates),
+    messages: s.messages.length,
+    inbound: s.inbound.length,
+    appSubscriptions: s.appSubscriptions,
     deliveries: s.deliveries.length,
     pixelEvents: s.pixelEvents.length,
   };
@@ -117,6 +122,7 @@ function publicConfig(sb: Sandbox) {
     webhooks: c.webhooks,
     autoDecisions: c.autoDecisions,
     rateLimits: c.rateLimits,
+    messaging: c.messaging,
     seed: sb.options.seed,
   };
 }
@@ -142,6 +148,7 @@ const configPatchSchema = z.object({
     })
     .partial()
     .optional(),
+  messaging: z.object({ deliverAfterSeconds: z.number().min(0).nullable(), readAfterSeconds: z.number().min(0).nullable() }).partial().optional(),
   rateLimits: z
     .object({
       profile: z.enum(['off', 'realistic']),
@@ -277,6 +284,7 @@ export const controlRoutes = [
   'POST /_sandbox/waba-requests {clientBusinessId, wabaName?, tasks?} | GET /_sandbox/waba-requests',
   'POST /_sandbox/waba-requests/{id}/decision {decision, phone?}',
   'POST /_sandbox/tokens/revoke {token? | businessId?}',
+  ...messagingControlRoutes,
 ];
 
 async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Promise<{ status?: number; body: unknown }> {
@@ -319,6 +327,7 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     if (patch.latency !== undefined) cfg.latency = patch.latency;
     if (patch.businessTokenExpiry !== undefined) cfg.businessTokenExpiry = patch.businessTokenExpiry;
     if (patch.webhooks) cfg.webhooks = { ...cfg.webhooks, ...Object.fromEntries(Object.entries(patch.webhooks).filter(([, v]) => v !== undefined)) };
+    if (patch.messaging) cfg.messaging = { ...cfg.messaging, ...Object.fromEntries(Object.entries(patch.messaging).filter(([, v]) => v !== undefined)) };
     if (patch.rateLimits) cfg.rateLimits = { ...cfg.rateLimits, ...Object.fromEntries(Object.entries(patch.rateLimits).filter(([, v]) => v !== undefined)) };
     if (patch.autoDecisions) cfg.autoDecisions = { ...cfg.autoDecisions, ...Object.fromEntries(Object.entries(patch.autoDecisions).filter(([, v]) => v !== undefined)) };
     return { body: publicConfig(sb) };
@@ -449,12 +458,33 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
       return { body: decideWabaRequest(sb, b, body.decision, body.phone) };
     }
   }
+  const messaging = await routeMessaging(sb, req, method, a, b, c);
+  if (messaging) return messaging;
   if (method === 'POST' && a === 'tokens' && b === 'revoke') {
     const body = parse(z.object({ token: z.string().optional(), businessId: z.string().optional() }), await jsonBody(req));
     if (!body.token && !body.businessId) throw httpError(400, 'token or businessId is required');
     return { body: { revoked: revokeTokens(sb, body) } };
   }
   throw httpError(404, `No control route ${method} /_sandbox/${segments.join('/')}. GET /_sandbox lists them.`);
+}
+
+async function routeMessaging(sb: Sandbox, req: IncomingMessage, method: string, a?: string, b?: string, c?: string): Promise<{ status?: number; body: unknown } | undefined> {
+  let reply;
+  if (method === 'POST' && a === 'phone-numbers' && b && c === 'inbound') reply = postInbound(sb, b, parse(inboundSchema, await jsonBody(req)));
+  else if (method === 'GET' && a === 'messages' && !b) reply = listMessages(sb);
+  else if (method === 'POST' && a === 'messages' && b && c === 'status') reply = postStatus(sb, b, parse(statusSchema, await jsonBody(req)));
+  else if (method === 'GET' && a === 'templates' && !b) reply = { body: { data: Object.values(sb.state.templates) } };
+  else if (method === 'POST' && a === 'templates' && b && (c === 'decision' || c === 'quality' || c === 'category')) {
+    const body = await jsonBody(req);
+    try {
+      reply = templateAction(sb, b, c, body);
+    } catch (e) {
+      if (e instanceof z.ZodError) throw httpError(400, e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      throw e;
+    }
+  } else return undefined;
+  if ('problem' in reply) throw httpError(reply.status, reply.problem);
+  return reply;
 }
 
 export async function handleControl(sb: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
