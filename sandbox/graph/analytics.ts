@@ -160,11 +160,14 @@ export function pricingAnalytics(sb: Sandbox, waba: Waba, modifiers: Record<stri
   };
 }
 
+/** Asked for with no filter at all (as when a client lists every field), the metrics are left out like empty fields. */
+const unfiltered = (s: FieldSelection) => Object.keys(s.modifiers).length === 0;
+
 export function analyticsGetters(sb: Sandbox, waba: Waba): Record<string, (selection: FieldSelection) => unknown> {
   return {
-    analytics: (s) => messagingAnalytics(sb, waba, s.modifiers),
-    conversation_analytics: (s) => conversationAnalytics(sb, waba, s.modifiers),
-    pricing_analytics: (s) => pricingAnalytics(sb, waba, s.modifiers),
+    analytics: (s) => (unfiltered(s) ? undefined : messagingAnalytics(sb, waba, s.modifiers)),
+    conversation_analytics: (s) => (unfiltered(s) ? undefined : conversationAnalytics(sb, waba, s.modifiers)),
+    pricing_analytics: (s) => (unfiltered(s) ? undefined : pricingAnalytics(sb, waba, s.modifiers)),
   };
 }
 

@@ -33,8 +33,28 @@ const listed: Record<string, string[]> = {
     currency_amount id liability_type owning_business owning_credential partition_type receiving_business
     receiving_credential request_status send_bill_to`),
   Application: words(`
-    app_domains app_name app_type business category company contact_email created_time description id link
-    logo_url name namespace owner_business photo_url privacy_policy_url terms_of_service_url website_url`),
+    aam_rules an_ad_space_limit an_platforms android_key_hash android_sdk_error_categories app_domains
+    app_events_config app_events_feature_bitmask app_events_session_timeout app_install_tracked app_name
+    app_signals_binding_ios app_type auth_dialog_data_help_url auth_dialog_headline
+    auth_dialog_perms_explanation auth_referral_default_activity_privacy auth_referral_enabled
+    auth_referral_extended_perms auth_referral_friend_perms auth_referral_response_type
+    auth_referral_user_perms auto_event_mapping_android auto_event_mapping_ios auto_event_setup_enabled
+    auto_log_app_events_default auto_log_app_events_enabled business canvas_fluid_height canvas_fluid_width
+    canvas_url category client_config company configured_ios_sso contact_email created_time creator_uid
+    daily_active_users daily_active_users_rank deauth_callback_url default_share_mode description
+    enigma_config financial_id gdpv4_chrome_custom_tabs_enabled gdpv4_enabled gdpv4_nux_content
+    gdpv4_nux_enabled has_messenger_product hosting_url icon_url id ios_bundle_id ios_sdk_dialog_flows
+    ios_sdk_error_categories ios_sfvc_attr ios_supports_native_proxy_auth_flow ios_supports_system_auth
+    ipad_app_store_id iphone_app_store_id latest_sdk_version link logging_token logo_url migrations
+    mobile_profile_section_url mobile_web_url monthly_active_users monthly_active_users_rank name namespace
+    object_store_urls owner_business page_tab_default_name page_tab_url photo_url privacy_policy_url
+    profile_section_url property_id protected_mode_rules real_time_mode_devices restrictions
+    restrictive_data_filter_params restrictive_data_filter_rules sdk_update_message seamless_login
+    secure_canvas_url secure_page_tab_url server_ip_whitelist smart_login_bookmark_icon_url
+    smart_login_menu_icon_url social_discovery subcategory suggested_events_setting supported_platforms
+    supports_apprequests_fast_app_switch supports_attribution supports_implicit_sdk_logging
+    suppress_native_ios_gdp terms_of_service_url url_scheme_suffix user_support_email user_support_url
+    website_url weekly_active_users`),
   SystemUser: words('created_by created_time finance_permission id ip_permission name role'),
   AssignedUser: words('business id name user_type tasks'),
   User: words('first_name id last_name link locale middle_name name name_format short_name email'),

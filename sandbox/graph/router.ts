@@ -8,6 +8,7 @@ import { requestSmbSync } from './coexistence';
 import type { GraphContext, GraphMethod } from './context';
 import {
   attachCredit,
+  creditLineGetters,
   deleteAllocation,
   listExtendedCredits,
   owningAllocations,
@@ -39,7 +40,7 @@ import {
   solutionTransition,
 } from './solutions';
 import { listSubscribedApps, subscribeApp, unsubscribeApp } from './subscribed-apps';
-import { assignUser, listAssignedUsers, listSystemUsers, removeAssignedUser } from './system-users';
+import { assignUser, listAssignedUsers, listAssignedWabas, listSystemUsers, removeAssignedUser, systemUserDefaults, systemUserGetters } from './system-users';
 import { listBusinessWabas, readWaba, setMigrationIntent, wabaSolutions } from './wabas';
 import { conversationAnalyticsEdge, pricingAnalyticsEdge } from './analytics';
 import { createAppSubscription, deleteAppSubscription, listAppSubscriptions } from './app-subscriptions';
@@ -56,6 +57,7 @@ const edges: Record<string, Partial<Record<GraphMethod, EdgeHandler>>> = {
   owned_whatsapp_business_accounts: { GET: (c, id) => listBusinessWabas(c, id, 'owned') },
   extendedcredits: { GET: listExtendedCredits },
   system_users: { GET: listSystemUsers },
+  assigned_whatsapp_business_accounts: { GET: listAssignedWabas },
   self_certify_whatsapp_business: { POST: submitVerification },
   self_certified_whatsapp_business_submissions: { GET: listSubmissions },
   subscribed_apps: { GET: listSubscribedApps, POST: subscribeApp, DELETE: unsubscribeApp },
@@ -134,14 +136,14 @@ function readNode(parent: GraphContext, id: string): unknown {
   const line = sb.state.creditLines[id];
   if (line) {
     requireKind(token, ['system'], 'Reading a credit line');
-    return selectFields(ctx, 'ExtendedCredit', { id: () => line.id, legal_entity_name: () => line.legalEntityName }, ['id']);
+    return selectFields(ctx, 'ExtendedCredit', creditLineGetters(ctx, line), ['id']);
   }
   const template = sb.state.templates[id];
   if (template) return readTemplate(ctx, token, template);
   const app = sb.state.apps[id];
   if (app) return selectFields(ctx, 'Application', { id: () => app.id, name: () => app.name, link: () => app.link, category: () => 'Business' }, ['id', 'name', 'link']);
   const systemUser = sb.state.systemUsers[id];
-  if (systemUser && token.kind === 'system') return selectFields(ctx, 'SystemUser', { id: () => systemUser.id, name: () => systemUser.name, role: () => systemUser.role }, ['id', 'name']);
+  if (systemUser && token.kind === 'system') return selectFields(ctx, 'SystemUser', systemUserGetters(systemUser), systemUserDefaults);
   throw objectNotFound(id, 'get');
 }
 

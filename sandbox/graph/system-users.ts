@@ -4,6 +4,7 @@ import type { GraphContext } from './context';
 import { listParam, stringParam } from './context';
 import { invalidParameter, missingParameter, objectNotFound, permissionError } from './errors';
 import { pageOf, type FieldGetters } from './fields';
+import { wabaDefaultFields, wabaFieldGetters } from './wabas';
 
 // System users on customer WABAs (Meta: Manage system users).
 
@@ -120,4 +121,17 @@ export function removeAssignedUser(ctx: GraphContext, wabaId: string) {
   if (!waba.assignedUsers.some((u) => u.userId === userId)) throw invalidParameter(`User ${userId} is not assigned to this WhatsApp Business Account.`);
   waba.assignedUsers = waba.assignedUsers.filter((u) => u.userId !== userId);
   return { success: true };
+}
+
+/** GET /{system-user-id}/assigned_whatsapp_business_accounts: the WABAs the system user was added to. */
+export function listAssignedWabas(ctx: GraphContext, systemUserId: string) {
+  const { sb } = ctx;
+  const token = authenticate(ctx);
+  const target = sb.state.systemUsers[systemUserId];
+  if (!target) throw objectNotFound(systemUserId, 'get');
+  requireKind(token, ['system'], 'Listing the WABAs of a system user');
+  const caller = sb.state.systemUsers[token.userId];
+  if (!caller || caller.businessId !== target.businessId) throw objectNotFound(systemUserId, 'get');
+  const wabas = Object.values(sb.state.wabas).filter((w) => w.assignedUsers.some((u) => u.userId === target.id));
+  return pageOf(ctx, 'WhatsAppBusinessAccount', wabas, (w) => wabaFieldGetters(sb, w), wabaDefaultFields);
 }

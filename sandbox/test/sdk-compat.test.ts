@@ -10,7 +10,7 @@ import { APP_ID, APP_SECRET, CREDIT_LINE_ID, PARTNER_BUSINESS_ID, SYSTEM_TOKEN, 
 type Data = Record<string, any>;
 type Cursor = Data[] & { hasNext(): boolean; next(): Promise<Cursor>; hasPrevious(): boolean; previous(): Promise<Cursor>; paging: any };
 type Node = { id: string; _data: Data; get(fields: string[], params?: Data): Promise<Node>; delete(fields?: string[], params?: Data): Promise<Data> } & Record<string, any>;
-type NodeClass = { new (id: string | null, data?: Data, parentId?: string, api?: unknown): Node; getByIds(ids: string[], fields: string[], params: Data, api: unknown): Promise<Data[]> };
+type NodeClass = { new (id: string | null, data?: Data, parentId?: string, api?: unknown): Node; getByIds(ids: string[], fields: string[], params: Data, api: unknown): Promise<Data[]>; Fields: Record<string, string> };
 type Api = { call(method: string, path: string | string[], params?: Data): Promise<any>; getAppID(): Promise<any> };
 type Sdk = {
   FacebookAdsApi: { new (token: string, locale?: string, crashLog?: boolean): Api; GRAPH: string; VERSION: string };
@@ -31,6 +31,7 @@ let systemApi: Api;
 let businessApi: Api;
 let appApi: Api;
 let customer: { wabaId: string; phoneId: string | null; businessId: string; token: string };
+let second: { wabaId: string; phoneId: string | null; businessId: string; token: string };
 const results: { name: string; ok: boolean }[] = [];
 
 /** One SDK call; the outcome is recorded for the figure printed at the end. */
@@ -53,7 +54,7 @@ beforeAll(async () => {
   Object.defineProperty(sdk.FacebookAdsApi, 'GRAPH', { get: () => sb.url, configurable: true });
   customer = await onboard(sb);
   // A second customer, so the partner's client WABA list has more than one page at limit 1.
-  await onboard(sb);
+  second = await onboard(sb);
   receiver = await startReceiver();
   systemApi = new sdk.FacebookAdsApi(SYSTEM_TOKEN, 'en_US', false);
   businessApi = new sdk.FacebookAdsApi(customer.token, 'en_US', false);
@@ -83,6 +84,12 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
     expect(node._data.phone_numbers.data).toHaveLength(1);
     expect(Object.keys(node._data.phone_numbers.data[0]).sort()).toEqual(['display_phone_number', 'id']);
     expect(node._data).not.toHaveProperty('linked_commerce_account');
+  });
+
+  sdkCall('WhatsAppBusinessAccount.get with every field the SDK lists', async () => {
+    const node = await waba(businessApi).get(Object.values(sdk.WhatsAppBusinessAccount.Fields));
+    expect(node._data.id).toBe(customer.wabaId);
+    expect(node._data.account_review_status).toEqual(expect.any(String));
   });
 
   sdkCall('WhatsAppBusinessAccount.createPhoneNumber (twice)', async () => {
@@ -173,6 +180,11 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
     expect(b._data.id).toBe(PARTNER_BUSINESS_ID);
   });
 
+  sdkCall('Business.get with every field the SDK lists', async () => {
+    const b = await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).get(Object.values(sdk.Business.Fields));
+    expect(b._data.name).toEqual(expect.any(String));
+  });
+
   sdkCall('Business.getClientWhatsAppBusinessAccounts', async () => {
     const list = (await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).getClientWhatsAppBusinessAccounts(['id', 'name', 'owner_business_info'], { limit: 1 })) as Cursor;
     expect(list).toHaveLength(1);
@@ -222,9 +234,29 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
     expect(list.map((a) => a._data.id)).toEqual([allocationId]);
   });
 
+  sdkCall('ExtendedCredit.get with every field the SDK lists', async () => {
+    const line = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).get(Object.values(sdk.ExtendedCredit.Fields));
+    expect(line._data.id).toBe(CREDIT_LINE_ID);
+  });
+
+  sdkCall('ExtendedCredit.createWhatsAppCreditSharing (alternate method, system token)', async () => {
+    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).createWhatsAppCreditSharing([], { receiving_business_id: second.businessId });
+    expect(r._data?.allocation_config_id ?? r.allocation_config_id).toMatch(/^\d+$/);
+  });
+
+  sdkCall('ExtendedCredit.createWhatsAppCreditAttach (alternate method, business token)', async () => {
+    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, new sdk.FacebookAdsApi(second.token, 'en_US', false)).createWhatsAppCreditAttach([], { waba_id: second.wabaId, waba_currency: 'EUR' });
+    expect(r._data?.waba_id ?? r.waba_id).toBe(second.wabaId);
+  });
+
   sdkCall('ExtendedCreditAllocationConfig.get', async () => {
     const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get(['receiving_credential', 'request_status', 'receiving_business']);
     expect(a._data.request_status).toBe('APPROVED');
+  });
+
+  sdkCall('ExtendedCreditAllocationConfig.get with every field the SDK lists', async () => {
+    const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get(Object.values(sdk.ExtendedCreditAllocationConfig.Fields));
+    expect(a._data.receiving_business.id).toBe(customer.businessId);
   });
 
   sdkCall('WhatsAppBusinessAccount.get primary_funding_id matches the allocation', async () => {
@@ -255,6 +287,11 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
     expect(app._data.id).toBe(APP_ID);
   });
 
+  sdkCall('Application.get with every field the SDK lists', async () => {
+    const app = await new sdk.Application(APP_ID, {}, undefined, appApi).get(Object.values(sdk.Application.Fields));
+    expect(app._data.name).toEqual(expect.any(String));
+  });
+
   sdkCall('Application.getSubscriptions', async () => {
     const subs = (await new sdk.Application(APP_ID, {}, undefined, appApi).getSubscriptions([])) as Cursor;
     expect(Array.isArray(subs)).toBe(true);
@@ -279,6 +316,32 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   sdkCall('Application.getWhatsAppBusinessSolutions', async () => {
     const list = (await new sdk.Application(APP_ID, {}, undefined, systemApi).getWhatsAppBusinessSolutions(['id', 'name', 'status'], { role: 'PARTNER' })) as Cursor;
     expect(list.length).toBeGreaterThan(0);
+  });
+
+  sdkCall('Application.createWhatsAppBusinessSolution', async () => {
+    const r = await new sdk.Application(APP_ID, {}, undefined, systemApi).createWhatsAppBusinessSolution([], {
+      solution_name: 'Compat x Brew Tech',
+      partner_app_id: '1000000000000002',
+      owner_permissions: ['MESSAGING'],
+      partner_permissions: [],
+    });
+    expect(r._data.solution_id).toMatch(/^\d+$/);
+  });
+
+  sdkCall('WhatsAppBusinessAccount.createSetSolutionMigrationIntent', async () => {
+    const r = await waba(businessApi).createSetSolutionMigrationIntent([], { solution_id: '7000000000000001' });
+    expect(r._data?.id ?? r.id).toMatch(/^\d+$/);
+  });
+
+  sdkCall('SystemUser.getAssignedWhatsAppBusinessAccounts', async () => {
+    await new sdk.WhatsAppBusinessAccount(second.wabaId, {}, undefined, systemApi).createAssignedUser([], { user: SYSTEM_USER_ID, tasks: ['MANAGE_BILLING'] });
+    const list = (await new sdk.SystemUser(SYSTEM_USER_ID, {}, undefined, systemApi).getAssignedWhatsAppBusinessAccounts(['id', 'name'])) as Cursor;
+    expect(list.map((w) => w._data.id)).toContain(second.wabaId);
+  });
+
+  sdkCall('SystemUser.get with every field the SDK lists', async () => {
+    const u = await new sdk.SystemUser(SYSTEM_USER_ID, {}, undefined, systemApi).get(Object.values(sdk.SystemUser.Fields));
+    expect(u._data.name).toEqual(expect.any(String));
   });
 
   sdkCall('SystemUser.get', async () => {
