@@ -37,9 +37,9 @@ export function readBusinessProfile(ctx: GraphContext, id: string) {
     websites: () => (p.websites.length > 0 ? p.websites : undefined),
   };
   const item = selectItemFields(ctx, 'WhatsAppBusinessProfile', getters, ['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product']);
-  // The profile has no id of its own in Meta's answers.
+  // The profile has no id of its own in Meta's answers, and always says which product it is for.
   delete item.id;
-  return { data: [item] };
+  return { data: [{ ...item, messaging_product: 'whatsapp' }] };
 }
 
 const limits: Record<string, number> = { about: 139, address: 256, description: 512, email: 128 };
