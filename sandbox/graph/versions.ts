@@ -40,7 +40,7 @@ export function resolveVersion(sb: Sandbox, requested: string | undefined): { ve
   const match = /^v(\d+)\.(\d+)$/.exec(requested);
   const major = Number(match?.[1] ?? 0);
   // Versions older than the ones listed here are long retired; they are upgraded like any retired version.
-  if (match && major < 19 && match[2] === '0') return { version: oldest };
+  if (match && major < 19) return { version: oldest };
   return { error: unknownVersion(requested) };
 }
 
