@@ -178,6 +178,8 @@ export function paginate<T>(ctx: GraphContext, items: T[], defaultLimit = 25, ma
     // Meta's paging links carry the caller's access_token, so they work when followed verbatim
     // (Meta: Graph API, Using the Graph API > Paginated results).
     if (!query.has('access_token') && ctx.token) query.set('access_token', ctx.token);
+    const proof = stringParam(ctx, 'appsecret_proof');
+    if (!query.has('appsecret_proof') && proof) query.set('appsecret_proof', proof);
     query.set('limit', String(limit));
     query.set(key, cursor);
     return `${ctx.origin}/${ctx.version}${ctx.path}?${query.toString()}`;
