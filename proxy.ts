@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { metaConfig, publicUrl } from '@/lib/env';
+import { isDevelopment, metaConfig, publicUrl } from '@/lib/env';
 import { contentSecurityPolicy } from '@/lib/http-security';
 
 // Every page view gets its own script nonce: Next.js reads it from the request's
@@ -10,7 +10,7 @@ export function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy({
     nonce,
     meta: metaConfig(),
-    dev: process.env.NODE_ENV === 'development',
+    dev: isDevelopment,
     https: publicUrl.startsWith('https:'),
   });
   const headers = new Headers(request.headers);
