@@ -82,7 +82,7 @@ export const settings = pgTable('settings', {
 /** Every stored secret (business tokens, PINs) lives here, encrypted, with the id of the key that encrypted it. */
 export const vaultSecrets = pgTable('vault_secrets', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind', { enum: ['business_token', 'phone_pin', 'setting'] }).notNull(),
+  kind: text('kind', { enum: ['business_token', 'phone_pin', 'setting', 'verification_code'] }).notNull(),
   keyId: text('key_id').notNull(),
   ciphertext: text('ciphertext').notNull(),
   createdAt: createdAt(),
@@ -155,6 +155,14 @@ export const phoneNumbers = pgTable(
     requestedVerifiedName: text('requested_verified_name'),
     nameRejectionReason: text('name_rejection_reason'),
     pinSecretId: uuid('pin_secret_id').references(() => vaultSecrets.id),
+    /** A new two-step PIN sent to Meta and not yet confirmed; pin_secret_id stays the PIN until it is. */
+    pendingPinSecretId: uuid('pending_pin_secret_id').references(() => vaultSecrets.id),
+    /** The verification code staff entered, kept encrypted only until verify_code has used it. */
+    pendingCodeSecretId: uuid('pending_code_secret_id').references(() => vaultSecrets.id),
+    /** The local-storage country our last registration asked for (Meta does not report it). */
+    dataLocalizationRegion: text('data_localization_region'),
+    /** Meta's last full read of the number (lib/numbers), as it came. */
+    lastRead: jsonb('last_read').$type<Record<string, unknown>>(),
     registeredAt: timestamp('registered_at', { withTimezone: true }),
     syncedAt: timestamp('synced_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -452,6 +460,22 @@ export const messageStatuses = pgTable('message_statuses', {
   updatedAt: updatedAt(),
 });
 
+/** Test messages staff sent from a number; their delivery is read from message_statuses and the messages webhooks. */
+export const testMessages = pgTable(
+  'test_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    phoneNumberId: text('phone_number_id').notNull(),
+    recipient: text('recipient').notNull(),
+    kind: text('kind', { enum: ['text', 'template'] }).notNull(),
+    templateName: text('template_name'),
+    templateLanguage: text('template_language'),
+    sentBy: uuid('sent_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('test_messages_phone_idx').on(t.phoneNumberId, t.createdAt)],
+);
+
 export const solutions = pgTable('solutions', {
   metaSolutionId: text('meta_solution_id').primaryKey(),
   name: text('name'),
@@ -510,6 +534,10 @@ export const graphCalls = pgTable(
     index('graph_calls_session_idx').on(t.sessionId, t.id),
     index('graph_calls_run_idx').on(t.runId, t.id),
     index('graph_calls_created_idx').on(t.createdAt),
+    // A number's register/deregister budget (10 in 72 h) is counted from these calls.
+    index('graph_calls_register_idx')
+      .on(t.path, t.createdAt)
+      .where(sql`${t.path} like '%/register' or ${t.path} like '%/deregister'`),
   ],
 );
 
@@ -517,6 +545,7 @@ export type StaffUser = typeof staffUsers.$inferSelect;
 export type StaffSession = typeof staffSessions.$inferSelect;
 export type Waba = typeof wabas.$inferSelect;
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
+export type TestMessage = typeof testMessages.$inferSelect;
 export type OnboardingSession = typeof onboardingSessions.$inferSelect;
 export type OperationRun = typeof operationRuns.$inferSelect;
 export type OperationStep = typeof operationSteps.$inferSelect;

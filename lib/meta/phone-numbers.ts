@@ -66,6 +66,28 @@ export const phoneNumberFields = [
   'health_status',
 ] as const;
 
+/**
+ * Everything the staff number page shows (docs/meta/phone-numbers.md#list-and-read-numbers): the
+ * onboarding fields plus two-step state, webhook routing, country and onboarding time. Meta does not
+ * report `data_localization_region`, so it is not asked for.
+ */
+export const phoneNumberDetailFields = [
+  ...phoneNumberFields,
+  'is_pin_enabled',
+  'webhook_configuration',
+  'last_onboarded_time',
+  'country_code',
+  'country_dial_code',
+  'new_display_name',
+] as const;
+
+/** `webhook_configuration`: the URL configured at each level; the most specific one receives the number's webhooks. */
+export const webhookConfigurationSchema = z.looseObject({
+  phone_number: z.string().optional(),
+  whatsapp_business_account: z.string().optional(),
+  application: z.string().optional(),
+});
+
 export async function listPhoneNumbers(
   wabaId: string,
   token: GraphToken,

@@ -1,8 +1,19 @@
+import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operations/add';
+import { changePinOperation, deregisterPhoneNumberOperation, registerPhoneNumberOperation } from '@/lib/numbers/operations/manage';
+import { verifyPhoneNumberOperation } from '@/lib/numbers/operations/verify';
 import { onboardingOperation } from '@/lib/onboarding/operation';
 import type { Operation, StepDefinition } from '@/lib/operations/types';
 
 // Every operation the runner knows, by name. Adding an operation: its file, and one line here.
-const operations: readonly Operation[] = [onboardingOperation];
+const operations: readonly Operation[] = [
+  onboardingOperation,
+  addPhoneNumberOperation,
+  sendCodeOperation,
+  verifyPhoneNumberOperation,
+  registerPhoneNumberOperation,
+  deregisterPhoneNumberOperation,
+  changePinOperation,
+];
 
 const byName = new Map(operations.map((operation) => [operation.name, operation]));
 
