@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, type ReactNode } from 'react';
+import { useActionState, useEffect, useId, type ReactNode } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
 import type { StaffActionState } from '@/lib/staff-action';
 import {
@@ -37,10 +37,14 @@ function FieldError({ state, name }: { state: StaffActionState; name: string }) 
 }
 
 function Select({ label, name, state, options, defaultValue }: { label: string; name: string; state: StaffActionState; options: Array<{ value: string; label: string }>; defaultValue?: string }) {
+  const id = useId();
   return (
-    <label className="block text-sm">
-      <span className="font-medium text-slate-700">{label}</span>
+    <div className="text-sm">
+      <label htmlFor={id} className="block font-medium text-slate-700">
+        {label}
+      </label>
       <select
+        id={id}
         name={name}
         defaultValue={state.values?.[name] ?? defaultValue}
         aria-invalid={state.fieldErrors?.[name] ? true : undefined}
@@ -53,7 +57,7 @@ function Select({ label, name, state, options, defaultValue }: { label: string; 
         ))}
       </select>
       <FieldError state={state} name={name} />
-    </label>
+    </div>
   );
 }
 
@@ -103,11 +107,11 @@ export function AutoRefresh({ everyMs = 1_500 }: { everyMs?: number }) {
   return null;
 }
 
-/** Reloads the page's data after an action succeeded, so that its result shows at once. */
-function useRefreshOnSuccess(state: StaffActionState) {
+/** Reloads the page's data after an action answered (done or refused), so that its run and result show at once. */
+function useRefreshAfter(state: StaffActionState) {
   const router = useRouter();
   useEffect(() => {
-    if (state.ok) router.refresh();
+    if (state.ok || state.error) router.refresh();
   }, [state, router]);
 }
 
@@ -134,7 +138,7 @@ export function AddNumberForm({ wabaId }: { wabaId: string }) {
 
 export function CodeForm({ wabaId, phoneNumberId, defaultRegion }: Ref & { defaultRegion?: string | null }) {
   const [state, action] = useActionState(enterCodeAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label="Enter the verification code">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -151,7 +155,7 @@ export function CodeForm({ wabaId, phoneNumberId, defaultRegion }: Ref & { defau
 
 export function SendCodeForm({ wabaId, phoneNumberId, label = 'Send a new code' }: Ref & { label?: string }) {
   const [state, action] = useActionState(sendCodeAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label={label}>
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -164,7 +168,7 @@ export function SendCodeForm({ wabaId, phoneNumberId, label = 'Send a new code' 
 
 export function RegisterForm({ wabaId, phoneNumberId, registered, region }: Ref & { registered: boolean; region: string | null }) {
   const [state, action] = useActionState(registerAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label={registered ? 'Re-register the number' : 'Register the number'}>
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -185,7 +189,7 @@ export function RegisterForm({ wabaId, phoneNumberId, registered, region }: Ref 
 
 export function DeregisterForm({ wabaId, phoneNumberId, display }: Ref & { display: string }) {
   const [state, action] = useActionState(deregisterAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label="Deregister the number">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -209,7 +213,7 @@ export function DeregisterForm({ wabaId, phoneNumberId, display }: Ref & { displ
 
 export function ChangePinForm({ wabaId, phoneNumberId }: Ref) {
   const [state, action] = useActionState(changePinAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label="Change the two-step verification PIN">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -224,7 +228,7 @@ export function ChangePinForm({ wabaId, phoneNumberId }: Ref) {
 
 export function DisplayNameForm({ wabaId, phoneNumberId }: Ref) {
   const [state, action] = useActionState(displayNameAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label="Request a display name change">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -237,7 +241,7 @@ export function DisplayNameForm({ wabaId, phoneNumberId }: Ref) {
 
 export function TestMessageForm({ wabaId, phoneNumberId, templates }: Ref & { templates: Array<{ name: string; language: string }> }) {
   const [state, action] = useActionState(testMessageAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="space-y-3" aria-label="Send a test message">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
@@ -269,7 +273,7 @@ export function TestMessageForm({ wabaId, phoneNumberId, templates }: Ref & { te
 
 export function RefreshForm({ wabaId, phoneNumberId }: Ref) {
   const [state, action] = useActionState(refreshNumberAction, {});
-  useRefreshOnSuccess(state);
+  useRefreshAfter(state);
   return (
     <form action={action} className="flex items-center gap-3" aria-label="Read the number from Meta">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/empty-state';
-import { RunProgressBar, StepList } from '@/components/operations/step-list';
+import { RunProgressBar, runStatusText, StepList } from '@/components/operations/step-list';
 import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import type { HealthStatus } from '@/lib/meta/wabas';
@@ -17,6 +17,7 @@ import {
   pinStoredAt,
   runsForNumber,
   testMessagesOf,
+  type FoundNumber,
   type NumberEvent,
   type TestMessageView,
 } from '@/lib/numbers/queries';
@@ -147,6 +148,44 @@ function eventLine(event: NumberEvent): string {
   return `${qualityEventText(str(v.event)) ?? 'Quality update'}${limit ? `: limit ${limitText(limit)}` : ''}`;
 }
 
+/**
+ * The current name with its review state, and a requested new one with its own: the webhooks keep
+ * our row current (a decision about a requested name is stored on it too), Meta's read says what
+ * the number shows today.
+ */
+function DisplayName({ phone, read }: { phone: FoundNumber['phone']; read: Record<string, unknown> }) {
+  const requested = phone.requestedVerifiedName && phone.requestedVerifiedName !== phone.verifiedName ? phone.requestedVerifiedName : null;
+  const shownByMeta = str(read.verified_name);
+  const currentStatus = requested ? str(read.name_status) : phone.nameStatus;
+  return (
+    <>
+      “{phone.verifiedName}”{currentStatus ? ` · ${nameStatusText(currentStatus)}` : ''}
+      {!requested && phone.nameRejectionReason ? (
+        <span className="block text-red-800" data-testid="name-rejection">
+          Rejected: {rejectionText(phone.nameRejectionReason)}
+        </span>
+      ) : null}
+      {requested ? (
+        <span className="block" data-testid="requested-name">
+          Requested: “{requested}” ·{' '}
+          {phone.nameRejectionReason ? (
+            <span className="text-red-800" data-testid="name-rejection">
+              declined by Meta: {rejectionText(phone.nameRejectionReason)}
+            </span>
+          ) : (
+            'in review at Meta'
+          )}
+        </span>
+      ) : null}
+      {shownByMeta && shownByMeta !== phone.verifiedName && phone.nameStatus === 'APPROVED' ? (
+        <span className="block text-amber-800">
+          Meta approved “{phone.verifiedName}” but still shows “{shownByMeta}”: re-register the number for the new name to show.
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 const deliveryText: Record<string, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read', played: 'Played', failed: 'Failed' };
 
 function TestMessages({ messages }: { messages: TestMessageView[] }) {
@@ -208,8 +247,6 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
   const verified = phone.codeVerificationStatus === 'VERIFIED';
   const pinEnabled = typeof read.is_pin_enabled === 'boolean' ? read.is_pin_enabled : undefined;
   const working = runs.some((r) => r.status === 'running') || recentMessage;
-  const newName = str(read.new_display_name);
-  const newNameStatus = str(read.new_name_status);
   const region = phone.dataLocalizationRegion;
 
   return (
@@ -269,28 +306,7 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
             {verificationText(phone.codeVerificationStatus)}
           </Fact>
           <Fact label="Display name" testId="fact-name">
-            {phone.verifiedName ? (
-              <>
-                “{phone.verifiedName}” · {nameStatusText(phone.nameStatus) ?? 'status not reported'}
-                {phone.requestedVerifiedName && phone.requestedVerifiedName !== phone.verifiedName ? (
-                  <span className="block" data-testid="requested-name">
-                    Requested: “{phone.requestedVerifiedName}”
-                    {phone.nameRejectionReason ? (
-                      <span className="block text-red-800" data-testid="name-rejection">
-                        Rejected: {rejectionText(phone.nameRejectionReason)}
-                      </span>
-                    ) : newNameStatus ? (
-                      ` · ${nameStatusText(newNameStatus)}`
-                    ) : null}
-                  </span>
-                ) : newName && newNameStatus && newNameStatus !== 'NONE' ? (
-                  <span className="block">
-                    Requested: “{newName}” · {nameStatusText(newNameStatus)}
-                  </span>
-                ) : null}
-                {newNameStatus === 'APPROVED' ? <span className="block text-amber-800">Approved: re-register the number for the new name to show.</span> : null}
-              </>
-            ) : null}
+            {phone.verifiedName ? <DisplayName phone={phone} read={read} /> : null}
           </Fact>
           <Fact label="Two-step verification" testId="fact-two-step">
             {pinEnabled === undefined ? 'Not reported' : pinEnabled ? 'On' : 'Off'}
@@ -328,7 +344,7 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
           <Fact label="Account mode">{str(read.account_mode) === 'SANDBOX' ? 'Sandbox (test number)' : str(read.account_mode) === 'LIVE' ? 'Live' : undefined}</Fact>
           <Fact label="Official business account">{typeof read.is_official_business_account === 'boolean' ? (read.is_official_business_account ? 'Yes (green badge)' : 'No') : undefined}</Fact>
           <Fact label="Country">{str(read.country_code) ? `${countryName(str(read.country_code)!) ?? str(read.country_code)} (+${str(read.country_dial_code) ?? '?'})` : undefined}</Fact>
-          <Fact label="Last onboarded">{str(read.last_onboarded_time)}</Fact>
+          <Fact label="Last onboarded">{str(read.last_onboarded_time) ? <When at={new Date(str(read.last_onboarded_time)!)} /> : undefined}</Fact>
         </dl>
       </Section>
 
@@ -413,16 +429,28 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
           <p className="text-sm text-slate-600">No operation has run on this number from here.</p>
         ) : (
           <ul className="space-y-5">
-            {runs.map((run) => (
+            {runs.map((run, i) => (
               <li key={run.id} data-testid="number-run" data-operation={run.operation} data-status={run.status}>
                 <p className="font-medium">
                   {run.title} · <When at={run.createdAt} />
                 </p>
                 {run.statusMessage ? <p className="text-sm text-slate-700">{run.statusMessage}</p> : null}
-                <div className="mt-2 space-y-2">
-                  <RunProgressBar progress={run} />
-                  <StepList progress={run} />
-                </div>
+                {/* The newest runs with their steps; older ones in one line, their steps behind a disclosure. */}
+                {i < 3 || run.status === 'running' ? (
+                  <div className="mt-2 space-y-2">
+                    <RunProgressBar progress={run} />
+                    <StepList progress={run} />
+                  </div>
+                ) : (
+                  <details className="mt-1 text-sm">
+                    <summary className="cursor-pointer text-slate-600">
+                      {run.settled} of {run.total} steps done · {runStatusText[run.status]}
+                    </summary>
+                    <div className="mt-2">
+                      <StepList progress={run} />
+                    </div>
+                  </details>
+                )}
               </li>
             ))}
           </ul>
