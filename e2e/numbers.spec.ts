@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { sandboxUrl } from '../playwright.config';
+import { portalUrl, sandboxUrl } from '../playwright.config';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
@@ -298,6 +298,24 @@ test('a test message: text outside the 24-hour window is refused with the templa
   const failed = page.getByTestId('test-message').filter({ hasText: '+15550001234' });
   await expect(failed.getByTestId('delivery-error')).toContainText('131026', { timeout: 20_000 });
   await page.getByTestId('test-messages').screenshot({ path: '/tmp/numbers-test-messages.png' });
+});
+
+test('a per-number callback override to our own webhook address passes Meta’s handshake and shows; removing it goes back to the app’s URL', async ({ page }) => {
+  await signInAsAdmin(page);
+  await openNumber(page, addedId);
+  const form = page.getByRole('form', { name: 'Override this number’s callback URL' });
+  const ours = `${portalUrl}/api/webhooks/meta`;
+  await form.getByLabel('Callback URL for this number').fill('https://hooks.example.com/whatsapp');
+  await form.getByRole('button', { name: 'Set the override' }).click();
+  await expect(form.getByText('Required for another server.')).toBeVisible();
+  await form.getByLabel('Callback URL for this number').fill(ours);
+  await form.getByRole('button', { name: 'Set the override' }).click();
+  await expect(form.getByRole('status')).toContainText(`Meta verified ${ours}`, { timeout: 15_000 });
+  await expect(page.getByTestId('webhook-routing')).toContainText('this number’s own override');
+  await expect(page.getByTestId('override-number')).toHaveText(ours);
+  await page.getByRole('button', { name: 'Remove the override' }).click();
+  await expect(page.getByTestId('override-number')).toHaveText('none', { timeout: 15_000 });
+  await expect(page.getByTestId('webhook-routing')).toContainText('our app’s callback URL');
 });
 
 test('a viewer sees the number page without any action, and a replayed action post gets 403 and changes nothing', async ({ page }) => {

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { operationRuns, phoneNumbers, testMessages, type StaffUser } from '@/lib/db/schema';
+import { operationRuns, phoneNumbers, testMessages, webhookVerifyTokens, type StaffUser } from '@/lib/db/schema';
 import { sendTemplateMessage, sendTextMessage } from '@/lib/meta/messages';
-import { requestDisplayNameChange } from '@/lib/meta/phone-numbers';
+import { requestDisplayNameChange, setPhoneNumberCallbackOverride } from '@/lib/meta/phone-numbers';
 import { NoAccess, tokenForWaba } from '@/lib/numbers/access';
 import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operations/add';
 import { changePinOperation, deregisterPhoneNumberOperation, registerPhoneNumberOperation } from '@/lib/numbers/operations/manage';
@@ -14,7 +15,10 @@ import { storeVerificationCode } from '@/lib/numbers/secrets';
 import { startRun } from '@/lib/operations/control';
 import { runProgress, type RunProgress } from '@/lib/operations/progress';
 import type { Operation } from '@/lib/operations/types';
+import { metaConfig, publicUrl } from '@/lib/env';
 import { UserError } from '@/lib/user-error';
+import { webhookPath } from '@/lib/webhooks/receiver';
+import { hashVerifyToken } from '@/lib/webhooks/signature';
 
 // What staff do with a customer's numbers, behind the number pages' actions (which check the role
 // and record the audit row). Multi-step work starts an operation run; single requests go to Meta
@@ -213,3 +217,40 @@ export async function sendTestMessage(input: TestMessageInput, user: StaffUser) 
   return { found, messageId: sent.messageId, to };
 }
 
+
+/** Our own webhook endpoint: an override pointing at it needs a verify token our handshake accepts. */
+function isOurReceiver(url: URL): boolean {
+  const ours = new URL(webhookPath, publicUrl);
+  return url.origin === ours.origin && url.pathname === ours.pathname;
+}
+
+/**
+ * Sends this number's messages webhooks to another URL (docs/meta/webhook-subscriptions.md#per-number-override);
+ * Meta checks the URL with a GET handshake first and refuses (2200) when it fails.
+ */
+export async function setWebhookOverride(input: { wabaId: string; phoneNumberId: string; callbackUri: string; verifyToken?: string }) {
+  const found = await numberOf(input);
+  const url = new URL(input.callbackUri);
+  if (metaConfig().mode === 'meta' && url.protocol !== 'https:') {
+    throw new UserError('Meta only calls https:// addresses.', { callbackUri: ['Use an https:// address.'] });
+  }
+  let verifyToken = input.verifyToken;
+  if (isOurReceiver(url)) {
+    verifyToken ??= randomBytes(24).toString('base64url');
+    await db().insert(webhookVerifyTokens).values({ tokenHash: hashVerifyToken(verifyToken), wabaId: found.waba.metaWabaId }).onConflictDoNothing();
+  } else if (!verifyToken) {
+    throw new UserError('Give the verify token the receiving server expects: Meta sends it in the handshake.', { token: ['Required for another server.'] });
+  }
+  const token = await tokenFor(found);
+  await setPhoneNumberCallbackOverride(found.phone.metaPhoneNumberId, { callbackUri: url.toString(), verifyToken }, token);
+  await readAndSaveNumber(found.waba, found.phone.metaPhoneNumberId, token);
+  return url.toString();
+}
+
+/** Back to the WABA's override or the app's callback URL. */
+export async function clearWebhookOverride(input: { wabaId: string; phoneNumberId: string }) {
+  const found = await numberOf(input);
+  const token = await tokenFor(found);
+  await setPhoneNumberCallbackOverride(found.phone.metaPhoneNumberId, { callbackUri: '' }, token);
+  await readAndSaveNumber(found.waba, found.phone.metaPhoneNumberId, token);
+}

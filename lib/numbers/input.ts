@@ -96,3 +96,14 @@ export const testMessageSchema = numberRefSchema.extend({
   /** `name|language` of an approved template. */
   template: z.preprocess(blank, z.string().regex(/^[a-z0-9_]{1,512}\|[a-z]{2,3}(_[A-Z]{2})?$/, 'Choose one of the approved templates.').optional()),
 });
+
+/** A per-number callback override: Meta verifies the URL with a GET handshake carrying the verify token. */
+export const webhookOverrideSchema = numberRefSchema.extend({
+  callbackUri: z
+    .string()
+    .trim()
+    .max(200, 'Meta takes callback URLs of at most 200 characters.')
+    .pipe(z.url({ protocol: /^https?$/, message: 'Enter the full address, e.g. https://hooks.example.com/whatsapp.' })),
+  /** The receiving server's verify token (named `token` so that a form error never echoes it). */
+  token: z.preprocess(blank, z.string().trim().max(200, 'Keep the verify token under 200 characters.').optional()),
+});

@@ -1,10 +1,15 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { graphCalls, phoneNumbers, testMessages, vaultSecrets, type StaffUser } from '@/lib/db/schema';
+import type { GraphError } from '@/lib/meta/graph';
 import { registrationBudget } from '@/lib/numbers/budget';
 import {
   changePin,
+  clearWebhookOverride,
+  setWebhookOverride,
   deregisterNumber,
   enterCode,
   outcomeOf,
@@ -347,6 +352,41 @@ describe('test messages', () => {
     views = await testMessagesOf(customer.metaWabaId, phoneNumberId);
     expect(views[0]!.history.at(-1)).toMatchObject({ status: 'failed', error: { code: '131047', title: 'Re-engagement message', details: 'More than 24 hours have passed' } });
     expect(views.map((v) => v.messageId)).toEqual([sent.messageId, viaTemplate.messageId]);
+  });
+});
+
+describe('per-number webhook override', () => {
+  it('points the number at another server after Meta’s handshake with its verify token, explains a failed handshake (2200), and clears it', async () => {
+    const { phoneNumberId } = await addNumber();
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      seen.push(url.searchParams.get('hub.verify_token') ?? '');
+      if (url.searchParams.get('hub.verify_token') === 'partner-secret') res.writeHead(200).end(url.searchParams.get('hub.challenge') ?? '');
+      else res.writeHead(403).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const callbackUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/whatsapp`;
+    try {
+      await expect(setWebhookOverride({ ...ref(phoneNumberId), callbackUri })).rejects.toThrow(/Give the verify token the receiving server expects/);
+      const refused = await setWebhookOverride({ ...ref(phoneNumberId), callbackUri, verifyToken: 'wrong' }).then(
+        () => undefined,
+        (e: unknown) => e as GraphError,
+      );
+      expect(refused).toMatchObject({ code: 2200 });
+      expect(state().phoneNumbers[phoneNumberId]!.webhookOverride).toBeUndefined();
+
+      expect(await setWebhookOverride({ ...ref(phoneNumberId), callbackUri, verifyToken: 'partner-secret' })).toBe(callbackUri);
+      expect(seen).toEqual(['wrong', 'partner-secret']);
+      expect(state().phoneNumbers[phoneNumberId]!.webhookOverride?.uri).toBe(callbackUri);
+      expect((await phoneRow(phoneNumberId)).lastRead?.webhook_configuration).toMatchObject({ phone_number: callbackUri });
+
+      await clearWebhookOverride(ref(phoneNumberId));
+      expect(state().phoneNumbers[phoneNumberId]!.webhookOverride).toBeUndefined();
+      expect((await phoneRow(phoneNumberId)).lastRead?.webhook_configuration).not.toHaveProperty('phone_number');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

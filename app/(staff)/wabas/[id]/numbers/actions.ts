@@ -5,6 +5,8 @@ import { redirect } from 'next/navigation';
 import { db } from '@/lib/db/client';
 import {
   changePin,
+  clearWebhookOverride,
+  setWebhookOverride,
   deregisterNumber,
   enterCode,
   outcomeOf,
@@ -25,6 +27,7 @@ import {
   registerSchema,
   sendCodeSchema,
   testMessageSchema,
+  webhookOverrideSchema,
 } from '@/lib/numbers/input';
 import { staffAction } from '@/lib/staff-action';
 
@@ -128,5 +131,24 @@ export const refreshNumberAction = staffAction(
     await refreshNumber(input);
     revalidatePath(numberPage(input));
     return { ok: 'Read from Meta just now.', target: input.phoneNumberId };
+  },
+);
+
+export const webhookOverrideAction = staffAction(
+  { action: 'phone_number.webhook_override', role: 'operator', schema: webhookOverrideSchema, targetOf },
+  async (input) => {
+    const url = await setWebhookOverride({ ...input, verifyToken: input.token });
+    revalidatePath(numberPage(input));
+    // The verify token is a secret of the receiving server: it is not recorded.
+    return { ok: `Meta verified ${url}: this number’s messages webhooks now go there.`, target: input.phoneNumberId, details: { callbackUri: url } };
+  },
+);
+
+export const clearWebhookOverrideAction = staffAction(
+  { action: 'phone_number.webhook_override_clear', role: 'operator', schema: numberRefSchema, targetOf },
+  async (input) => {
+    await clearWebhookOverride(input);
+    revalidatePath(numberPage(input));
+    return { ok: 'The override is removed: this number’s webhooks follow the account’s override or our app’s callback URL again.', target: input.phoneNumberId };
   },
 );

@@ -7,6 +7,7 @@ import type { StaffActionState } from '@/lib/staff-action';
 import {
   addNumberAction,
   changePinAction,
+  clearWebhookOverrideAction,
   deregisterAction,
   displayNameAction,
   enterCodeAction,
@@ -14,6 +15,7 @@ import {
   registerAction,
   sendCodeAction,
   testMessageAction,
+  webhookOverrideAction,
 } from './actions';
 
 // The number pages' forms. Each posts to its server action, which checks the role again.
@@ -280,5 +282,33 @@ export function RefreshForm({ wabaId, phoneNumberId }: Ref) {
       <SubmitButton pendingText="Reading…">Read from Meta</SubmitButton>
       <FormMessage state={state} />
     </form>
+  );
+}
+
+export function WebhookOverrideForm({ wabaId, phoneNumberId, current }: Ref & { current: string | null }) {
+  const [state, action] = useActionState(webhookOverrideAction, {});
+  const [clearState, clear] = useActionState(clearWebhookOverrideAction, {});
+  useRefreshAfter(state);
+  useRefreshAfter(clearState);
+  return (
+    <div className="space-y-3">
+      <form action={action} className="space-y-3" aria-label="Override this number’s callback URL">
+        <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
+        <Field label="Callback URL for this number" name="callbackUri" type="url" state={state} defaultValue={current ?? undefined} />
+        <div>
+          <Field label="Verify token of that server" name="token" type="password" state={state} required={false} autoComplete="off" />
+          <Hint>Meta calls the URL once with this token before it accepts it. Leave it empty for our own webhook address: we make one up.</Hint>
+        </div>
+        <FormMessage state={state} />
+        <SubmitButton pendingText="Asking Meta…">Set the override</SubmitButton>
+      </form>
+      {current ? (
+        <form action={clear} className="flex items-center gap-3" aria-label="Remove this number’s callback override">
+          <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
+          <SubmitButton pendingText="Removing…">Remove the override</SubmitButton>
+          <FormMessage state={clearState} />
+        </form>
+      ) : null}
+    </div>
   );
 }

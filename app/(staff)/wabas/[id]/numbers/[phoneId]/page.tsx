@@ -46,6 +46,7 @@ import {
   RegisterForm,
   SendCodeForm,
   TestMessageForm,
+  WebhookOverrideForm,
 } from '../number-forms';
 
 export const metadata: Metadata = { title: 'Phone number' };
@@ -354,6 +355,11 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
         </Section>
         <Section title="Webhooks for this number">
           <WebhookRouting configuration={read.webhook_configuration as Record<string, unknown> | undefined} />
+          {canAct ? (
+            <div className="mt-4 border-t border-slate-100 pt-4">
+              <WebhookOverrideForm {...ref} current={str((read.webhook_configuration as Record<string, unknown> | undefined)?.phone_number) ?? null} />
+            </div>
+          ) : null}
         </Section>
       </div>
 
