@@ -63,7 +63,6 @@ const verificationWords: Record<string, string> = {
 const tierWords: Record<string, string> = {
   TIER_50: '50 people in 24 hours',
   TIER_250: '250 people in 24 hours',
-  TIER_1K: '1,000 people in 24 hours',
   TIER_2K: '2,000 people in 24 hours',
   TIER_10K: '10,000 people in 24 hours',
   TIER_100K: '100,000 people in 24 hours',
