@@ -107,7 +107,7 @@ test('an operator adds a number: a wrong code (136025) asks for a new one, the n
   await expect(page).toHaveURL(/\/numbers\/new\?run=[0-9a-f-]{36}$/);
   const codeStep = page.getByTestId('flow-step-code');
   await expect(codeStep).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByTestId('flow-message')).toContainText('Meta sent the verification code by SMS');
+  await expect(page.getByTestId('flow-step-request').getByTestId('flow-message')).toContainText('Meta sent the verification code by SMS');
   const state = await control<{ phoneNumbers: SandboxPhone[] }>('GET', '/state');
   addedId = state.phoneNumbers.find((p) => p.number === national)!.id;
   await expect(codeStep.getByLabel('Local storage country (optional, two letters, e.g. DE)')).toHaveValue('DE');
@@ -162,6 +162,27 @@ test('deregister asks for confirmation and says what stops working; re-register 
   expect(await sandboxPhone(addedId)).toMatchObject({ status: 'CONNECTED', dataLocalizationRegion: 'IN' });
   // Register (when verified), deregister, register: three of the ten.
   await expect(page.getByTestId('budget-used')).toHaveText('3 of 10 used in the last 72 hours');
+});
+
+test('adding a number Meta reports verified already needs no code: the run goes straight on to registration', async ({ page }) => {
+  await signInAsAdmin(page);
+  await openNumber(page, addedId);
+  const deregister = page.getByRole('form', { name: 'Deregister the number' });
+  await deregister.getByLabel(/Yes, deregister/).check();
+  await deregister.getByRole('button', { name: 'Deregister' }).click();
+  await expect(page.getByTestId('fact-status')).toContainText('Disconnected', { timeout: 15_000 });
+
+  const number = await sandboxPhone(addedId);
+  await page.goto(`/wabas/${wabaId}/numbers/new`);
+  const form = page.getByRole('form', { name: 'Add a phone number' });
+  await form.getByLabel('Phone number (without the country code)').fill(number.number);
+  await form.getByLabel('Display name', { exact: true }).fill('Harbour Orders');
+  await form.getByLabel('Local storage country (optional, two letters, e.g. DE)').fill('IN');
+  await form.getByRole('button', { name: 'Add the number and send the code' }).click();
+  await expect(page.getByTestId('flow-step-request').getByTestId('flow-message')).toContainText('Meta reports the number verified already: no code is needed', { timeout: 20_000 });
+  await expect(page.getByTestId('flow-step-code')).toHaveCount(0);
+  await expect(page.getByTestId('flow-done')).toBeVisible({ timeout: 20_000 });
+  expect(await sandboxPhone(addedId)).toMatchObject({ status: 'CONNECTED', dataLocalizationRegion: 'IN' });
 });
 
 test('133016: re-register is refused once, not retried, and the page says when the budget frees up from our own calls', async ({ page }) => {
