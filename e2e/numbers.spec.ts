@@ -342,6 +342,20 @@ test('a per-number callback override to our own webhook address passes Meta’s 
   await expect(page.getByTestId('webhook-routing')).toContainText('our app’s callback URL');
 });
 
+test('health: a blocked account shows Meta’s error code, its description and what to do', async ({ page }) => {
+  await control('POST', `/wabas/${wabaId}/review-decision`, { decision: 'REJECTED' });
+  await signInAsAdmin(page);
+  await openNumber(page, addedId);
+  await page.getByRole('button', { name: 'Read from Meta' }).click();
+  const health = page.getByTestId('number-health');
+  await expect(health).toHaveAttribute('data-can-send', 'BLOCKED', { timeout: 15_000 });
+  await expect(health).toContainText('Cannot send messages');
+  const error = health.locator('[data-entity="WABA"]').getByTestId('health-error');
+  await expect(error).toContainText('Meta code 141001: The WhatsApp Business Account was rejected in review.');
+  await expect(error).toContainText('What to do: Request a review in WhatsApp Manager.');
+  await page.getByTestId('number-health-section').screenshot({ path: '/tmp/numbers-health-blocked.png' });
+});
+
 test('a viewer sees the number page without any action, and a replayed action post gets 403 and changes nothing', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/staff');

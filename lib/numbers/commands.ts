@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { operationRuns, phoneNumbers, testMessages, webhookVerifyTokens, type StaffUser } from '@/lib/db/schema';
-import { sendTemplateMessage, sendTextMessage } from '@/lib/meta/messages';
+import { sendTemplateMessage, sendTextMessage, type SentMessage } from '@/lib/meta/messages';
 import { requestDisplayNameChange, setPhoneNumberCallbackOverride } from '@/lib/meta/phone-numbers';
 import { NoAccess, tokenForWaba } from '@/lib/numbers/access';
 import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operations/add';
@@ -183,8 +183,9 @@ export async function sendTestMessage(input: TestMessageInput, user: StaffUser) 
   const templates = await approvedTemplates(found.waba.metaWabaId);
   const offer = templates.length
     ? `Send the approved template ${templates.map((t) => `“${t.name}” (${t.language})`).join(', ')} instead: templates may be sent at any time.`
-    : 'This account has no approved template we know of; create one in WhatsApp Manager first (Meta’s sample “hello_world” is enough).';
-  let sent;
+    : 'This account has no approved template we know of: create one in WhatsApp Manager and wait for Meta to approve it.';
+  let sent: SentMessage;
+  let template: { name: string; language: string } | undefined;
   const token = await tokenFor(found);
   if (input.kind === 'text') {
     const body = input.body ?? `Test message from ${found.phone.verifiedName ?? 'your business'}, sent by our support team.`;
@@ -198,7 +199,7 @@ export async function sendTestMessage(input: TestMessageInput, user: StaffUser) 
     sent = await sendTextMessage(metaPhoneNumberId, { to, body }, token);
   } else {
     const [name, language] = (input.template ?? '').split('|');
-    const template = templates.find((t) => t.name === name && t.language === language);
+    template = templates.find((t) => t.name === name && t.language === language);
     if (!template) throw new UserError(`Choose one of the account’s approved templates. ${templates.length ? '' : offer}`.trim(), { template: ['Not an approved template of this account.'] });
     sent = await sendTemplateMessage(metaPhoneNumberId, { to, name: template.name, language: template.language }, token);
   }
@@ -209,14 +210,13 @@ export async function sendTestMessage(input: TestMessageInput, user: StaffUser) 
       phoneNumberId: metaPhoneNumberId,
       recipient: to,
       kind: input.kind,
-      templateName: input.kind === 'template' ? (input.template ?? '').split('|')[0]! : null,
-      templateLanguage: input.kind === 'template' ? (input.template ?? '').split('|')[1]! : null,
+      templateName: template?.name ?? null,
+      templateLanguage: template?.language ?? null,
       sentBy: user.id,
     })
     .onConflictDoNothing();
   return { found, messageId: sent.messageId, to };
 }
-
 
 /** Our own webhook endpoint: an override pointing at it needs a verify token our handshake accepts. */
 function isOurReceiver(url: URL): boolean {
