@@ -13,7 +13,7 @@ import { defineJob, enqueue } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { UserError } from '@/lib/user-error';
 import { isGraphError } from '@/lib/meta/graph';
-import { decideOutcome, isReadOnly } from '@/lib/onboarding/outcome';
+import { decideOutcome, finalStatuses, isReadOnly, type FinalStatus } from '@/lib/onboarding/outcome';
 import { syncContactsStep, syncHistoryStep } from '@/lib/onboarding/steps/coexistence-sync';
 import {
   asPartnerType,
@@ -63,9 +63,10 @@ export type PlannedStep = { name: StepName; label: string; dependsOn: StepName[]
 export function planSteps(flow: SignupFlow, partnerType: PartnerType | string): PlannedStep[] {
   const type = asPartnerType(partnerType);
   const plan: { name: StepName; dependsOn: StepName[] }[] = [];
-  // Read-only grants (Measurement Partners): no subscription, no registration, nothing that writes.
+  // Every grant gets the WABA's webhooks only once subscribed, read-only ones too (Meta: Measurement Partners).
+  plan.push({ name: 'subscribe_app', dependsOn: [] });
+  // Read-only grants (Measurement Partners): nothing else, nothing that writes.
   if (!isReadOnly(flow, type)) {
-    plan.push({ name: 'subscribe_app', dependsOn: [] });
     if (type === 'solution_partner') {
       plan.push({ name: 'assign_system_user', dependsOn: [] });
       // Meta requires our system user on the WABA before the credit line is shared (reference §6.2).
@@ -186,7 +187,7 @@ export function startPipelineWork(): void {
 
 // --- Settled sessions, for whoever waits in this process (status streams, benchmarks) -------------
 
-type SettledListener = (sessionId: string, status: 'live' | 'action_needed' | 'failed') => void;
+type SettledListener = (sessionId: string, status: FinalStatus | 'failed') => void;
 const settledListeners = new Set<SettledListener>();
 
 /** Called when a session this process was running ends; returns the function that unsubscribes. */
@@ -195,7 +196,7 @@ export function onSessionSettled(listener: SettledListener): () => void {
   return () => settledListeners.delete(listener);
 }
 
-function announce(sessionId: string, status: 'live' | 'action_needed' | 'failed'): void {
+function announce(sessionId: string, status: FinalStatus | 'failed'): void {
   for (const listener of settledListeners) listener(sessionId, status);
 }
 
@@ -548,7 +549,7 @@ export async function resumeOnboarding(sessionId: string): Promise<void> {
   await kick(sessionId);
 }
 
-const rerunnableSessionStatuses = new Set(['running', 'failed', 'live', 'action_needed']);
+const rerunnableSessionStatuses = new Set<string>(['running', 'failed', ...finalStatuses]);
 
 /** Staff: runs one step again, even a finished one (each step checks Meta's state before acting). */
 export async function rerunStep(sessionId: string, step: string): Promise<void> {

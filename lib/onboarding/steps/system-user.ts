@@ -2,7 +2,7 @@ import { metaConfig } from '@/lib/env';
 import { systemToken } from '@/lib/meta/graph';
 import { assignSystemUser, granularTasksWithoutMessaging, listAssignedUsers, type WabaTask } from '@/lib/meta/system-users';
 import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
-import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 
 /** Adds the partner's system user to the customer's WABA (system token; reference §7). */
 export const assignSystemUserStep: StepHandler = async (ctx) => {
@@ -14,7 +14,9 @@ export const assignSystemUserStep: StepHandler = async (ctx) => {
   const wabaId = ctx.waba.metaWabaId;
   const [assigned, messaging] = await Promise.all([
     listAssignedUsers(wabaId, businessId, token, ctx.audit),
-    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    ctx.solutionId
+      ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }).then((a) => a.messaging)
+      : Promise.resolve(true),
   ]);
   // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (§6.2).
   const tasks: readonly WabaTask[] = messaging ? ['MANAGE'] : granularTasksWithoutMessaging;
