@@ -5,7 +5,7 @@ import { db } from '@/lib/db/client';
 import { graphCalls, type SignupFlow } from '@/lib/db/schema';
 import { overrideGraphSettings } from '@/lib/meta/graph';
 import { whatsAppManagerUrl } from '@/lib/onboarding/outcome';
-import { overridePipelineSettings, startPipeline, stopPipelineWork } from '@/lib/onboarding/pipeline';
+import { overridePipelineSettings, rerunStep, startPipeline, stopPipelineWork } from '@/lib/onboarding/pipeline';
 import { customerStatus } from '@/lib/onboarding/status';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
 import { writeSettings } from '@/lib/settings';
@@ -82,6 +82,15 @@ describe('endings the customer reads', () => {
     const calls = await callsOf(sessionId);
     expect(calls.some((c) => c.path === `/${solutionId}`)).toBe(false);
     expect(calls.filter((c) => c.step === 'register_phone').map((c) => c.path)).toEqual(expect.arrayContaining([`/${metaWabaId}/solutions`, '/debug_token']));
+  });
+
+  it('once the messaging partner has registered the number, re-running the status check makes it live', async () => {
+    const { session, sessionId, metaPhoneNumberId } = await onboard('mps', 'solution_partner');
+    expect(session.status).toBe('waiting_on_partner');
+    Object.assign(meta.sandbox.state.phoneNumbers[metaPhoneNumberId!]!, { status: 'CONNECTED', platformType: 'CLOUD_API' });
+    await rerunStep(sessionId, 'read_status');
+    const after = await waitForSession(sessionId, ['live']);
+    expect((await customerStatus(after)).headline).toBe('You’re live');
   });
 
   it('a Multi-Partner signup where we hold MESSAGING registers the number and goes live', async () => {

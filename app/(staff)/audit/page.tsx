@@ -38,10 +38,35 @@ function queryValues(filter: Record<string, unknown>): Record<string, string> {
   return values;
 }
 
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Details as "key: value" lines; a before/after change lists only what changed. */
 function Details({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="text-slate-400">—</span>;
-  const text = JSON.stringify(value);
-  return <code className="block max-w-md break-all text-xs text-slate-700">{text.length > 400 ? `${text.slice(0, 400)}…` : text}</code>;
+  if (!isRecord(value) || Object.keys(value).length === 0) return <span className="text-slate-400">—</span>;
+  const { from, to } = value;
+  const lines: Array<[string, string]> =
+    isRecord(from) && isRecord(to)
+      ? Object.keys(to)
+          .filter((key) => JSON.stringify(from[key]) !== JSON.stringify(to[key]))
+          .map((key) => [key, `${shown(from[key] ?? '—')} → ${shown(to[key])}`])
+      : Object.entries(value).map(([key, inner]) => [key, shown(inner)]);
+  if (lines.length === 0) return <span className="text-slate-500">No change</span>;
+  return (
+    <dl className="max-w-md text-xs text-slate-700">
+      {lines.map(([key, text]) => (
+        <div key={key} className="break-all">
+          <dt className="inline font-mono text-slate-500">{key}:</dt> <dd className="inline font-mono">{text}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 function Tabs({ view }: { view: 'staff' | 'graph' }) {
