@@ -7,9 +7,10 @@ import { createRequire } from 'node:module';
 import next from 'next';
 import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib/db/client';
 import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
-import '@/lib/job-registry';
+import { allJobs } from '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
-import { recoverOnboardings, stopPipelineWork } from '@/lib/onboarding/pipeline';
+import { recoverRuns } from '@/lib/operations/control';
+import { stopOperationWork } from '@/lib/operations/dispatch';
 import { log } from '@/lib/log';
 import { flushRejections, handleWebhookRequest, webhookPath } from '@/lib/webhooks/receiver';
 import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
@@ -84,10 +85,10 @@ async function main() {
   const sandbox = sandboxMode ? await startSandbox() : undefined;
   if (sandbox) log.info({ url: metaConfig().graphUrl }, 'Sandbox started in place of Meta');
 
-  await startJobs({ work: env.JOBS_IN_PROCESS });
+  await startJobs({ work: env.JOBS_IN_PROCESS, jobs: allJobs });
   log.info({ workers: env.JOBS_IN_PROCESS ? 'in-process' : 'separate (npm run worker)' }, 'Job queue started');
-  // Onboardings a previous process left mid-step continue now, not at the next sweep.
-  if (env.JOBS_IN_PROCESS) void recoverOnboardings().catch((error: unknown) => log.error({ err: error }, 'onboarding recovery failed'));
+  // Operations a previous process left mid-step continue now, not at the next sweep.
+  if (env.JOBS_IN_PROCESS) void recoverRuns().catch((error: unknown) => log.error({ err: error }, 'operation recovery failed'));
 
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -119,7 +120,7 @@ async function main() {
     server.closeAllConnections();
     await flushRejections().catch(() => {});
     // Steps already talking to Meta finish and are recorded; waiting retries are left to the next start.
-    await stopPipelineWork().catch(() => {});
+    await stopOperationWork().catch(() => {});
     await stopJobs().catch(() => {});
     await closeDatabase().catch(() => {});
     releaseDataDir();

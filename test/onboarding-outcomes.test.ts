@@ -5,7 +5,9 @@ import { db } from '@/lib/db/client';
 import { graphCalls, type SignupFlow } from '@/lib/db/schema';
 import { overrideGraphSettings } from '@/lib/meta/graph';
 import { whatsAppManagerUrl } from '@/lib/onboarding/outcome';
-import { overridePipelineSettings, rerunStep, startPipeline, stopPipelineWork } from '@/lib/onboarding/pipeline';
+import { rerunStep, startPipeline } from '@/lib/onboarding/pipeline';
+import { stopOperationWork } from '@/lib/operations/dispatch';
+import { overrideRunnerSettings } from '@/lib/operations/settings';
 import { customerStatus } from '@/lib/onboarding/status';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
 import { writeSettings } from '@/lib/settings';
@@ -20,7 +22,7 @@ const solutionId = '7000000000000001';
 
 beforeAll(async () => {
   meta = await startMetaSandbox();
-  restoreSettings = overridePipelineSettings({ baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 3, runInProcess: true });
+  restoreSettings = overrideRunnerSettings({ baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 3, runInProcess: true });
 });
 
 afterEach(async () => {
@@ -30,7 +32,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await stopPipelineWork();
+  await stopOperationWork();
   restoreSettings();
   await meta.close();
 });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, isNotNull, isNull, lte, sql, type SQL } from '
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { auditLog, graphCalls, onboardingSessions, phoneNumbers, staffUsers, wabas } from '@/lib/db/schema';
-import { stepNames } from '@/lib/onboarding/steps/context';
+import { onboardingSteps } from '@/lib/onboarding/operation';
 import { cursorText, decodeCursor, olderThan, pageLimit, pageOf, type Page } from '@/lib/pagination';
 import { masked, maskPayload } from '@/lib/webhooks/event-log';
 
@@ -34,12 +34,12 @@ export const staffActionFilterSchema = z.object({
 });
 export type StaffActionFilter = z.infer<typeof staffActionFilterSchema>;
 
-/** The steps Graph calls are tagged with: the signup's completion, then the pipeline's steps. */
-export const graphCallSteps = ['exchange_code', 'verify_token', 'verify_waba', 'verify_phone', ...stepNames] as const;
+/** The steps Graph calls are tagged with: the signup's completion, then the onboarding's steps. */
+export const graphCallSteps: readonly string[] = ['exchange_code', 'verify_token', 'verify_waba', 'verify_phone', ...onboardingSteps.map((step) => step.name)];
 
 export const graphCallFilterSchema = z.object({
   waba: wabaId,
-  step: z.preprocess(blank, z.enum(graphCallSteps, 'Choose a step from the list.').optional()),
+  step: z.preprocess(blank, z.string().refine((step) => graphCallSteps.includes(step), 'Choose a step from the list.').optional()),
   result: z.preprocess(blank, z.enum(['ok', 'failed'], 'Choose succeeded or failed.').optional()),
   from: utcTime,
   to: utcTime,
@@ -165,11 +165,12 @@ function graphCallConditions(filter: GraphCallFilter): SQL[] {
   if (filter.waba) {
     const w = filter.waba;
     // A call is about the WABA when its path starts with the WABA or one of its numbers, or it was
-    // made for one of its onboardings (the code exchange, the credit line).
+    // made for one of its onboardings (the code exchange, the credit line; an onboarding's run shares its id).
     const first = sql`split_part(${graphCalls.path}, '/', 2)`;
     where.push(sql`(${first} = ${w}
       or ${first} in (select p.meta_phone_number_id from ${phoneNumbers} p join ${wabas} w on w.id = p.waba_id where w.meta_waba_id = ${w})
-      or ${graphCalls.sessionId} in (select o.id from ${onboardingSessions} o join ${wabas} w on w.id = o.waba_id where w.meta_waba_id = ${w}))`);
+      or ${graphCalls.sessionId} in (select o.id from ${onboardingSessions} o join ${wabas} w on w.id = o.waba_id where w.meta_waba_id = ${w})
+      or ${graphCalls.runId} in (select o.id from ${onboardingSessions} o join ${wabas} w on w.id = o.waba_id where w.meta_waba_id = ${w}))`);
   }
   return where;
 }
@@ -191,6 +192,7 @@ export async function listGraphCalls(filter: GraphCallFilter, options: { cursor?
       fbtraceId: graphCalls.fbtraceId,
       durationMs: graphCalls.durationMs,
       sessionId: graphCalls.sessionId,
+      runId: graphCalls.runId,
       step: graphCalls.step,
       createdAt: graphCalls.createdAt,
       at: cursorText(graphCalls.createdAt),

@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
-import { onboardingEvents, onboardingSessions, onboardingSteps, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
+import { onboardingEvents, onboardingSessions, operationSteps, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
 import type { HealthStatus } from '@/lib/meta/wabas';
-import { asPartnerType, type PartnerType } from '@/lib/onboarding/steps/context';
+import { asPartnerType, isReadOnly, type PartnerType } from '@/lib/onboarding/steps/context';
 import { ownNumberFirst, phoneSnapshot, type PhoneSnapshot, type StatusSnapshot } from '@/lib/onboarding/steps/read-status';
 
 // How a finished pipeline ends, judged from what Meta reports, in words the customer reads on
@@ -23,10 +23,6 @@ export type Outcome = { status: FinalStatus; message: string | null };
 
 /** Where customers manage their account, numbers and payment methods (Meta's WhatsApp Manager). */
 export const whatsAppManagerUrl = 'https://business.facebook.com/wa/manage/home/';
-
-export function isReadOnly(flow: SignupFlow, partnerType: PartnerType): boolean {
-  return flow === 'measurement' || partnerType === 'measurement_partner';
-}
 
 export const readOnlyMessage =
   'We can see your WhatsApp Business Account’s phone numbers, message templates and analytics, and we receive its webhooks. We cannot send messages for you. There is nothing else for you to do.';
@@ -127,7 +123,7 @@ function explainNumber(phone: PhoneSnapshot, input: OutcomeInput, found: Finding
 export type OutcomeInput = { flow: SignupFlow; partnerType: PartnerType; snapshot: StatusSnapshot | null };
 
 export function decideOutcome(input: OutcomeInput): Outcome {
-  if (isReadOnly(input.flow, input.partnerType)) return { status: 'connected', message: readOnlyMessage };
+  if (isReadOnly(input)) return { status: 'connected', message: readOnlyMessage };
   const { snapshot } = input;
   if (!snapshot) {
     return { status: 'waiting_on_partner', message: 'We could not read your account’s status from Meta yet; our team will check it and finish your setup.' };
@@ -237,9 +233,9 @@ export async function refreshOutcome(tx: Tx, wabaRowId: string): Promise<void> {
   if (!waba) return;
   const rows = await tx.select().from(phoneNumbers).where(eq(phoneNumbers.wabaId, wabaRowId));
   const [read] = await tx
-    .select({ result: onboardingSteps.result })
-    .from(onboardingSteps)
-    .where(and(eq(onboardingSteps.sessionId, session.id), eq(onboardingSteps.name, 'read_status')));
+    .select({ result: operationSteps.result })
+    .from(operationSteps)
+    .where(and(eq(operationSteps.runId, session.id), eq(operationSteps.name, 'read_status')));
   const outcome = decideOutcome({
     flow: session.flow,
     partnerType: asPartnerType(session.partnerType),

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { businessTokens, onboardingSteps, signupLinks, phoneNumbers, wabas, type OnboardingSession, type OnboardingStep } from '@/lib/db/schema';
+import { businessTokens, operationSteps, signupLinks, phoneNumbers, wabas, type OnboardingSession, type OperationStep } from '@/lib/db/schema';
 import { defaultLinkToken } from '@/lib/onboarding/links';
-import { isReadOnly, whatsAppManagerUrl } from '@/lib/onboarding/outcome';
+import { whatsAppManagerUrl } from '@/lib/onboarding/outcome';
 import { planSteps, stepLabel } from '@/lib/onboarding/pipeline';
-import { asPartnerType } from '@/lib/onboarding/steps/context';
+import { asPartnerType, isReadOnly } from '@/lib/onboarding/steps/context';
 import { readSetting } from '@/lib/settings';
 
 // What the customer's status page shows: plain-language state, each step, what is still needed,
@@ -66,7 +66,7 @@ function signupPath(token: string | undefined): string {
 
 const stepTexts: Record<string, string> = { done: 'Done', skipped: 'Not needed', failed: 'Stopped', running: 'In progress', retrying: 'Retrying', pending: 'Waiting' };
 
-function customerStep(name: string, label: string, row: OnboardingStep | undefined): CustomerStep {
+function customerStep(name: string, label: string, row: OperationStep | undefined): CustomerStep {
   const status = row?.status ?? 'pending';
   const base = { name, label, status, statusText: stepTexts[status] ?? status };
   const result = (row?.result ?? {}) as { reason?: string; partner?: string | null };
@@ -89,7 +89,7 @@ function utcMinute(date: Date): string {
 const registerBudgetMs = 72 * 3600_000;
 
 /** The reason a setup stopped, in the customer's words: "Resume" is a button only staff have. */
-function customerFailure(session: OnboardingSession, failed: OnboardingStep | undefined, restart: boolean): { message: string | null; next: string | null } {
+function customerFailure(session: OnboardingSession, failed: OperationStep | undefined, restart: boolean): { message: string | null; next: string | null } {
   const resumeByUs = 'Our team sees stopped setups on its dashboard and will resume yours from where it stopped. You do not need to sign up again.';
   if (failed?.lastErrorCode === '133016') {
     const until = new Date((failed.finishedAt ?? session.updatedAt).getTime() + registerBudgetMs);
@@ -111,7 +111,7 @@ function customerFailure(session: OnboardingSession, failed: OnboardingStep | un
 
 export async function customerStatus(session: OnboardingSession): Promise<CustomerStatus> {
   const [recorded, partnerName, contact] = await Promise.all([
-    db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, session.id)),
+    db().select().from(operationSteps).where(eq(operationSteps.runId, session.id)),
     readSetting('partner.name'),
     readSetting('partner.supportContact'),
   ]);
@@ -125,7 +125,7 @@ export async function customerStatus(session: OnboardingSession): Promise<Custom
   let headline = headlines[session.status];
   let message = session.statusMessage;
   let next: string | null = null;
-  if (session.status === 'connected' && isReadOnly(session.flow, asPartnerType(session.partnerType))) {
+  if (session.status === 'connected' && isReadOnly({ flow: session.flow, partnerType: asPartnerType(session.partnerType) })) {
     headline = partnerName ? `Read-only access granted to ${partnerName}` : 'Read-only access granted';
   }
   if (session.status === 'failed') {

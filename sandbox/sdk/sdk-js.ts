@@ -88,7 +88,7 @@ export function sdkScript(origin: string): string {
       }
       window.addEventListener('message', onMessage);
       if (!popup) { finish({ status: 'unknown', authResponse: null }); return; }
-      // Closing the popup ends the login; on the final screen it still counts as success (reference §1.4).
+      // Closing the popup ends the login; on the final screen it still counts as success (Meta: Embedded Signup implementation).
       timer = setInterval(function () {
         if (!popup.closed) return;
         // A window torn down without its unload handlers never said goodbye: a hidden frame at the

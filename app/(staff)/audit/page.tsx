@@ -232,7 +232,7 @@ async function GraphCalls({ params }: { params: SearchParams }) {
             <option value="">Any</option>
             {graphCallSteps.map((s) => (
               <option key={s} value={s}>
-                {completionSteps[s] ?? stepLabel(s)}
+                {completionSteps[s] ?? stepLabel(s, 'staff')}
               </option>
             ))}
           </select>
@@ -289,10 +289,10 @@ async function GraphCalls({ params }: { params: SearchParams }) {
                 <td className="px-3 py-2">
                   {row.sessionId ? (
                     <Link href={`/onboardings/${row.sessionId}`} className="text-brand-700 underline">
-                      {row.step ? (completionSteps[row.step] ?? stepLabel(row.step)) : 'Onboarding'}
+                      {row.step ? (completionSteps[row.step] ?? stepLabel(row.step, 'staff')) : 'Onboarding'}
                     </Link>
                   ) : (
-                    <span className="text-slate-500">{row.step ? (completionSteps[row.step] ?? stepLabel(row.step)) : 'Not part of an onboarding'}</span>
+                    <span className="text-slate-500">{row.step ? (completionSteps[row.step] ?? stepLabel(row.step, 'staff')) : 'Not part of an onboarding'}</span>
                   )}
                 </td>
               </tr>

@@ -4,7 +4,7 @@ import { businesses } from '@/lib/db/schema';
 import { listPhoneNumbers, type PhoneNumber as MetaPhoneNumber } from '@/lib/meta/phone-numbers';
 import { getWaba, type HealthStatus } from '@/lib/meta/wabas';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
-import type { StepHandler } from '@/lib/onboarding/steps/context';
+import type { OnboardingStep } from '@/lib/onboarding/steps/context';
 import { solutionAccess, type SolutionAccess } from '@/lib/onboarding/steps/solution-access';
 
 // The last step: read the WABA and its numbers as Meta reports them now and store them; the
@@ -67,7 +67,11 @@ export function ownNumberFirst<T extends { id: string }>(phones: readonly T[], o
   return [...own, ...phones.filter((p) => p.id !== ownId)];
 }
 
-export const readStatusStep: StepHandler = async (ctx) => {
+export const readStatusStep: OnboardingStep = {
+  name: 'read_status',
+  label: { staff: 'Read the account and number status from Meta', customer: 'Check your account and number status' },
+  after: 'all',
+  async run(ctx) {
   const [waba, phones, solution] = await Promise.all([
     getWaba(ctx.waba.metaWabaId, ctx.token, ctx.audit),
     listPhoneNumbers(ctx.waba.metaWabaId, ctx.token, ctx.audit),
@@ -99,4 +103,5 @@ export const readStatusStep: StepHandler = async (ctx) => {
     solution,
   };
   return { status: 'done', result: snapshot };
+  },
 };
