@@ -9,6 +9,7 @@ import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib
 import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
 import { allJobs } from '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
+import { baseSecurityHeaders, foreignServerAction } from '@/lib/http-security';
 import { recoverRuns } from '@/lib/operations/control';
 import { stopOperationWork } from '@/lib/operations/dispatch';
 import { log } from '@/lib/log';
@@ -97,7 +98,15 @@ async function main() {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // Meta's webhooks skip Next's request pipeline: this path is the portal's hot path.
     if (req.url === webhookPath || req.url?.startsWith(`${webhookPath}?`)) {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
       handleWebhookRequest(req, res);
+      return;
+    }
+    // Next.js refuses a server action posted from another origin with a 500; it is the caller's fault.
+    if (foreignServerAction(req)) {
+      for (const { key, value } of baseSecurityHeaders) res.setHeader(key, value);
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Forbidden: this form was sent from another site.\n');
+      req.resume();
       return;
     }
     // The sign-in limiter keys on the caller's address; only a trusted proxy may set it for us.

@@ -49,6 +49,29 @@ export const signInFailures = pgTable(
   ],
 );
 
+/**
+ * One row per staff sign-in: the session cookie names its row, and a session ends (sign-out,
+ * disabling, a password change elsewhere) by ending the row. `failed*` is what the sign-in found
+ * of failed attempts on the account since the previous one, shown to the owner during this session.
+ */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    failedAddresses: integer('failed_addresses').notNull().default(0),
+    failedSince: timestamp('failed_since', { withTimezone: true }),
+  },
+  (t) => [index('staff_sessions_staff_idx').on(t.staffId, t.createdAt), index('staff_sessions_address_idx').on(t.staffId, t.address)],
+);
+
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
@@ -493,6 +516,7 @@ export const graphCalls = pgTable(
 );
 
 export type StaffUser = typeof staffUsers.$inferSelect;
+export type StaffSession = typeof staffSessions.$inferSelect;
 export type Waba = typeof wabas.$inferSelect;
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
 export type OnboardingSession = typeof onboardingSessions.$inferSelect;
