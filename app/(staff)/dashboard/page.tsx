@@ -111,9 +111,13 @@ export default async function DashboardPage() {
                 {stages.map((stage) => (
                   <li key={stage.key} data-testid={`funnel-${stage.key}`} className="grid grid-cols-[14rem_1fr_5rem] items-center gap-3">
                     <span>{stage.label}</span>
-                    <span className="h-3 rounded bg-slate-100" aria-hidden>
-                      <span className="block h-3 rounded bg-brand-600" style={{ width: percent(stage.count, funnel.opened) === '—' ? '0%' : percent(stage.count, funnel.opened) }} />
-                    </span>
+                    {/* A progress element, not a styled width: the Content-Security-Policy allows no inline styles. */}
+                    <progress
+                      value={stage.count}
+                      max={funnel.opened}
+                      aria-hidden
+                      className="h-3 w-full appearance-none overflow-hidden rounded [&::-moz-progress-bar]:bg-brand-600 [&::-webkit-progress-bar]:bg-slate-100 [&::-webkit-progress-value]:bg-brand-600"
+                    />
                     <span className="text-right tabular-nums">
                       <span data-testid="count">{stage.count}</span> <span className="text-xs text-slate-500">{percent(stage.count, funnel.opened)}</span>
                     </span>
