@@ -39,6 +39,7 @@ function queryValues(filter: Record<string, unknown>): Record<string, string> {
 }
 
 function shown(value: unknown): string {
+  if (value === undefined || value === '') return '(empty)';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
@@ -55,7 +56,7 @@ function Details({ value }: { value: unknown }) {
     isRecord(from) && isRecord(to)
       ? Object.keys(to)
           .filter((key) => JSON.stringify(from[key]) !== JSON.stringify(to[key]))
-          .map((key) => [key, `${shown(from[key] ?? '—')} → ${shown(to[key])}`])
+          .map((key) => [key, `${shown(from[key])} → ${shown(to[key])}`])
       : Object.entries(value).map(([key, inner]) => [key, shown(inner)]);
   if (lines.length === 0) return <span className="text-slate-500">No change</span>;
   return (
