@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Bar } from '@/components/ui/bar';
 import Link from 'next/link';
 import { AttentionList } from '@/components/attention/attention-list';
 import { EmptyState, PageHeader } from '@/components/empty-state';
@@ -111,13 +112,7 @@ export default async function DashboardPage() {
                 {stages.map((stage) => (
                   <li key={stage.key} data-testid={`funnel-${stage.key}`} className="grid grid-cols-[14rem_1fr_5rem] items-center gap-3">
                     <span>{stage.label}</span>
-                    {/* A progress element, not a styled width: the Content-Security-Policy allows no inline styles. */}
-                    <progress
-                      value={stage.count}
-                      max={funnel.opened}
-                      aria-hidden
-                      className="h-3 w-full appearance-none overflow-hidden rounded [&::-moz-progress-bar]:bg-brand-600 [&::-webkit-progress-bar]:bg-slate-100 [&::-webkit-progress-value]:bg-brand-600"
-                    />
+                    <Bar value={stage.count} max={funnel.opened} />
                     <span className="text-right tabular-nums">
                       <span data-testid="count">{stage.count}</span> <span className="text-xs text-slate-500">{percent(stage.count, funnel.opened)}</span>
                     </span>
