@@ -3,4 +3,5 @@
 import '@/lib/webhooks/forwarding';
 import '@/lib/webhooks/processing';
 import '@/lib/onboarding/pipeline';
+import '@/lib/onboarding/sessions';
 import '@/lib/webhooks/credit-line-revoke';

@@ -13,6 +13,7 @@ export const onboardingStatusLabels: Record<OnboardingStatus, string> = {
   action_needed: 'Action needed',
   live: 'Live',
   rejected: 'Rejected',
+  expired: 'Expired (not finished in time)',
 };
 
 const tones: Record<string, string> = {
