@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rootCause, type Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, onboardingSteps, wabas, type Waba } from '@/lib/db/schema';
-import { linkAbandonedSignup } from '@/lib/onboarding/sessions';
+import { linkAbandonedSignup } from '@/lib/onboarding/abandoned-signups';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
 import { enqueue, jobsStarted } from '@/lib/jobs';
