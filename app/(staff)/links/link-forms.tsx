@@ -26,6 +26,7 @@ export function CreateLinkForm({ flows, categories }: { flows: Array<{ value: Si
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Flow</span>
         <select
+          key={state.values?.flow ?? 'default'}
           name="flow"
           defaultValue={state.values?.flow ?? 'default'}
           onChange={(event) => setFlow(event.target.value)}
@@ -57,11 +58,16 @@ export function CreateLinkForm({ flows, categories }: { flows: Array<{ value: Si
         <Field label="Business website" name="businessWebsite" required={false} state={state} />
         <Field label="Business country (two letters, e.g. US)" name="businessCountry" required={false} state={state} />
         <Field label="Display name" name="displayName" required={false} state={state} />
-        <label className="block text-sm">
-          <span className="font-medium text-slate-700">Business category</span>
+        <div className="text-sm">
+          <label htmlFor="link-category" className="block font-medium text-slate-700">
+            Business category
+          </label>
           <select
+            // Remounted with the submitted choice: a form reset restores a select to its mount-time choice.
+            key={state.values?.category ?? ''}
+            id="link-category"
             name="category"
-            defaultValue={typeof state.values?.category === 'string' ? state.values.category : ''}
+            defaultValue={state.values?.category ?? ''}
             aria-invalid={state.fieldErrors?.category ? true : undefined}
             className={selectClass}
           >
@@ -73,7 +79,7 @@ export function CreateLinkForm({ flows, categories }: { flows: Array<{ value: Si
             ))}
           </select>
           <FieldError state={state} name="category" />
-        </label>
+        </div>
         <Field label="Business description" name="description" required={false} state={state} />
       </fieldset>
       <FormMessage state={state} />

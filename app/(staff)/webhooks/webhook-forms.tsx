@@ -45,9 +45,14 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
   return (
     <div className="space-y-3">
       <form action={action} className="space-y-3">
-        <label className="block text-sm">
-          <span className="font-medium text-slate-700">Field</span>
+        <div className="text-sm">
+          <label htmlFor="forward-field" className="block font-medium text-slate-700">
+            Field
+          </label>
           <select
+            // Remounted with the submitted choice: a form reset restores a select to its mount-time choice.
+            key={state.values?.field ?? ''}
+            id="forward-field"
             name="field"
             required
             defaultValue={state.values?.field ?? ''}
@@ -64,7 +69,7 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
             ))}
           </select>
           {state.fieldErrors?.field ? <span className="mt-1 block text-red-700">{state.fieldErrors.field.join(' ')}</span> : null}
-        </label>
+        </div>
         <Field label="Destination URL" name="url" type="url" state={state} />
         <FormMessage state={state} />
         <SubmitButton pendingText="Creating…">Create forward</SubmitButton>
