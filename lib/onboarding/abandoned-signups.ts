@@ -49,7 +49,7 @@ export async function linkAbandonedSignup(tx: Tx, session: OnboardingSession, wa
   await tx.insert(attentionItems).values({
     wabaId: waba.metaWabaId,
     kind: abandonedSignupKind,
-    message: `${business} finished Embedded Signup and shared WABA ${waba.metaWabaId} with us, but closed the page before the signup completed (onboarding ${session.id}). Reach out to them to finish connecting.`,
+    message: `${business} finished Embedded Signup and shared WABA ${waba.metaWabaId} with us, but the signup never completed here: the page was closed or its session ran out of time (onboarding ${session.id}). Reach out to them to finish connecting.`,
     data: { sessionId: session.id, metaBusinessId: owner?.metaBusinessId ?? session.reportedBusinessId ?? null },
   });
   return true;

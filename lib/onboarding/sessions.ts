@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db, type Tx } from '@/lib/db/client';
 import {
@@ -250,7 +250,7 @@ export type CompletionInput = z.input<typeof completionSchema>;
 export type CompletionResult = { ok: true; sessionId: string } | { ok: false; message: string };
 
 const startAgain = 'Please start the signup again.';
-const expiredMessage = 'This signup session expired before the signup was completed, so nothing was connected. Open the signup link again to start over.';
+const expiredMessage = 'This signup session expired before the signup was completed (a session lasts an hour from the click), so we did not finish connecting your account. Start the signup again to finish.';
 
 async function endSession(sessionId: string, status: 'failed' | 'rejected', message: string, data: Record<string, unknown> = {}) {
   await db()

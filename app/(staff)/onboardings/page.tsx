@@ -114,7 +114,7 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
                   </Link>
                 </td>
                 <td className="px-4 py-2">
-                  {row.businessName ?? row.wabaName ?? <span className="text-slate-500">Not connected yet</span>}
+                  {row.businessName ?? row.wabaName ?? (row.metaWabaId ? `WABA ${row.metaWabaId}` : <span className="text-slate-500">Not connected yet</span>)}
                   {row.businessName && row.wabaName ? <span className="block text-xs text-slate-500">{row.wabaName}</span> : null}
                 </td>
                 <td className="px-4 py-2">{flowLabels[row.flow]}</td>
