@@ -14,7 +14,8 @@ const secretFields = new Set(['password', 'pin', 'token', 'code']);
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) {
-    if (typeof value === 'string' && !secretFields.has(key) && !key.startsWith('$')) values[key] = value;
+    const secret = secretFields.has(key) || /password/i.test(key);
+    if (typeof value === 'string' && !secret && !key.startsWith('$')) values[key] = value;
   }
   return values;
 }

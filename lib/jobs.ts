@@ -1,26 +1,34 @@
 import { fromPglite, PgBoss, type Job, type Queue, type SendOptions } from 'pg-boss';
 import { lt } from 'drizzle-orm';
+import { z } from 'zod';
 import { database, db, type Database } from '@/lib/db/client';
 import { signInFailures } from '@/lib/db/schema';
 import { log } from '@/lib/log';
 
 // pg-boss on the app's own database: PGlite through pg-boss's adapter, or the PostgreSQL server.
-type JobDefinition = {
+// Each job kind is a value made by `defineJob` with a zod schema for its data; lib/job-registry.ts
+// lists every kind the workers run.
+
+export type JobDefinition<S extends z.ZodType = z.ZodType> = {
+  name: string;
+  schema: S;
   queue?: Omit<Queue, 'name'>;
   batchSize?: number;
-  handle(jobs: Job<Record<string, unknown>>[]): Promise<void>;
-  /** Cron expression for a recurring job. */
+  /** Cron expression for a recurring job (its data is `{}`). */
   schedule?: string;
+  handle(batch: Array<{ id: string; data: z.output<S> }>): Promise<void>;
 };
 
-const definitions = new Map<string, JobDefinition>();
-
-/** Registers a job kind; called at module load by the modules that own the work. */
-export function defineJob(name: string, definition: JobDefinition): void {
-  definitions.set(name, definition);
+export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
 }
 
-defineJob('maintenance.prune-sign-in-failures', {
+/** Data for jobs that carry none (wake-ups, schedules). */
+export const noData = z.object({}).loose();
+
+export const pruneSignInFailuresJob = defineJob({
+  name: 'maintenance.prune-sign-in-failures',
+  schema: noData,
   schedule: '17 * * * *',
   async handle() {
     await db()
@@ -38,21 +46,34 @@ function createBoss(target: Database): PgBoss {
   return new PgBoss({ connectionString: target.url, max: 4, schema: 'pgboss', application_name: 'onramp-jobs' });
 }
 
-/** Starts the queue; with `work`, this process also runs the workers (in-process or `npm run worker`). */
-export async function startJobs(options: { work: boolean; target?: Database }): Promise<PgBoss> {
+/** A batch's data parsed by the job's schema; a job whose data does not fit is logged and failed, never run. */
+function parsedBatch<S extends z.ZodType>(definition: JobDefinition<S>, batch: Job<unknown>[]) {
+  const good: Array<{ id: string; data: z.output<S> }> = [];
+  for (const job of batch) {
+    const parsed = definition.schema.safeParse(job.data ?? {});
+    if (parsed.success) good.push({ id: job.id, data: parsed.data });
+    else log.error({ job: definition.name, jobId: job.id, issues: parsed.error.issues.map((i) => i.message) }, 'job with invalid data dropped');
+  }
+  return good;
+}
+
+/**
+ * Starts the queue with these job kinds; with `work`, this process also runs their workers
+ * (in-process or `npm run worker`).
+ */
+export async function startJobs(options: { work: boolean; jobs: readonly JobDefinition[]; target?: Database }): Promise<PgBoss> {
   if (holder.__onrampBoss) return holder.__onrampBoss;
   const boss = createBoss(options.target ?? database());
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
-  for (const [name, definition] of definitions) {
-    await boss.createQueue(name, definition.queue);
-  }
+  for (const definition of options.jobs) await boss.createQueue(definition.name, definition.queue);
   if (options.work) {
-    for (const [name, definition] of definitions) {
-      await boss.work(name, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, (jobs) =>
-        definition.handle(jobs as Job<Record<string, unknown>>[]),
-      );
-      if (definition.schedule) await boss.schedule(name, definition.schedule);
+    for (const definition of options.jobs) {
+      await boss.work(definition.name, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (batch) => {
+        const good = parsedBatch(definition, batch as Job<unknown>[]);
+        if (good.length > 0) await definition.handle(good);
+      });
+      if (definition.schedule) await boss.schedule(definition.name, definition.schedule);
     }
   }
   holder.__onrampBoss = boss;
@@ -68,8 +89,10 @@ export function jobsStarted(): boolean {
   return holder.__onrampBoss !== undefined;
 }
 
-export async function enqueue(name: string, data: Record<string, unknown>, options?: SendOptions) {
-  return jobs().send(name, data, options);
+/** Queues one job; its data is checked against the job's schema first. */
+export async function enqueue<S extends z.ZodType>(definition: JobDefinition<S>, data: z.input<S>, options?: SendOptions): Promise<string | null> {
+  const parsed = definition.schema.parse(data) as object;
+  return jobs().send(definition.name, parsed, options);
 }
 
 export async function stopJobs(): Promise<void> {

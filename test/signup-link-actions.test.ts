@@ -4,16 +4,12 @@ import { db } from '@/lib/db/client';
 import { signupLinks, webhookForwards, type StaffUser } from '@/lib/db/schema';
 import { createStaffUser } from '@/lib/staff';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
+import { signedIn } from './signed-in';
 
 // The signup link and forward forms as the browser posts them, against the sandbox standing in for
 // Meta: what staff may choose is what Meta accepts, and the server refuses anything else.
 
-const signedIn = vi.hoisted(() => ({ id: undefined as string | undefined }));
-
-vi.mock('next-auth', () => ({
-  default: () => ({ handlers: {}, auth: async () => (signedIn.id ? { user: { id: signedIn.id } } : null), signIn: vi.fn(), signOut: vi.fn() }),
-  CredentialsSignin: class extends Error {},
-}));
+vi.mock('next-auth', async () => (await import('./signed-in')).nextAuthMock);
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 

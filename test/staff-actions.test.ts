@@ -4,16 +4,13 @@ import { db } from '@/lib/db/client';
 import { attentionItems, auditLog, signupLinks, webhookEvents, webhookForwards, type StaffUser } from '@/lib/db/schema';
 import { readSetting } from '@/lib/settings';
 import { createStaffUser } from '@/lib/staff';
+import { signedIn } from './signed-in';
 
 // The staff actions as the browser calls them, with the session cookie replaced by `signedIn`:
 // the role checks, validation and writes are the real ones.
 
-const signedIn = vi.hoisted(() => ({ id: undefined as string | undefined }));
 
-vi.mock('next-auth', () => ({
-  default: () => ({ handlers: {}, auth: async () => (signedIn.id ? { user: { id: signedIn.id } } : null), signIn: vi.fn(), signOut: vi.fn() }),
-  CredentialsSignin: class extends Error {},
-}));
+vi.mock('next-auth', async () => (await import('./signed-in')).nextAuthMock);
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 

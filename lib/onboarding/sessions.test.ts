@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { attentionItems, businessTokens, graphCalls, onboardingEvents, onboardingSessions, phoneNumbers, signupLinks, vaultSecrets, wabas } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
+import { allJobs } from '@/lib/job-registry';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 import { deliver } from '@/test/webhook-fixtures';
@@ -413,10 +414,11 @@ describe('sessions that are never finished', () => {
     expect(await pruneUnlaunchedSessions()).toBe(0);
   });
 
-  it('runs expiry and pruning as a scheduled job', async () => {
-    await startJobs({ work: true });
+  it('runs expiry and pruning as a scheduled job that the workers register', async () => {
+    expect(allJobs).toContain(signupSessionsJob);
+    await startJobs({ work: true, jobs: [signupSessionsJob] });
     const schedules = await jobs().getSchedules();
-    expect(schedules.map((s) => s.name)).toContain(signupSessionsJob);
+    expect(schedules.find((s) => s.name === signupSessionsJob.name)?.cron).toBe('*/10 * * * *');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type SignupLink,
 } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
-import { defineJob } from '@/lib/jobs';
+import { defineJob, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { appToken, businessToken, isGraphError, type AuditContext } from '@/lib/meta/graph';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
@@ -565,9 +565,9 @@ export async function pruneUnlaunchedSessions(now = new Date()): Promise<number>
   }
 }
 
-export const signupSessionsJob = 'maintenance.signup-sessions';
-
-defineJob(signupSessionsJob, {
+export const signupSessionsJob = defineJob({
+  name: 'maintenance.signup-sessions',
+  schema: noData,
   schedule: '*/10 * * * *',
   async handle() {
     const expired = await expireSessions();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { businessTokens, onboardingSteps, signupLinks, phoneNumbers, wabas, type OnboardingSession } from '@/lib/db/schema';
+import { businessTokens, operationSteps, signupLinks, phoneNumbers, wabas, type OnboardingSession, type OperationStep } from '@/lib/db/schema';
 import { defaultLinkToken } from '@/lib/onboarding/links';
 import { planSteps } from '@/lib/onboarding/pipeline';
 
@@ -55,14 +55,14 @@ function signupPath(token: string | undefined): string {
   return !token || token === defaultLinkToken ? '/signup' : `/signup/${token}`;
 }
 
-function stepNote(step: typeof onboardingSteps.$inferSelect | undefined): string | null {
+function stepNote(step: OperationStep | undefined): string | null {
   if (step?.status === 'retrying') return 'Meta was busy; trying again shortly.';
   if (step?.status === 'failed') return step.lastErrorMessage;
   return null;
 }
 
 export async function customerStatus(session: OnboardingSession): Promise<CustomerStatus> {
-  const recorded = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, session.id));
+  const recorded = await db().select().from(operationSteps).where(eq(operationSteps.runId, session.id));
   const byName = new Map(recorded.map((step) => [step.name, step]));
   // Steps exist only once the code is exchanged; until then there is nothing to list.
   const steps = recorded.length === 0 ? [] : planSteps(session.flow, session.partnerType);

@@ -6,7 +6,7 @@ import {
   webhookForwards,
   type WebhookEvent,
 } from '@/lib/db/schema';
-import { defineJob, jobs, jobsStarted } from '@/lib/jobs';
+import { defineJob, jobs, jobsStarted, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { readSecret } from '@/lib/vault';
 import { signPayload } from '@/lib/webhooks/signature';
@@ -29,7 +29,7 @@ export async function queueForwards(tx: Tx, event: Pick<WebhookEvent, 'id' | 'fi
     .insert(webhookForwardDeliveries)
     .values(targets.map((t) => ({ eventId: event.id, forwardId: t.id, nextAttemptAt: new Date() })))
     .onConflictDoNothing();
-  if (jobsStarted()) await jobs().send(forwardQueue, {}, { singletonKey: 'forward' }).catch(() => null);
+  if (jobsStarted()) await jobs().send(forwardJob.name, {}, { singletonKey: 'forward' }).catch(() => null);
 }
 
 export function forwardBody(event: Pick<WebhookEvent, 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>): string {
@@ -106,12 +106,12 @@ export async function retryDeliveries(ids: string[]): Promise<void> {
     .update(webhookForwardDeliveries)
     .set({ status: 'retrying', nextAttemptAt: new Date() })
     .where(inArray(webhookForwardDeliveries.id, ids));
-  if (jobsStarted()) await jobs().send(forwardQueue, {}, { singletonKey: 'forward' });
+  if (jobsStarted()) await jobs().send(forwardJob.name, {}, { singletonKey: 'forward' });
 }
 
-export const forwardQueue = 'webhooks.forward';
-
-defineJob(forwardQueue, {
+export const forwardJob = defineJob({
+  name: 'webhooks.forward',
+  schema: noData,
   queue: { policy: 'stately' },
   schedule: '* * * * *',
   async handle() {

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { db, rootCause, type Tx } from '@/lib/db/client';
 import { webhookEvents, type WebhookEvent } from '@/lib/db/schema';
-import { defineJob, jobs, jobsStarted } from '@/lib/jobs';
+import { defineJob, jobs, jobsStarted, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { queueForwards } from '@/lib/webhooks/forwarding';
 import { handlerFor } from '@/lib/webhooks/handlers';
@@ -90,9 +90,9 @@ export async function replayChanges(ids: string[]): Promise<void> {
   for (const { id } of rows) await processChange(id, { replay: true });
 }
 
-export const processQueue = 'webhooks.process';
-
-defineJob(processQueue, {
+export const processJob = defineJob({
+  name: 'webhooks.process',
+  schema: noData,
   queue: { policy: 'stately' },
   schedule: '* * * * *',
   async handle() {
@@ -110,7 +110,7 @@ export function kickProcessing(): void {
     // The queue may have stopped meanwhile (shutdown): the sweep picks the changes up at the next start.
     if (!jobsStarted()) return;
     jobs()
-      .send(processQueue, {}, { singletonKey: 'drain' })
+      .send(processJob.name, {}, { singletonKey: 'drain' })
       .catch((error: unknown) => log.warn({ err: rootCause(error) }, 'could not wake webhook processing'));
   }, 50);
 }

@@ -4,7 +4,7 @@ import { businesses } from '@/lib/db/schema';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { getWaba } from '@/lib/meta/wabas';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
-import type { StepHandler } from '@/lib/onboarding/steps/context';
+import type { OnboardingStep } from '@/lib/onboarding/steps/context';
 
 // The last step: read the WABA and its numbers as Meta reports them now (reference §14, "Dashboard
 // polling") and store them; the session's final status is decided from this result.
@@ -20,7 +20,11 @@ export type StatusSnapshot = {
   phoneCount: number;
 };
 
-export const readStatusStep: StepHandler = async (ctx) => {
+export const readStatusStep: OnboardingStep = {
+  name: 'read_status',
+  label: { staff: 'Read the account and number status from Meta', customer: 'Check your account and number status' },
+  after: 'all',
+  async run(ctx) {
   const [waba, phones] = await Promise.all([
     getWaba(ctx.waba.metaWabaId, ctx.token, ctx.audit),
     listPhoneNumbers(ctx.waba.metaWabaId, ctx.token, ctx.audit),
@@ -50,4 +54,5 @@ export const readStatusStep: StepHandler = async (ctx) => {
     phoneCount: phones.length,
   };
   return { status: 'done', result: snapshot };
+  },
 };

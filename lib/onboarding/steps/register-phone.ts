@@ -4,7 +4,8 @@ import { db } from '@/lib/db/client';
 import { phoneNumbers } from '@/lib/db/schema';
 import { hasCode } from '@/lib/meta/graph';
 import { getPhoneNumber, registerPhoneNumber } from '@/lib/meta/phone-numbers';
-import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
+import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
+import { StepFailure } from '@/lib/operations/types';
 import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
 import { readSecret, storeSecret } from '@/lib/vault';
 
@@ -34,7 +35,13 @@ function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export const registerPhoneStep: StepHandler = async (ctx) => {
+/** Cloud API numbers (default and Multi-Partner flows); the number goes live once its webhooks reach us. */
+export const registerPhoneStep: OnboardingStep = {
+  name: 'register_phone',
+  label: { staff: 'Register the phone number for Cloud API', customer: 'Register your phone number' },
+  needed: (plan) => !isReadOnly(plan) && (plan.flow === 'default' || plan.flow === 'mps'),
+  after: ['subscribe_app'],
+  async run(ctx) {
   const phone = ctx.phone;
   if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
   const id = phone.metaPhoneNumberId;
@@ -74,4 +81,5 @@ export const registerPhoneStep: StepHandler = async (ctx) => {
   }
   await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
   return { status: 'done', result: { alreadyRegistered: false } };
+  },
 };
