@@ -141,7 +141,7 @@ test('the onboardings list shows the session the link opened, filtered by link, 
   await expect(page).toHaveURL(/\/onboardings\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', 'started');
   await expect(page.getByRole('region', { name: 'Session' })).toContainText(label);
-  await expect(page.getByRole('region', { name: 'Steps' })).toContainText('No steps have been recorded');
+  await expect(page.getByRole('region', { name: 'Steps' })).toContainText('No steps yet');
   await expect(page.getByRole('region', { name: 'Calls to Meta' })).toContainText('No calls to Meta were made');
 });
 
