@@ -210,6 +210,8 @@ export const onboardingStatuses = [
   'running',
   'failed',
   'action_needed',
+  'waiting_on_partner',
+  'connected',
   'live',
   'rejected',
   'expired',
