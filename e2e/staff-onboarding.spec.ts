@@ -69,8 +69,8 @@ test('an admin creates a pre-filled signup link; bad input is explained first', 
   await form.getByLabel('Business category').selectOption('GROCERY');
   await form.getByRole('button', { name: 'Create link' }).click();
 
-  await expect(form.getByLabel('Business email').locator('..').getByText('Enter a valid email address.')).toBeVisible();
-  await expect(form.getByRole('status')).toContainText('Enter a valid email address.');
+  await expect(form.getByText('Enter a valid email address.')).toBeVisible();
+  await expect(form.getByText('Please correct the highlighted fields.')).toBeVisible();
   await expect(form.getByLabel('Business name')).toHaveValue('Acme Bakery');
   await expect(form.getByLabel('Single use')).toBeChecked();
   await expect(page.getByTestId('signup-link').filter({ hasText: label })).toHaveCount(0);

@@ -129,7 +129,7 @@ test('an admin creates a forward and sees its secret once, with how to verify it
   await forwards.getByLabel('Field', { exact: true }).selectOption('messages');
   await forwards.getByLabel('Destination URL').fill('ftp://example.com/hook');
   await forwards.getByRole('button', { name: 'Create forward' }).click();
-  await expect(forwards.getByRole('status')).toContainText('Enter an http:// or https:// URL.');
+  await expect(forwards.getByText('Enter an http:// or https:// URL.')).toBeVisible();
   await expect(forwards.getByTestId('forward-row')).toHaveCount(0);
 
   await forwards.getByLabel('Destination URL').fill('http://127.0.0.1:9/onramp-hook');
