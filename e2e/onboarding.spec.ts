@@ -337,7 +337,7 @@ test('after these onboardings the Overview counts them and the Audit log lists w
   await expect(staff.getByText('No staff actions yet')).toHaveCount(0);
   await staff.getByLabel('Action', { exact: true }).selectOption('link.create');
   await staff.getByRole('button', { name: 'Filter' }).click();
-  for (const label of ['Bakery coexistence', 'Share WABA only', 'Brew Tech solution', 'Draft solution', 'Measurement']) {
+  for (const label of ['Bakery coexistence', 'Share WABA only', 'Brew Tech solution', 'Measurement']) {
     await expect(staff.getByTestId('staff-action').filter({ has: staff.getByText(label, { exact: true }) })).toHaveCount(1);
   }
   await staff.getByLabel('Action', { exact: true }).selectOption('settings.update');
