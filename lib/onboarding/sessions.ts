@@ -313,16 +313,14 @@ async function claimSession(session: OnboardingSession): Promise<CompletionResul
       .returning({ id: onboardingSessions.id });
     return { claimed: claimed.length > 0 };
   });
-  if ('refusal' in outcome && outcome.refusal) {
-    const [current] = await db().select({ status: onboardingSessions.status }).from(onboardingSessions).where(eq(onboardingSessions.id, session.id));
-    if (current?.status !== 'started') return { ok: false, message: `This signup session was already used. ${startAgain}` };
-    return endSession(session.id, 'rejected', linkRefusalMessages[outcome.refusal], { link: outcome.refusal });
-  }
   if ('claimed' in outcome && outcome.claimed) return null;
   await expireSessions([session.id]);
   const [current] = await db().select({ status: onboardingSessions.status }).from(onboardingSessions).where(eq(onboardingSessions.id, session.id));
   if (current?.status === 'expired') return { ok: false, message: expiredMessage };
-  return { ok: false, message: `This signup session was already used. ${startAgain}` };
+  if (current?.status !== 'started' || !('refusal' in outcome) || !outcome.refusal) {
+    return { ok: false, message: `This signup session was already used. ${startAgain}` };
+  }
+  return endSession(session.id, 'rejected', linkRefusalMessages[outcome.refusal], { link: outcome.refusal });
 }
 
 /**
