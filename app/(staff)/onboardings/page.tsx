@@ -22,7 +22,7 @@ const selectClass = 'mt-1 block rounded-md border border-slate-300 bg-white px-2
 export default async function OnboardingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole('viewer');
   const filters = onboardingFiltersSchema.parse(await searchParams);
-  const [{ rows, nextAfter }, links, hidden] = await Promise.all([listOnboardings(filters), linkChoices(), countHiddenUnlaunched(filters)]);
+  const [{ items: rows, next }, links, hidden] = await Promise.all([listOnboardings(filters), linkChoices(), countHiddenUnlaunched(filters)]);
   const filtered = Boolean(filters.status || filters.flow || filters.link || filters.include);
   return (
     <>
@@ -80,13 +80,13 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
       {hidden > 0 ? (
         <p className="mb-3 text-sm text-slate-600" data-testid="hidden-unlaunched">
           {hidden} {hidden === 1 ? 'session whose page was opened but never launched is' : 'sessions whose page was opened but never launched are'} hidden.{' '}
-          <Link href={listHref({ ...filters, include: 'unlaunched', after: undefined })} className="underline">
+          <Link href={listHref({ ...filters, include: 'unlaunched', cursor: undefined })} className="underline">
             Show them
           </Link>
         </p>
       ) : null}
       {rows.length === 0 ? (
-        filtered || filters.after ? (
+        filtered || filters.cursor ? (
           <EmptyState title="No onboardings match">Try another status, flow or link, or clear the filters.</EmptyState>
         ) : (
           <EmptyState title="No onboardings yet">
@@ -130,13 +130,13 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
         </table>
       )}
       <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-        {filters.after ? (
-          <Link href={listHref({ ...filters, after: undefined })} className="underline">
+        {filters.cursor ? (
+          <Link href={listHref({ ...filters, cursor: undefined })} className="underline">
             Newest
           </Link>
         ) : null}
-        {nextAfter ? (
-          <Link href={listHref({ ...filters, after: nextAfter })} className="underline">
+        {next ? (
+          <Link href={listHref({ ...filters, cursor: next })} className="underline">
             Older
           </Link>
         ) : null}
