@@ -112,7 +112,7 @@ export async function seedAccount(seed: AccountSeed = {}): Promise<SeededAccount
  * Many plain accounts in a few statements (a business, a WABA and a number each), for paging,
  * export and query-plan tests. `sameTimeEvery` gives groups of that many the exact same created_at.
  */
-export async function seedManyAccounts(count: number, options: { prefix?: string; sameTimeEvery?: number } = {}): Promise<void> {
+export async function seedManyAccounts(count: number, options: { prefix?: string; sameTimeEvery?: number; withTokens?: boolean } = {}): Promise<void> {
   const prefix = options.prefix ?? '6';
   const group = options.sameTimeEvery ?? 1;
   await db().execute(sql`
@@ -130,6 +130,16 @@ export async function seedManyAccounts(count: number, options: { prefix?: string
     insert into phone_numbers (meta_phone_number_id, waba_id, display_phone_number, verified_name, name_status, quality_rating, status)
     select ${prefix} || '3' || substr(w.meta_waba_id, 3), w.id, '+1 555-' || lpad((substr(w.meta_waba_id, 3)::bigint % 10000000)::text, 7, '0'),
            'Bulk ' || w.name, 'APPROVED', 'GREEN', 'CONNECTED'
+    from wabas w where w.meta_waba_id like ${`${prefix}2%`}`);
+  if (!options.withTokens) return;
+  // One shared secret stands in for every token: these rows are for reading, never for Meta.
+  const secretId = await storeSecret('business_token', 'bulk-seed-token');
+  await db().execute(sql`
+    insert into business_tokens (waba_id, business_id, secret_id, status, created_at)
+    select w.id, w.business_id, ${secretId}, 'valid', w.created_at from wabas w where w.meta_waba_id like ${`${prefix}2%`}`);
+  await db().execute(sql`
+    insert into onboarding_sessions (browser_key_hash, flow, partner_type, status, expires_at, business_id, waba_id, created_at)
+    select 'seed', 'default', 'solution_partner', 'live', w.created_at + interval '1 hour', w.business_id, w.id, w.created_at
     from wabas w where w.meta_waba_id like ${`${prefix}2%`}`);
 }
 

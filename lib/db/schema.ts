@@ -210,7 +210,12 @@ export const businessTokens = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('business_tokens_waba_idx').on(t.wabaId), index('business_tokens_waba_latest_idx').on(t.wabaId, t.createdAt)],
+  (t) => [
+    index('business_tokens_waba_idx').on(t.wabaId),
+    index('business_tokens_waba_latest_idx').on(t.wabaId, t.createdAt),
+    index('business_tokens_status_idx').on(t.status, t.wabaId),
+    index('business_tokens_expires_idx').on(t.expiresAt, t.wabaId),
+  ],
 );
 
 export const signupFlows = ['default', 'coexistence', 'waba_only', 'mps', 'measurement'] as const;
@@ -279,6 +284,7 @@ export const onboardingSessions = pgTable(
     index('onboarding_sessions_created_idx').on(t.createdAt, t.id),
     index('onboarding_sessions_waba_idx').on(t.wabaId),
     index('onboarding_sessions_waba_latest_idx').on(t.wabaId, t.createdAt),
+    index('onboarding_sessions_status_waba_idx').on(t.status, t.wabaId),
   ],
 );
 
