@@ -39,7 +39,7 @@ function Select({ name, label, value, options }: { name: keyof AccountFilter; la
   return (
     <label className="block">
       <span className="font-medium text-slate-700">{label}</span>
-      <select name={name} defaultValue={value ?? ''} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-2">
+      <select name={name} defaultValue={value ?? ''} className="mt-1 block w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 py-2">
         <option value="">Any</option>
         {options.map(([v, text]) => (
           <option key={v} value={v}>
@@ -93,7 +93,7 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="WhatsApp accounts">WhatsApp Business Accounts shared with you, as Meta last told us.</PageHeader>
-      <form method="get" className="mb-4 grid grid-cols-2 gap-3 text-sm md:grid-cols-4 xl:grid-cols-7" role="search" aria-label="Filter accounts">
+      <form method="get" className="mb-4 grid grid-cols-2 gap-3 text-sm md:grid-cols-4 xl:grid-cols-6" role="search" aria-label="Filter accounts">
         <label className="col-span-2 block">
           <span className="font-medium text-slate-700">Search</span>
           <input
@@ -115,11 +115,11 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
         <Select name="onboarding" label="Onboarding" value={filter.onboarding} options={onboardingStatuses.map((s) => [s, onboardingStatusLabels[s]] as const)} />
         <label className="block">
           <span className="font-medium text-slate-700">Added from</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ''} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5" />
+          <input type="date" name="from" defaultValue={filter.from ?? ''} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5" />
         </label>
         <label className="block">
           <span className="font-medium text-slate-700">Added to</span>
-          <input type="date" name="to" defaultValue={filter.to ?? ''} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5" />
+          <input type="date" name="to" defaultValue={filter.to ?? ''} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5" />
         </label>
         <div className="flex items-end gap-2">
           <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
