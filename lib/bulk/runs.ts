@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Auditor } from '@/lib/audit';
 import { matchingAccountIds, type AccountFilter } from '@/lib/accounts/list';
 import type { AccountResult, BulkAction } from '@/lib/bulk/account-steps';
-import { bulkAccountsOperation, bulkSubject } from '@/lib/bulk/operation';
+import { bulkAccountsOperation, bulkPlanOf, bulkSubject } from '@/lib/bulk/operation';
 import { db, rowsOf } from '@/lib/db/client';
 import { operationRuns, operationSteps, wabas, type OperationRun } from '@/lib/db/schema';
 import { keyOf } from '@/lib/operations/registry';
@@ -91,6 +91,12 @@ export async function listBulkRuns(options: { cursor?: string | null; limit?: nu
     items: items.map(({ createdMs, cursorAt: _c, ...rest }) => ({ ...rest, createdAt: new Date(Number(createdMs)) })),
     next: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
   };
+}
+
+/** A bulk run's plan (its action and accounts), or undefined when the id is not a bulk run's. */
+export async function bulkRunPlan(runId: string) {
+  const [run] = await db().select({ input: operationRuns.input, operation: operationRuns.operation }).from(operationRuns).where(eq(operationRuns.id, runId));
+  return run && run.operation === bulkAccountsOperation.name ? bulkPlanOf(run) : undefined;
 }
 
 export type AccountStep = {

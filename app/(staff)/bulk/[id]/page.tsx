@@ -5,8 +5,8 @@ import { PageHeader } from '@/components/empty-state';
 import { RunProgressBar } from '@/components/operations/step-list';
 import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
-import { bulkActionLabels, bulkAccountsOperation, bulkPlanOf } from '@/lib/bulk/operation';
-import { bulkRunAccounts } from '@/lib/bulk/runs';
+import { bulkActionLabels } from '@/lib/bulk/operation';
+import { bulkRunAccounts, bulkRunPlan } from '@/lib/bulk/runs';
 import { adviceFor } from '@/lib/operations/failures';
 import { runProgress } from '@/lib/operations/progress';
 import { AutoRefresh, CancelBulkButton } from '../bulk-controls';
@@ -21,10 +21,10 @@ export default async function BulkRunPage({ params }: { params: Promise<{ id: st
   const user = await requireRole('viewer');
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const progress = await runProgress(id);
-  if (!progress || progress.operation !== bulkAccountsOperation.name) notFound();
+  const plan = await bulkRunPlan(id);
+  const progress = plan ? await runProgress(id) : undefined;
+  if (!plan || !progress) notFound();
   const accounts = await bulkRunAccounts(id);
-  const plan = bulkPlanOf({ input: { action: progress.steps[0]?.name.split(':')[0] } });
   const running = progress.status === 'running';
   return (
     <>
