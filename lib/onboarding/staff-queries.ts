@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { runProgress } from '@/lib/operations/progress';
@@ -25,6 +25,8 @@ export const onboardingFiltersSchema = z.object({
   status: optionalFilter(z.enum(onboardingStatuses)),
   flow: optionalFilter(z.enum(signupFlows)),
   link: optionalFilter(z.uuid()),
+  /** Sessions whose page was opened but whose button was never clicked are hidden unless asked for. */
+  include: optionalFilter(z.literal('unlaunched')),
   after: optionalFilter(z.uuid()),
 });
 
@@ -47,14 +49,33 @@ export type OnboardingListRow = {
 export const onboardingPageSize = 25;
 
 /** Newest first, keyset-paged on (created_at, id): `after` is the last id of the previous page. */
-export async function listOnboardings(
-  filters: OnboardingFilters,
-  limit = onboardingPageSize,
-): Promise<{ rows: OnboardingListRow[]; nextAfter: string | null }> {
+/** Opened and never launched: a page view, not yet an onboarding. */
+const neverLaunched = and(isNull(onboardingSessions.launchedAt), inArray(onboardingSessions.status, ['started', 'expired']))!;
+
+function filterConditions(filters: OnboardingFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.status) conditions.push(eq(onboardingSessions.status, filters.status));
   if (filters.flow) conditions.push(eq(onboardingSessions.flow, filters.flow));
   if (filters.link) conditions.push(eq(onboardingSessions.linkId, filters.link));
+  return conditions;
+}
+
+/** How many sessions the list hides because they were never launched (0 when they are shown). */
+export async function countHiddenUnlaunched(filters: OnboardingFilters): Promise<number> {
+  if (filters.include === 'unlaunched') return 0;
+  const [row] = await db()
+    .select({ n: count() })
+    .from(onboardingSessions)
+    .where(and(...filterConditions(filters), neverLaunched));
+  return row?.n ?? 0;
+}
+
+export async function listOnboardings(
+  filters: OnboardingFilters,
+  limit = onboardingPageSize,
+): Promise<{ rows: OnboardingListRow[]; nextAfter: string | null }> {
+  const conditions = filterConditions(filters);
+  if (filters.include !== 'unlaunched') conditions.push(not(neverLaunched));
   if (filters.after) {
     // Compared in the database, so the cursor keeps PostgreSQL's microseconds that a JavaScript Date would drop.
     conditions.push(
