@@ -23,6 +23,7 @@ export function ReferenceForm({ businessId, reference, label }: { businessId: st
         <button type="submit" className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50">
           Save
         </button>
+        {state.fieldErrors?.reference ? <span className="block w-full text-red-700">{state.fieldErrors.reference.join(' ')}</span> : null}
         <FormMessage state={state} />
       </form>
     </details>
