@@ -1,11 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rootCause, type Tx } from '@/lib/db/client';
+import type { Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, onboardingSteps, wabas, type Waba } from '@/lib/db/schema';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
-import { enqueue, jobsStarted } from '@/lib/jobs';
-import { log } from '@/lib/log';
+import { enqueueAfterCommit, jobsStarted } from '@/lib/jobs';
 import {
   addAttention,
   latestSessionFor,
@@ -160,13 +159,8 @@ async function handleCreditLine(change: StoredChange, tx: Tx, waba: Waba, ownerB
       data: { ownerBusinessId: data.ownerBusinessId },
     });
     if (!added) return;
-    // Sent once this transaction has let go of the connection: on PGlite (one connection) an
-    // enqueue awaited inside it deadlocks. The open attention item is the durable record.
-    setImmediate(() => {
-      enqueue(revokeCreditLineJob, data, { singletonKey: waba.metaWabaId }).catch((error: unknown) =>
-        log.error({ err: rootCause(error), wabaId: waba.metaWabaId }, 'could not queue credit line revocation'),
-      );
-    });
+    // The open attention item is the durable record: the sweep re-queues it if this send is lost.
+    enqueueAfterCommit(tx, revokeCreditLineJob, data, { singletonKey: waba.metaWabaId });
     return;
   }
   await addAttention(tx, change, {
