@@ -10,6 +10,7 @@ import {
   latestSessionFor,
   lockWaba,
   recordFlag,
+  resolveOpenItems,
   upsertBusiness,
   withFlag,
 } from '@/lib/webhooks/handlers/common';
@@ -93,7 +94,11 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
       .where(eq(wabas.id, waba.id));
   }
   await recordFlag(tx, waba, value.event, at, flagValue(value));
-  await applyConnection(tx, waba, 'connected', at);
+  const wasDisconnected = waba.status === 'disconnected';
+  // Shared with us again (newest by Meta's time): the requests made when it was removed are moot.
+  if ((await applyConnection(tx, waba, 'connected', at)) && wasDisconnected) {
+    await resolveOpenItems(tx, waba.metaWabaId, ['credit_line_revoke', 'partner_removed']);
+  }
 
   const session = await latestSessionFor(tx, waba.id);
   if (session) {
@@ -206,6 +211,7 @@ export async function handleConnectionChange(change: StoredChange, tx: Tx, value
     await recordFlag(tx, waba, value.event, at, flagValue(value));
     if (value.disconnection_info) await recordFlag(tx, waba, 'disconnection_info', at, value.disconnection_info);
     applied = await applyConnection(tx, waba, status, at);
+    if (applied && status === 'connected') await resolveOpenItems(tx, waba.metaWabaId, ['account_offboarded']);
   }
   if (applied && status !== 'connected') {
     const metaWabaId = waba?.metaWabaId ?? change.wabaId;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { phoneNumbers, wabas } from '@/lib/db/schema';
-import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
+import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
 // phone_number_quality_update (reference §10.8): `current_limit` is deprecated in favour of
@@ -35,6 +35,9 @@ export const handlePhoneNumberQualityUpdate: ChangeHandler = async (change, tx) 
       .update(phoneNumbers)
       .set({ qualityEvent: value.event, ...(currentLimit ? { currentLimit } : {}), updatedAt: new Date() })
       .where(eq(phoneNumbers.id, phone.id));
+  }
+  if (value.event === 'UNFLAGGED' || value.event === 'UPGRADE') {
+    await resolveOpenItems(tx, change.wabaId, ['phone_quality'], value.display_phone_number);
   }
   if (value.event === 'FLAGGED' || value.event === 'DOWNGRADE') {
     await addAttention(tx, change, {
