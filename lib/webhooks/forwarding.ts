@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, lte, min, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { backoff } from '@/lib/backoff';
-import { db, rootCause, type Tx } from '@/lib/db/client';
+import { db, rawQuery, rootCause, type Tx } from '@/lib/db/client';
 import {
   webhookEvents,
   webhookForwardDeliveries,
@@ -23,8 +23,10 @@ import { signPayload } from '@/lib/webhooks/signature';
 export const forwardSignatureHeader = 'x-onramp-signature-256';
 const maxAttempts = 8;
 export const forwardLimits = { concurrency: 4, timeoutMs: 10_000, breakAfter: 3 } as const;
-/** A claimed delivery is not claimed again before this, so a crash mid-request only delays it. */
-const leaseMs = forwardLimits.timeoutMs + 5_000;
+/** Deliveries a lane takes at a time: the next few wait in memory, so that a claim is not a query per request. */
+const claimSize = forwardLimits.concurrency * 2;
+/** A claimed delivery is not claimed again before this (a wait behind the lane's requests, then its own). */
+const leaseMs = forwardLimits.timeoutMs * 3;
 const retryDelay = backoff({ baseMs: 5_000, factor: 3, maxMs: 3_600_000 });
 const pauseDelay = backoff({ baseMs: 5_000, maxMs: 600_000 });
 /** The longest a lane sleeps before looking again; the per-minute sweep covers anything else. */
@@ -57,8 +59,20 @@ export function forwardBody(event: Pick<WebhookEvent, 'object' | 'entryId' | 'en
 // --- Lanes --------------------------------------------------------------------------------------
 
 type Forward = typeof webhookForwards.$inferSelect;
-type Lane = { inFlight: Set<Promise<void>>; pumping: boolean; again: boolean; timer?: NodeJS.Timeout; secret?: string };
+type Lane = {
+  inFlight: Set<Promise<void>>;
+  /** Claimed, not yet sent. */
+  queue: Claimed[];
+  pumping: boolean;
+  again: boolean;
+  timer?: NodeJS.Timeout;
+  /** The forward's row, re-read at most every `forwardTtlMs` (staff may disable or delete it). */
+  forward?: Forward;
+  readAt: number;
+  secret?: string;
+};
 
+const forwardTtlMs = 1_000;
 const lanes = new Map<string, Lane>();
 /** True in a process whose workers run (set when the queue starts them); only such a process sends. */
 let dispatching = false;
@@ -67,7 +81,7 @@ let stopSignal = new AbortController();
 function laneOf(forwardId: string): Lane {
   let lane = lanes.get(forwardId);
   if (!lane) {
-    lane = { inFlight: new Set(), pumping: false, again: false };
+    lane = { inFlight: new Set(), queue: [], pumping: false, again: false, readAt: 0 };
     lanes.set(forwardId, lane);
   }
   return lane;
@@ -118,60 +132,96 @@ function sleep(forwardId: string, lane: Lane, until: number): void {
   lane.timer.unref();
 }
 
+async function forwardOf(forwardId: string, lane: Lane): Promise<Forward | undefined> {
+  if (!lane.forward || Date.now() - lane.readAt > forwardTtlMs) {
+    [lane.forward] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
+    lane.readAt = Date.now();
+  }
+  return lane.forward;
+}
+
 /** Starts as many due deliveries as the destination's lane has room for, then sleeps until the next is due. */
 async function fill(forwardId: string, lane: Lane): Promise<void> {
   for (;;) {
     lane.again = false;
-    const [forward] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
+    const forward = await forwardOf(forwardId, lane);
     if (!forward || !forward.enabled) {
+      await release(lane);
       if (lane.inFlight.size === 0) {
         clearTimeout(lane.timer);
         lanes.delete(forwardId);
       }
       return;
     }
-    if (forward.pausedUntil && forward.pausedUntil.getTime() > Date.now()) return sleep(forwardId, lane, forward.pausedUntil.getTime());
+    if (forward.pausedUntil && forward.pausedUntil.getTime() > Date.now()) {
+      await release(lane);
+      return sleep(forwardId, lane, forward.pausedUntil.getTime());
+    }
     // While the destination is failing, one request at a time finds out whether it is back.
-    const limit = forward.consecutiveFailures >= forwardLimits.breakAfter ? 1 : forwardLimits.concurrency;
-    const room = limit - lane.inFlight.size;
-    if (room <= 0) return;
-    const claimed = await claim(forwardId, room);
-    for (const row of claimed) start(forwardId, lane, forward, row);
-    if (claimed.length < room) return sleep(forwardId, lane, (await nextDue(forwardId)) ?? Date.now() + maxSleepMs);
-    if (!lane.again) return;
+    const failing = forward.consecutiveFailures >= forwardLimits.breakAfter;
+    const limit = failing ? 1 : forwardLimits.concurrency;
+    if (lane.inFlight.size >= limit) return;
+    if (lane.queue.length === 0) {
+      lane.queue = await claim(forwardId, failing ? 1 : claimSize);
+      if (lane.queue.length === 0) {
+        if (lane.inFlight.size === 0) sleep(forwardId, lane, (await nextDue(forwardId)) ?? Date.now() + maxSleepMs);
+        return;
+      }
+    }
+    while (lane.inFlight.size < limit && lane.queue.length > 0) start(forwardId, lane, forward, lane.queue.shift()!);
+    if (!lane.again && lane.queue.length > 0) return;
   }
 }
 
-type Claimed = { delivery: typeof webhookForwardDeliveries.$inferSelect; event: WebhookEvent };
+/** Hands a lane's claimed but unsent deliveries back (the destination is paused or gone, or we stop). */
+async function release(lane: Lane): Promise<void> {
+  if (lane.queue.length === 0) return;
+  const ids = lane.queue.map((c) => c.id);
+  lane.queue = [];
+  await db().update(webhookForwardDeliveries).set({ nextAttemptAt: new Date() }).where(inArray(webhookForwardDeliveries.id, ids));
+}
 
-/** Takes up to `limit` due deliveries of one destination, oldest first, leasing them to this lane. */
+type Claimed = {
+  id: string;
+  attempts: number;
+  event: Pick<WebhookEvent, 'id' | 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>;
+};
+
+// One statement takes the destination's oldest due deliveries, leases them to this lane (a crash
+// mid-request only delays them) and returns what is needed to send them.
+const claimSql = `
+  with due as (
+    select id from webhook_forward_deliveries
+    where forward_id = $1 and status in ('pending', 'retrying') and next_attempt_at <= $2::timestamptz
+    order by created_at
+    limit $3
+    for update skip locked
+  ), leased as (
+    update webhook_forward_deliveries d set next_attempt_at = $4::timestamptz
+    from due where d.id = due.id
+    returning d.id, d.attempts, d.event_id, d.created_at
+  )
+  select leased.id, leased.attempts, e.id as event_id, e.object, e.entry_id, e.entry_time, e.field, e.value
+  from leased join webhook_events e on e.id = leased.event_id
+  order by leased.created_at`;
+
+type ClaimRow = { id: string; attempts: number; event_id: string; object: string; entry_id: string; entry_time: Date | string | null; field: string; value: unknown };
+
 async function claim(forwardId: string, limit: number): Promise<Claimed[]> {
-  const now = new Date();
-  const due = db()
-    .select({ id: webhookForwardDeliveries.id })
-    .from(webhookForwardDeliveries)
-    .where(
-      and(
-        eq(webhookForwardDeliveries.forwardId, forwardId),
-        inArray(webhookForwardDeliveries.status, [...dueStatuses]),
-        lte(webhookForwardDeliveries.nextAttemptAt, now),
-      ),
-    )
-    .orderBy(asc(webhookForwardDeliveries.createdAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
-  const leased = await db()
-    .update(webhookForwardDeliveries)
-    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
-    .where(inArray(webhookForwardDeliveries.id, due))
-    .returning({ id: webhookForwardDeliveries.id });
-  if (leased.length === 0) return [];
-  return db()
-    .select({ delivery: webhookForwardDeliveries, event: webhookEvents })
-    .from(webhookForwardDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookForwardDeliveries.eventId))
-    .where(inArray(webhookForwardDeliveries.id, leased.map((l) => l.id)))
-    .orderBy(asc(webhookForwardDeliveries.createdAt));
+  const now = Date.now();
+  const rows = await rawQuery<ClaimRow>(claimSql, [forwardId, new Date(now).toISOString(), limit, new Date(now + leaseMs).toISOString()]);
+  return rows.map((row) => ({
+    id: row.id,
+    attempts: row.attempts,
+    event: {
+      id: row.event_id,
+      object: row.object,
+      entryId: row.entry_id,
+      entryTime: row.entry_time === null ? null : new Date(row.entry_time),
+      field: row.field,
+      value: typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value,
+    },
+  }));
 }
 
 async function nextDue(forwardId: string): Promise<number | undefined> {
@@ -184,7 +234,7 @@ async function nextDue(forwardId: string): Promise<number | undefined> {
 
 function start(forwardId: string, lane: Lane, forward: Forward, claimed: Claimed): void {
   const request = deliver(lane, forward, claimed)
-    .catch((error: unknown) => log.error({ deliveryId: claimed.delivery.id, err: rootCause(error) }, 'could not record a webhook forward'))
+    .catch((error: unknown) => log.error({ deliveryId: claimed.id, err: rootCause(error) }, 'could not record a webhook forward'))
     .finally(() => {
       lane.inFlight.delete(request);
       pump(forwardId);
@@ -192,9 +242,9 @@ function start(forwardId: string, lane: Lane, forward: Forward, claimed: Claimed
   lane.inFlight.add(request);
 }
 
-async function deliver(lane: Lane, forward: Forward, { delivery, event }: Claimed): Promise<void> {
+async function deliver(lane: Lane, forward: Forward, { id, attempts: before, event }: Claimed): Promise<void> {
   const body = forwardBody(event);
-  const attempts = delivery.attempts + 1;
+  const attempts = before + 1;
   let status: number | null = null;
   let error: string | null = null;
   try {
@@ -215,44 +265,111 @@ async function deliver(lane: Lane, forward: Forward, { delivery, event }: Claime
   } catch (failure) {
     if (stopSignal.signal.aborted) {
       // Shutting down: not the destination's fault, so the attempt is not counted.
-      await db().update(webhookForwardDeliveries).set({ nextAttemptAt: new Date() }).where(eq(webhookForwardDeliveries.id, delivery.id));
+      await db().update(webhookForwardDeliveries).set({ nextAttemptAt: new Date() }).where(eq(webhookForwardDeliveries.id, id));
       return;
     }
     error = (failure as Error).name === 'TimeoutError' ? `No answer within ${forwardLimits.timeoutMs / 1000} s` : rootCause(failure);
   }
   const delivered = error === null;
-  await db()
-    .update(webhookForwardDeliveries)
-    .set({
-      attempts,
-      lastStatus: status,
-      lastError: error,
-      status: delivered ? 'delivered' : attempts >= maxAttempts ? 'dead' : 'retrying',
-      deliveredAt: delivered ? new Date() : null,
-      nextAttemptAt: delivered || attempts >= maxAttempts ? null : new Date(Date.now() + retryDelay.delay(attempts)),
-    })
-    .where(eq(webhookForwardDeliveries.id, delivery.id));
+  await recordResult({
+    id,
+    attempts,
+    lastStatus: status,
+    lastError: error,
+    status: delivered ? 'delivered' : attempts >= maxAttempts ? 'dead' : 'retrying',
+    deliveredAt: delivered ? new Date().toISOString() : null,
+    nextAttemptAt: delivered || attempts >= maxAttempts ? null : new Date(Date.now() + retryDelay.delay(attempts)).toISOString(),
+  });
   if (delivered) {
-    await db()
+    if (lane.forward && lane.forward.consecutiveFailures === 0 && !lane.forward.failingSince) return;
+    const [healed] = await db()
       .update(webhookForwards)
       .set({ consecutiveFailures: 0, failingSince: null, pausedUntil: null })
-      .where(and(eq(webhookForwards.id, forward.id), ne(webhookForwards.consecutiveFailures, 0)));
+      .where(eq(webhookForwards.id, forward.id))
+      .returning();
+    lane.forward = healed;
     return;
   }
-  log.warn({ deliveryId: delivery.id, attempts, error }, 'webhook forward failed');
-  await recordFailure(forward.id);
+  log.warn({ deliveryId: id, attempts, error }, 'webhook forward failed');
+  lane.forward = (await recordFailure(forward.id)) ?? lane.forward;
 }
 
-/** Counts a failed delivery against the destination; from `breakAfter` in a row on, it is paused. */
-async function recordFailure(forwardId: string): Promise<void> {
+// Results are written like the inbox's rows: requests that finish while a write runs go in the next
+// one, so a busy destination costs one statement per batch, not one per request.
+type Result = {
+  id: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  status: (typeof webhookForwardDeliveries.$inferSelect)['status'];
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+};
+const results: Array<{ result: Result; resolve(): void; reject(error: unknown): void }> = [];
+let writingResults = false;
+
+const resultSql = `
+  update webhook_forward_deliveries d
+  set attempts = v.attempts::int, last_status = v.last_status::int, last_error = v.last_error, status = v.status,
+      delivered_at = v.delivered_at::timestamptz, next_attempt_at = v.next_attempt_at::timestamptz
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    as v(id, attempts, last_status, last_error, status, delivered_at, next_attempt_at)
+  where d.id = v.id::uuid`;
+
+function recordResult(result: Result): Promise<void> {
+  return new Promise((resolve, reject) => {
+    results.push({ result, resolve, reject });
+    if (!writingResults) void writeResults();
+  });
+}
+
+async function writeResults(): Promise<void> {
+  writingResults = true;
+  try {
+    while (results.length > 0) {
+      const batch = results.splice(0, 500);
+      const rows = batch.map((b) => b.result);
+      try {
+        await rawQuery(resultSql, [
+          rows.map((r) => r.id),
+          // Text arrays (cast in the statement): the one array type both drivers pass alike.
+          rows.map((r) => String(r.attempts)),
+          rows.map((r) => (r.lastStatus === null ? null : String(r.lastStatus))),
+          rows.map((r) => r.lastError),
+          rows.map((r) => r.status),
+          rows.map((r) => r.deliveredAt),
+          rows.map((r) => r.nextAttemptAt),
+        ]);
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+  } finally {
+    writingResults = false;
+  }
+}
+
+/**
+ * Counts a failed delivery against the destination; from `breakAfter` in a row on, it is paused, a
+ * little longer after each failed probe. Requests that were already in flight when it was paused
+ * do not count: they say nothing new about the destination.
+ */
+async function recordFailure(forwardId: string): Promise<Forward | undefined> {
+  const now = new Date();
   const [row] = await db()
     .update(webhookForwards)
-    .set({ consecutiveFailures: sql`${webhookForwards.consecutiveFailures} + 1`, failingSince: sql`coalesce(${webhookForwards.failingSince}, now())` })
+    .set({ consecutiveFailures: sql`${webhookForwards.consecutiveFailures} + 1`, failingSince: sql`coalesce(${webhookForwards.failingSince}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(webhookForwards.id, forwardId), or(isNull(webhookForwards.pausedUntil), lte(webhookForwards.pausedUntil, now))))
+    .returning();
+  if (!row || row.consecutiveFailures < forwardLimits.breakAfter) return row;
+  const pause = pauseDelay.delay(row.consecutiveFailures - forwardLimits.breakAfter + 1);
+  const [paused] = await db()
+    .update(webhookForwards)
+    .set({ pausedUntil: new Date(now.getTime() + pause) })
     .where(eq(webhookForwards.id, forwardId))
-    .returning({ failures: webhookForwards.consecutiveFailures });
-  if (!row || row.failures < forwardLimits.breakAfter) return;
-  const pause = pauseDelay.delay(row.failures - forwardLimits.breakAfter + 1);
-  await db().update(webhookForwards).set({ pausedUntil: new Date(Date.now() + pause) }).where(eq(webhookForwards.id, forwardId));
+    .returning();
+  return paused;
 }
 
 /** Wakes every destination that has deliveries due (at start, every minute, and when staff retry). */
@@ -292,7 +409,7 @@ defineJob(forwardQueue, {
     stopSignal.abort();
     const inFlight = [...lanes.values()].flatMap((lane) => {
       clearTimeout(lane.timer);
-      return [...lane.inFlight];
+      return [...lane.inFlight, release(lane)];
     });
     await Promise.allSettled(inFlight);
     lanes.clear();

@@ -111,10 +111,11 @@ export async function resolveOpenItems(
   tx: Tx,
   wabaId: string | null,
   kinds: string[],
-  displayPhoneNumber?: string,
+  { displayPhoneNumber, exceptEventId }: { displayPhoneNumber?: string; exceptEventId?: string } = {},
 ): Promise<void> {
   if (!wabaId) return;
   const where = [eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, kinds), isNull(attentionItems.resolvedAt)];
+  if (exceptEventId) where.push(sql`coalesce(${attentionItems.data}->>'eventId', '') <> ${exceptEventId}`);
   if (displayPhoneNumber !== undefined) {
     where.push(sql`regexp_replace(coalesce(${attentionItems.data}->>'displayPhoneNumber', ''), '[^0-9]', '', 'g') = ${digitsOf(displayPhoneNumber)}`);
   }

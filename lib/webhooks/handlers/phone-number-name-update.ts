@@ -49,7 +49,7 @@ export const handlePhoneNumberNameUpdate: ChangeHandler = async (change, tx) => 
       .where(eq(phoneNumbers.id, phone.id));
     await refreshOutcome(tx, phone.wabaId);
   }
-  if (approved) await resolveOpenItems(tx, change.wabaId, ['display_name_rejected'], value.display_phone_number);
+  if (approved) await resolveOpenItems(tx, change.wabaId, ['display_name_rejected'], { displayPhoneNumber: value.display_phone_number });
   if (value.decision === 'REJECTED' || value.decision === 'DECLINED') {
     await addAttention(tx, change, {
       wabaId: change.wabaId,

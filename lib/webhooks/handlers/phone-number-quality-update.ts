@@ -36,16 +36,17 @@ export const handlePhoneNumberQualityUpdate: ChangeHandler = async (change, tx) 
       .set({ qualityEvent: value.event, ...(currentLimit ? { currentLimit } : {}), updatedAt: new Date() })
       .where(eq(phoneNumbers.id, phone.id));
   }
-  if (value.event === 'UNFLAGGED' || value.event === 'UPGRADE') {
-    await resolveOpenItems(tx, change.wabaId, ['phone_quality'], value.display_phone_number);
-  }
+  const number = { displayPhoneNumber: value.display_phone_number };
+  if (value.event === 'UNFLAGGED' || value.event === 'UPGRADE') await resolveOpenItems(tx, change.wabaId, ['phone_quality'], number);
   if (value.event === 'FLAGGED' || value.event === 'DOWNGRADE') {
-    await addAttention(tx, change, {
+    const added = await addAttention(tx, change, {
       wabaId: change.wabaId,
       kind: 'phone_quality',
       message: `${value.display_phone_number} was ${value.event === 'FLAGGED' ? 'flagged for low quality' : 'downgraded'}${currentLimit ? ` (limit ${currentLimit})` : ''}.`,
       data: { displayPhoneNumber: value.display_phone_number, event: value.event, currentLimit: currentLimit ?? null },
     });
+    // The newest word on the number replaces an older item about it.
+    if (added) await resolveOpenItems(tx, change.wabaId, ['phone_quality'], { ...number, exceptEventId: change.id });
   }
   return 'processed';
 };
