@@ -185,7 +185,7 @@ describe(`webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite
         `webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite files'})`,
         `  applied before the kill:           ${beforeKill.size} of ${burst.ids.length}`,
         `  restart to healthy:                ${((healthyAt - restartedAt) / 1000).toFixed(1)} s`,
-        `  healthy to first change applied:   ${((resumedAt - healthyAt) / 1000).toFixed(2)} s`,
+        `  restart to first change applied:   ${((resumedAt - restartedAt) / 1000).toFixed(2)} s`,
         `  new change: 200 to applied:        ${((arrival.at - postedAt) / 1000).toFixed(2)} s`,
       ].join('\n'),
     );
