@@ -63,8 +63,18 @@ function wabaOf(field: string, entryId: string, value: Record<string, unknown>):
   return entryId || null;
 }
 
+const kinds: Record<string, string> = { record: 'an object', object: 'an object', string: 'text', array: 'a list', number: 'a number' };
+
+/** "entry[0].changes[1].field: missing", "entry[0].changes[2].value: should be an object". */
 function problemOf(error: z.ZodError, prefix: string): string {
-  return error.issues.map((i) => `${[prefix, ...i.path].join('.')}: ${i.message}`).join('; ');
+  return error.issues
+    .map((issue) => {
+      let why = issue.message;
+      if (issue.input === undefined) why = 'missing';
+      else if (issue.code === 'invalid_type') why = `should be ${kinds[issue.expected] ?? issue.expected}`;
+      return `${[prefix, ...issue.path].join('.')}: ${why}`;
+    })
+    .join('; ');
 }
 
 function keyOf(parts: Array<string | number>): string {
@@ -100,12 +110,12 @@ export function changesOf(envelope: Envelope): IncomingChange[] {
     });
   };
   envelope.entry.forEach((rawEntry, e) => {
-    const entry = entrySchema.safeParse(rawEntry);
+    const entry = entrySchema.safeParse(rawEntry, { reportInput: true });
     if (!entry.success) return invalid(idOf(rawEntry), null, rawEntry, '', problemOf(entry.error, `entry[${e}]`));
     const { id: entryId, time } = entry.data;
     const entryTime = time === undefined ? null : new Date(time * 1000);
     entry.data.changes.forEach((rawChange, c) => {
-      const change = changeSchema.safeParse(rawChange);
+      const change = changeSchema.safeParse(rawChange, { reportInput: true });
       if (!change.success) {
         const field = (rawChange as { field?: unknown } | null)?.field;
         return invalid(entryId, entryTime, rawChange, typeof field === 'string' ? field.slice(0, 100) : '', problemOf(change.error, `entry[${e}].changes[${c}]`));
