@@ -167,7 +167,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                       <span title="entry.id">{e.entryId}</span>
                     )}
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.field}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{e.field || '—'}</td>
                   <td className="px-3 py-2 font-mono text-xs">{e.event ?? '—'}</td>
                   <td className="px-3 py-2">
                     {summariseEvent(e)}

@@ -17,7 +17,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
   if (!event) notFound();
   const rows: Array<[string, ReactNode]> = [
     ['Status', <StatusBadge key="s" status={event.status} />],
-    ['Field', <code key="f">{event.field}</code>],
+    ['Field', event.field ? <code key="f">{event.field}</code> : '—'],
     ['Event', event.event ?? '—'],
     ['Entry id', <code key="e">{event.entryId}</code>],
     [
