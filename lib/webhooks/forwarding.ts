@@ -33,21 +33,33 @@ const pauseDelay = backoff({ baseMs: 5_000, maxMs: 600_000 });
 const maxSleepMs = 60_000;
 const dueStatuses = ['pending', 'retrying'] as const;
 
+type ForwardedEvent = Pick<WebhookEvent, 'id' | 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>;
+
 /**
- * Called in the transaction that marks an event processed, so a delivery is queued exactly once;
- * the destinations are woken once that transaction commits.
+ * Called in the transaction that marks an event processed, so a delivery is queued exactly once.
+ * In a process that sends, a destination with room takes the new delivery straight into its lane
+ * once the transaction commits (leased from the start, so no other worker claims it meanwhile):
+ * the request leaves without another query. Otherwise the destination is woken to claim it.
  */
-export async function queueForwards(tx: Tx, event: Pick<WebhookEvent, 'id' | 'field'>): Promise<void> {
+export async function queueForwards(tx: Tx, event: ForwardedEvent): Promise<void> {
   const targets = await tx
     .select({ id: webhookForwards.id })
     .from(webhookForwards)
     .where(and(eq(webhookForwards.field, event.field), eq(webhookForwards.enabled, true)));
   if (targets.length === 0) return;
-  await tx
+  const now = Date.now();
+  const direct = new Set(targets.filter((t) => hasRoom(t.id)).map((t) => t.id));
+  const inserted = await tx
     .insert(webhookForwardDeliveries)
-    .values(targets.map((t) => ({ eventId: event.id, forwardId: t.id, nextAttemptAt: new Date() })))
-    .onConflictDoNothing();
-  afterCommit(tx, () => wakeForwards(targets.map((t) => t.id)));
+    .values(targets.map((t) => ({ eventId: event.id, forwardId: t.id, nextAttemptAt: new Date(direct.has(t.id) ? now + leaseMs : now) })))
+    .onConflictDoNothing()
+    .returning({ id: webhookForwardDeliveries.id, forwardId: webhookForwardDeliveries.forwardId });
+  afterCommit(tx, () => {
+    for (const delivery of inserted) {
+      if (direct.has(delivery.forwardId)) handOver(delivery.forwardId, { id: delivery.id, attempts: 0, event });
+    }
+    wakeForwards(targets.filter((t) => !direct.has(t.id)).map((t) => t.id));
+  });
 }
 
 export function forwardBody(event: Pick<WebhookEvent, 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>): string {
@@ -85,6 +97,22 @@ function laneOf(forwardId: string): Lane {
     lanes.set(forwardId, lane);
   }
   return lane;
+}
+
+/** Whether a new delivery can go straight into the destination's lane (it is neither failing nor backed up). */
+function hasRoom(forwardId: string): boolean {
+  if (!dispatching) return false;
+  const lane = lanes.get(forwardId);
+  if (!lane) return true;
+  const forward = lane.forward;
+  if (forward && (forward.consecutiveFailures > 0 || (forward.pausedUntil && forward.pausedUntil.getTime() > Date.now()))) return false;
+  return lane.queue.length < claimSize;
+}
+
+function handOver(forwardId: string, delivery: Claimed): void {
+  if (!dispatching) return;
+  laneOf(forwardId).queue.push(delivery);
+  pump(forwardId);
 }
 
 /** Sends these destinations' due deliveries now: here when this process runs the workers, else through the queue. */
@@ -132,10 +160,19 @@ function sleep(forwardId: string, lane: Lane, until: number): void {
   lane.timer.unref();
 }
 
+async function readForward(forwardId: string, lane: Lane): Promise<Forward | undefined> {
+  lane.readAt = Date.now();
+  [lane.forward] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
+  return lane.forward;
+}
+
+/** The cached row; a stale one is refreshed in the background so that a request never waits for it. */
 async function forwardOf(forwardId: string, lane: Lane): Promise<Forward | undefined> {
-  if (!lane.forward || Date.now() - lane.readAt > forwardTtlMs) {
-    [lane.forward] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
-    lane.readAt = Date.now();
+  if (!lane.forward) return readForward(forwardId, lane);
+  if (Date.now() - lane.readAt > forwardTtlMs) {
+    readForward(forwardId, lane)
+      .then(() => pump(forwardId))
+      .catch((error: unknown) => log.warn({ forwardId, err: rootCause(error) }, 'could not read a webhook forward'));
   }
   return lane.forward;
 }
@@ -162,7 +199,8 @@ async function fill(forwardId: string, lane: Lane): Promise<void> {
     const limit = failing ? 1 : forwardLimits.concurrency;
     if (lane.inFlight.size >= limit) return;
     if (lane.queue.length === 0) {
-      lane.queue = await claim(forwardId, failing ? 1 : claimSize);
+      // Pushed, not assigned: deliveries handed over while the claim runs must not be dropped.
+      lane.queue.push(...(await claim(forwardId, failing ? 1 : claimSize)));
       if (lane.queue.length === 0) {
         if (lane.inFlight.size === 0) sleep(forwardId, lane, (await nextDue(forwardId)) ?? Date.now() + maxSleepMs);
         return;
@@ -181,11 +219,7 @@ async function release(lane: Lane): Promise<void> {
   await db().update(webhookForwardDeliveries).set({ nextAttemptAt: new Date() }).where(inArray(webhookForwardDeliveries.id, ids));
 }
 
-type Claimed = {
-  id: string;
-  attempts: number;
-  event: Pick<WebhookEvent, 'id' | 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>;
-};
+type Claimed = { id: string; attempts: number; event: ForwardedEvent };
 
 // One statement takes the destination's oldest due deliveries, leases them to this lane (a crash
 // mid-request only delays them) and returns what is needed to send them.
