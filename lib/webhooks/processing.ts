@@ -83,7 +83,13 @@ export async function processPending(batch = 200): Promise<number> {
       )
       .orderBy(asc(webhookEvents.receivedAt))
       .limit(batch);
-    for (const { id } of due) await processChange(id);
+    for (const { id } of due) {
+      await processChange(id);
+      // PGlite runs on this thread and its queries resolve as microtasks: without a turn of the
+      // event loop between changes, a long drain would hold back every request (webhooks, health,
+      // forwards) until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     total += due.length;
     if (due.length < batch) return total;
   }
