@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { baseSecurityHeaders } from './lib/http-security';
 
 const nextConfig: NextConfig = {
   // Native, WebAssembly and worker-owning packages load from node_modules at run time, so the custom
@@ -6,6 +7,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss', 'pino', 'postgres', 'pg'],
   experimental: { authInterrupts: true },
   poweredByHeader: false,
+  // The per-page Content-Security-Policy (with its nonce) comes from proxy.ts.
+  async headers() {
+    return [{ source: '/:path*', headers: [...baseSecurityHeaders] }];
+  },
   typedRoutes: false,
 };
 

@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     setupFiles: ['test/setup.ts'],
+    // next-auth imports `next/server` without an extension, which Node's ESM loader cannot resolve.
+    server: { deps: { inline: ['next-auth'] } },
     env: { META_APP_SECRET_PREVIOUS: 'previous-app-secret', LOG_LEVEL: 'error' },
   },
 });

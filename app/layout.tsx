@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { ZodJitless } from '@/components/zod-jitless';
 import './globals.css';
 
 // Every page reads the session or the database: nothing is prerendered at build time.
@@ -13,7 +14,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <ZodJitless />
+        {children}
+      </body>
     </html>
   );
 }

@@ -3,15 +3,20 @@ import Credentials from 'next-auth/providers/credentials';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
-import type { StaffRole, StaffUser } from '@/lib/db/schema';
-import { portalSecrets } from '@/lib/env';
+import type { StaffRole, StaffSession, StaffUser } from '@/lib/db/schema';
+import { portalSecrets, publicUrl } from '@/lib/env';
 import { log } from '@/lib/log';
 import { verifyDecoy, verifyPassword } from '@/lib/passwords';
-import { findStaffByEmail, getStaffUser, recordSignInFailure, signInBlocked } from '@/lib/staff';
+import { endStaffSession, findStaffByEmail, openSession, recordSignInFailure, sessionHours, signInBlocked, startStaffSession } from '@/lib/staff';
 
 declare module 'next-auth' {
   interface Session {
     user: { id: string } & DefaultSession['user'];
+    /** The staff_sessions row this cookie belongs to. */
+    sessionId?: string;
+  }
+  interface User {
+    sessionId?: string;
   }
 }
 
@@ -20,6 +25,9 @@ class InvalidCredentials extends CredentialsSignin {
 }
 class RateLimited extends CredentialsSignin {
   code = 'rate_limited';
+}
+class AccountLimited extends CredentialsSignin {
+  code = 'account_limited';
 }
 class AccountDisabled extends CredentialsSignin {
   code = 'disabled';
@@ -38,7 +46,9 @@ export function clientAddress(headers: Headers): string {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: portalSecrets().authSecret,
   trustHost: true,
-  session: { strategy: 'jwt', maxAge: 8 * 3600 },
+  // From PUBLIC_URL, not from the request: a proxy that drops X-Forwarded-Proto must not turn it off.
+  useSecureCookies: publicUrl.startsWith('https:'),
+  session: { strategy: 'jwt', maxAge: sessionHours * 3600 },
   pages: { signIn: '/sign-in', error: '/sign-in' },
   logger: {
     error(error) {
@@ -59,7 +69,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!parsed.success) throw new InvalidCredentials();
         const { email, password } = parsed.data;
         const address = clientAddress(request.headers);
-        if (await signInBlocked(email, address)) throw new RateLimited();
+        const blocked = await signInBlocked(email, address);
+        if (blocked) throw blocked === 'account' ? new AccountLimited() : new RateLimited();
         const user = await findStaffByEmail(email);
         const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyDecoy(password), false);
         if (!user || !valid) {
@@ -67,18 +78,29 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           throw new InvalidCredentials();
         }
         if (user.disabledAt) throw new AccountDisabled();
-        return { id: user.id, email: user.email, name: user.name };
+        const session = await startStaffSession(user, address);
+        return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        token.sid = user.sessionId;
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      if (typeof token.sid === 'string') session.sessionId = token.sid;
       return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sessionId = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sessionId === 'string') await endStaffSession(sessionId);
     },
   },
 }));
@@ -86,21 +108,26 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 export const signInMessages: Record<string, string> = {
   invalid_credentials: 'Email or password is incorrect.',
   rate_limited: 'Too many failed sign-in attempts. Wait 15 minutes and try again.',
+  account_limited:
+    'Too many failed sign-in attempts on this account from different places. Wait an hour, or sign in from a network you have signed in from before.',
   disabled: 'This account has been disabled. Ask an admin to enable it.',
 };
 
 const rank: Record<StaffRole, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /**
- * The signed-in, enabled staff user, read fresh from the database (role changes apply at once);
- * once per request, however many layouts, pages and components ask.
+ * The signed-in, enabled staff user and their session, read fresh from the database on every
+ * request (role changes apply at once; a session ended by sign-out, disabling or a password change
+ * is refused); once per request, however many layouts, pages and components ask.
  */
-export const currentUser = cache(async (): Promise<StaffUser | undefined> => {
+export const currentSession = cache(async (): Promise<{ user: StaffUser; session: StaffSession } | undefined> => {
   const session = await auth();
-  if (!session?.user?.id) return undefined;
-  const user = await getStaffUser(session.user.id);
-  return user && !user.disabledAt ? user : undefined;
+  if (!session?.user?.id || !session.sessionId) return undefined;
+  const open = await openSession(session.sessionId, session.user.id);
+  return open && !open.user.disabledAt ? open : undefined;
 });
+
+export const currentUser = cache(async (): Promise<StaffUser | undefined> => (await currentSession())?.user);
 
 export async function requireUser(): Promise<StaffUser> {
   const user = await currentUser();

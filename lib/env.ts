@@ -75,6 +75,8 @@ export const env: Env = parseEnv(process.env);
 
 export const nodeVersion = process.version;
 export const isNextBuild = process.env.NEXT_PHASE === 'phase-production-build';
+/** Next.js's development server (`npm run dev`). */
+export const isDevelopment = process.env.NODE_ENV === 'development';
 export const isTest = process.env.VITEST === 'true';
 export const dataDir = path.resolve(env.DATA_DIR);
 export const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

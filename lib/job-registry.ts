@@ -1,6 +1,19 @@
-// Every module that defines jobs, imported by each process that runs workers (npm start, npm run worker)
-// so that all job kinds are registered before the queue starts.
-import '@/lib/webhooks/forwarding';
-import '@/lib/webhooks/processing';
-import '@/lib/onboarding/pipeline';
-import '@/lib/webhooks/credit-line-revoke';
+import type { JobDefinition } from '@/lib/jobs';
+import { pruneSignInFailuresJob } from '@/lib/jobs';
+import { sweepJob } from '@/lib/operations/control';
+import { stepJob } from '@/lib/operations/dispatch';
+import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
+import { forwardJob } from '@/lib/webhooks/forwarding';
+import { processJob } from '@/lib/webhooks/processing';
+
+// Every job kind the workers run (npm start with in-process workers, npm run worker). Adding a job:
+// define it beside its work with `defineJob`, and list it here.
+export const allJobs: readonly JobDefinition[] = [
+  pruneSignInFailuresJob,
+  stepJob,
+  sweepJob,
+  processJob,
+  forwardJob,
+  revokeCreditLineJob,
+  revokeSweepJob,
+];

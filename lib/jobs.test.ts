@@ -1,8 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineJob, enqueue, jobs, startJobs, stopJobs } from '@/lib/jobs';
+import { z } from 'zod';
+import { defineJob, enqueue, jobs, pruneSignInFailuresJob, startJobs, stopJobs } from '@/lib/jobs';
 
 const seen: unknown[] = [];
-defineJob('test.echo', {
+const echoJob = defineJob({
+  name: 'test.echo',
+  schema: z.object({ n: z.number().int() }),
   async handle(batch) {
     for (const job of batch) seen.push(job.data);
   },
@@ -13,14 +16,20 @@ afterAll(async () => {
 });
 
 describe('job queue', () => {
-  it('runs jobs in-process on the same database', async () => {
-    await startJobs({ work: true });
-    await enqueue('test.echo', { n: 1 });
-    await enqueue('test.echo', { n: 2 });
-    const deadline = Date.now() + 15_000;
-    while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(seen).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
+  it('runs jobs in-process on the same database, with their data checked by the job’s schema', async () => {
+    await startJobs({ work: true, jobs: [echoJob, pruneSignInFailuresJob] });
+    await enqueue(echoJob, { n: 1 });
+    await enqueue(echoJob, { n: 2 });
+    await expect(enqueue(echoJob, { n: 'three' } as never)).rejects.toThrow();
+    await expect.poll(() => seen, { timeout: 15_000 }).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
     const schedules = await jobs().getSchedules();
     expect(schedules.map((s) => s.name)).toContain('maintenance.prune-sign-in-failures');
+  });
+
+  it('drops a job whose stored data does not fit the schema, and still runs the good ones', async () => {
+    await jobs().send(echoJob.name, { n: 'not a number' });
+    await enqueue(echoJob, { n: 3 });
+    await expect.poll(() => seen, { timeout: 15_000 }).toContainEqual({ n: 3 });
+    expect(seen).not.toContainEqual({ n: 'not a number' });
   });
 });

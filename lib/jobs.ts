@@ -1,35 +1,43 @@
 import { fromPglite, PgBoss, type Job, type Queue, type SendOptions } from 'pg-boss';
 import { lt } from 'drizzle-orm';
+import { z } from 'zod';
 import { database, db, rootCause, type Database, type Tx } from '@/lib/db/client';
 import { signInFailures } from '@/lib/db/schema';
 import { log } from '@/lib/log';
 
 // pg-boss on the app's own database: PGlite through pg-boss's adapter, or the PostgreSQL server.
-type JobDefinition = {
+// Each job kind is a value made by `defineJob` with a zod schema for its data; lib/job-registry.ts
+// lists every kind the workers run.
+
+export type JobDefinition<S extends z.ZodType = z.ZodType> = {
+  name: string;
+  schema: S;
   queue?: Omit<Queue, 'name'>;
   batchSize?: number;
-  handle(jobs: Job<Record<string, unknown>>[]): Promise<void>;
-  /** Cron expression for a recurring job. */
+  /** Cron expression for a recurring job (its data is `{}`). */
   schedule?: string;
+  handle(batch: Array<{ id: string; data: z.output<S> }>): Promise<void>;
   /** Runs once this process's workers are registered (only in processes that run workers). */
   started?(): void;
   /** Runs before the queue stops, so that work the module keeps in memory can end cleanly. */
   stopping?(): Promise<void>;
 };
 
-const definitions = new Map<string, JobDefinition>();
-
-/** Registers a job kind; called at module load by the modules that own the work. */
-export function defineJob(name: string, definition: JobDefinition): void {
-  definitions.set(name, definition);
+export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
 }
 
-// Queues that earlier versions created and no module uses any more: a queue's policy cannot change,
+/** Data for jobs that carry none (wake-ups, schedules). */
+export const noData = z.object({}).loose();
+
+// Queues that earlier versions created and no job uses any more: a queue's policy cannot change,
 // so a job kind whose policy changed got a new name, and the old queue (with a job a crash left
 // active in it) is removed at start.
 const retiredQueues = ['webhooks.process', 'webhooks.forward'];
 
-defineJob('maintenance.prune-sign-in-failures', {
+export const pruneSignInFailuresJob = defineJob({
+  name: 'maintenance.prune-sign-in-failures',
+  schema: noData,
   schedule: '17 * * * *',
   async handle() {
     await db()
@@ -38,7 +46,7 @@ defineJob('maintenance.prune-sign-in-failures', {
   },
 });
 
-const holder = globalThis as typeof globalThis & { __onrampBoss?: PgBoss; __onrampWorkers?: boolean };
+const holder = globalThis as typeof globalThis & { __onrampBoss?: PgBoss; __onrampWorkers?: readonly JobDefinition[] };
 
 function createBoss(target: Database): PgBoss {
   if (target.kind === 'pglite') {
@@ -55,27 +63,42 @@ async function removeRetiredQueues(boss: PgBoss): Promise<void> {
   }
 }
 
-/** Starts the queue; with `work`, this process also runs the workers (in-process or `npm run worker`). */
-export async function startJobs(options: { work: boolean; target?: Database }): Promise<PgBoss> {
+/** A batch's data parsed by the job's schema; a job whose data does not fit is logged and failed, never run. */
+function parsedBatch<S extends z.ZodType>(definition: JobDefinition<S>, batch: Job<unknown>[]) {
+  const good: Array<{ id: string; data: z.output<S> }> = [];
+  for (const job of batch) {
+    const parsed = definition.schema.safeParse(job.data ?? {});
+    if (parsed.success) good.push({ id: job.id, data: parsed.data });
+    else log.error({ job: definition.name, jobId: job.id, issues: parsed.error.issues.map((i) => i.message) }, 'job with invalid data dropped');
+  }
+  return good;
+}
+
+/**
+ * Starts the queue with these job kinds; with `work`, this process also runs their workers
+ * (in-process or `npm run worker`).
+ */
+export async function startJobs(options: { work: boolean; jobs: readonly JobDefinition[]; target?: Database }): Promise<PgBoss> {
   if (holder.__onrampBoss) return holder.__onrampBoss;
   const boss = createBoss(options.target ?? database());
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   await removeRetiredQueues(boss);
-  for (const [name, definition] of definitions) {
-    await boss.createQueue(name, definition.queue);
-  }
+  for (const definition of options.jobs) await boss.createQueue(definition.name, definition.queue);
   if (options.work) {
-    for (const [name, definition] of definitions) {
-      await boss.work(name, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, (jobs) =>
-        definition.handle(jobs as Job<Record<string, unknown>>[]),
-      );
-      if (definition.schedule) await boss.schedule(name, definition.schedule);
+    for (const definition of options.jobs) {
+      await boss.work(definition.name, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (batch) => {
+        const good = parsedBatch(definition, batch as Job<unknown>[]);
+        if (good.length > 0) await definition.handle(good);
+      });
+      if (definition.schedule) await boss.schedule(definition.name, definition.schedule);
     }
   }
   holder.__onrampBoss = boss;
-  holder.__onrampWorkers = options.work;
-  if (options.work) for (const definition of definitions.values()) definition.started?.();
+  if (options.work) {
+    holder.__onrampWorkers = options.jobs;
+    for (const definition of options.jobs) definition.started?.();
+  }
   return boss;
 }
 
@@ -88,20 +111,15 @@ export function jobsStarted(): boolean {
   return holder.__onrampBoss !== undefined;
 }
 
-/** Whether this process runs the job workers (npm start with JOBS_IN_PROCESS, or npm run worker). */
-export function workersRunning(): boolean {
-  return holder.__onrampBoss !== undefined && holder.__onrampWorkers === true;
-}
-
-export async function enqueue(name: string, data: Record<string, unknown>, options?: SendOptions) {
-  return jobs().send(name, data, options);
+/** Queues one job; its data is checked against the job's schema first. */
+export async function enqueue<S extends z.ZodType>(definition: JobDefinition<S>, data: z.input<S>, options?: SendOptions): Promise<string | null> {
+  const parsed = definition.schema.parse(data) as object;
+  return jobs().send(definition.name, parsed, options);
 }
 
 export async function stopJobs(): Promise<void> {
   const boss = holder.__onrampBoss;
-  if (boss && holder.__onrampWorkers) {
-    for (const definition of definitions.values()) await definition.stopping?.().catch(() => {});
-  }
+  for (const definition of holder.__onrampWorkers ?? []) await definition.stopping?.().catch(() => {});
   holder.__onrampBoss = undefined;
   holder.__onrampWorkers = undefined;
   await boss?.stop({ graceful: true, timeout: 5000 });
@@ -139,10 +157,10 @@ export function afterCommit(tx: Tx, callback: () => void): void {
   callbacks.push(callback);
 }
 
-/** Sends a job once `tx` commits; a failed send is logged (callers keep a durable record to re-send from). */
-export function enqueueAfterCommit(tx: Tx, name: string, data: Record<string, unknown>, options?: SendOptions): void {
+/** Queues a job once `tx` commits; a failed send is logged (callers keep a durable record to re-send from). */
+export function enqueueAfterCommit<S extends z.ZodType>(tx: Tx, definition: JobDefinition<S>, data: z.input<S>, options?: SendOptions): void {
   afterCommit(tx, () => {
     if (!jobsStarted()) return;
-    enqueue(name, data, options).catch((error: unknown) => log.error({ err: rootCause(error), job: name }, 'could not queue a job'));
+    enqueue(definition, data, options).catch((error: unknown) => log.error({ err: rootCause(error), job: definition.name }, 'could not queue a job'));
   });
 }

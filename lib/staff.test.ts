@@ -46,18 +46,19 @@ describe('staff', () => {
     ).rejects.toBeInstanceOf(UserError);
   });
 
-  it('blocks an account after the failure limit, and only that account', async () => {
-    for (let i = 0; i < signInLimit.failures - 1; i++) await recordSignInFailure('target@example.com', `10.0.0.${i}`);
-    expect(await signInBlocked('target@example.com', '10.0.0.99')).toBe(false);
-    await recordSignInFailure('Target@example.com', '10.0.0.50');
-    expect(await signInBlocked('target@example.com', '10.0.0.99')).toBe(true);
-    expect(await signInBlocked('other@example.com', '10.0.0.99')).toBe(false);
+  it('blocks an address after the failure limit on one account, and only that address and account', async () => {
+    for (let i = 0; i < signInLimit.perPair - 1; i++) await recordSignInFailure('target@example.com', '10.0.0.1');
+    expect(await signInBlocked('target@example.com', '10.0.0.1')).toBeUndefined();
+    await recordSignInFailure('Target@example.com', '10.0.0.1');
+    expect(await signInBlocked('target@example.com', '10.0.0.1')).toBe('address');
+    expect(await signInBlocked('target@example.com', '10.0.0.2')).toBeUndefined();
+    expect(await signInBlocked('other@example.com', '10.0.0.1')).toBeUndefined();
   });
 
   it('blocks an address that fails across many accounts', async () => {
     for (let i = 0; i < signInLimit.perAddress; i++) await recordSignInFailure(`user${i}@example.com`, '192.0.2.7');
-    expect(await signInBlocked('fresh@example.com', '192.0.2.7')).toBe(true);
-    expect(await signInBlocked('fresh@example.com', '192.0.2.8')).toBe(false);
+    expect(await signInBlocked('fresh@example.com', '192.0.2.7')).toBe('address');
+    expect(await signInBlocked('fresh@example.com', '192.0.2.8')).toBeUndefined();
   });
 
   it('keeps one active admin when two admins are demoted or disabled at the same moment', async () => {

@@ -1,11 +1,19 @@
-import { and, asc, count, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Auditor } from '@/lib/audit';
 import { db, type Tx } from '@/lib/db/client';
-import { auditLog, signInFailures, staffUsers, type StaffRole } from '@/lib/db/schema';
-import { hashPassword } from '@/lib/passwords';
+import { auditLog, signInFailures, staffSessions, staffUsers, type StaffRole, type StaffSession, type StaffUser } from '@/lib/db/schema';
+import { hashPassword, verifyPassword } from '@/lib/passwords';
 import { UserError } from '@/lib/user-error';
 
-export const signInLimit = { failures: 10, perAddress: 30, windowMinutes: 15 };
+/**
+ * Sign-in limits. A stranger's failures block only their own address (per account and address,
+ * and per address across accounts), so they cannot lock the owner out; a slower ceiling per
+ * account stops a guess spread over many addresses, except from addresses the owner signed in from.
+ */
+export const signInLimit = { perPair: 10, perAddress: 30, windowMinutes: 15, perAccount: 100, accountWindowMinutes: 60 };
+
+/** How long a staff session lasts from sign-in (the cookie and its row alike). */
+export const sessionHours = 8;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -122,7 +130,8 @@ export async function setStaffDisabled(id: string, disabled: boolean, audit: Aud
       .set({ disabledAt: disabled ? (target.disabledAt ?? new Date()) : null, updatedAt: new Date() })
       .where(eq(staffUsers.id, id))
       .returning();
-    await audit.record(tx, { action: disabled ? 'staff.disable' : 'staff.enable', target: id });
+    const endedSessions = disabled ? await endSessionsOf(tx, id) : 0;
+    await audit.record(tx, { action: disabled ? 'staff.disable' : 'staff.enable', target: id, details: disabled ? { endedSessions } : undefined });
     return row!;
   });
 }
@@ -139,17 +148,135 @@ export async function recordSignInFailure(email: string, address: string): Promi
   await db().insert(signInFailures).values({ email: normalizeEmail(email), address });
 }
 
-/** True when this account, or this address, has failed too often within the window. */
-export async function signInBlocked(email: string, address: string): Promise<boolean> {
+export type SignInBlock = 'address' | 'account';
+
+async function failuresSince(since: Date, ...where: Parameters<typeof and>): Promise<number> {
+  const [row] = await db()
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(and(gt(signInFailures.createdAt, since), ...where));
+  return row?.n ?? 0;
+}
+
+/** An address the account has signed in from before. */
+async function knownAddress(email: string, address: string): Promise<boolean> {
+  const [row] = await db()
+    .select({ id: staffSessions.id })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
+    .where(and(sql`lower(${staffUsers.email}) = ${normalizeEmail(email)}`, eq(staffSessions.address, address)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Why a sign-in for this account from this address must wait, if it must: `address` when this
+ * address failed too often (on this account, or across accounts), `account` when the account's
+ * ceiling is reached and the address is not one its owner signed in from.
+ */
+export async function signInBlocked(email: string, address: string): Promise<SignInBlock | undefined> {
+  const account = normalizeEmail(email);
   const since = new Date(Date.now() - signInLimit.windowMinutes * 60_000);
-  const [byAccount] = await db()
-    .select({ n: count() })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.email, normalizeEmail(email)), gt(signInFailures.createdAt, since)));
-  if ((byAccount?.n ?? 0) >= signInLimit.failures) return true;
-  const [byAddress] = await db()
-    .select({ n: count() })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.address, address), gt(signInFailures.createdAt, since)));
-  return (byAddress?.n ?? 0) >= signInLimit.perAddress;
+  const byPair = await failuresSince(since, eq(signInFailures.email, account), eq(signInFailures.address, address));
+  if (byPair >= signInLimit.perPair) return 'address';
+  if ((await failuresSince(since, eq(signInFailures.address, address))) >= signInLimit.perAddress) return 'address';
+  const accountSince = new Date(Date.now() - signInLimit.accountWindowMinutes * 60_000);
+  if ((await failuresSince(accountSince, eq(signInFailures.email, account))) < signInLimit.perAccount) return undefined;
+  return (await knownAddress(account, address)) ? undefined : 'account';
+}
+
+/**
+ * Opens a session for a sign-in that passed, noting the failed attempts on the account since the
+ * previous sign-in (or since the account was created) for the owner to see.
+ */
+export async function startStaffSession(user: Pick<StaffUser, 'id' | 'email' | 'createdAt'>, address: string): Promise<StaffSession> {
+  return db().transaction(async (tx) => {
+    const [previous] = await tx
+      .select({ createdAt: staffSessions.createdAt })
+      .from(staffSessions)
+      .where(eq(staffSessions.staffId, user.id))
+      .orderBy(desc(staffSessions.createdAt))
+      .limit(1);
+    const since = previous?.createdAt ?? user.createdAt;
+    const [failed] = await tx
+      .select({ attempts: count(), addresses: countDistinct(signInFailures.address) })
+      .from(signInFailures)
+      .where(and(eq(signInFailures.email, normalizeEmail(user.email)), gt(signInFailures.createdAt, since)));
+    const attempts = failed?.attempts ?? 0;
+    const [row] = await tx
+      .insert(staffSessions)
+      .values({
+        staffId: user.id,
+        address,
+        expiresAt: new Date(Date.now() + sessionHours * 3600_000),
+        failedAttempts: attempts,
+        failedAddresses: failed?.addresses ?? 0,
+        failedSince: attempts > 0 ? since : null,
+      })
+      .returning();
+    return row!;
+  });
+}
+
+/** The session and its user while the session is open (not ended, not expired). */
+export async function openSession(sessionId: string, staffId: string): Promise<{ session: StaffSession; user: StaffUser } | undefined> {
+  const [row] = await db()
+    .select({ session: staffSessions, user: staffUsers })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
+    .where(
+      and(
+        eq(staffSessions.id, sessionId),
+        eq(staffSessions.staffId, staffId),
+        isNull(staffSessions.endedAt),
+        gt(staffSessions.expiresAt, sql`now()`),
+      ),
+    );
+  return row;
+}
+
+export async function endStaffSession(sessionId: string): Promise<void> {
+  await db().update(staffSessions).set({ endedAt: new Date() }).where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.endedAt)));
+}
+
+/** Ends every open session of a staff member, except `keep`; returns how many it ended. */
+async function endSessionsOf(tx: Tx, staffId: string, keep?: string): Promise<number> {
+  const ended = await tx
+    .update(staffSessions)
+    .set({ endedAt: new Date() })
+    .where(and(eq(staffSessions.staffId, staffId), isNull(staffSessions.endedAt), keep ? ne(staffSessions.id, keep) : undefined))
+    .returning({ id: staffSessions.id });
+  return ended.length;
+}
+
+export const wrongCurrentPassword = 'Your current password is not correct.';
+
+/**
+ * A signed-in staff member changes their own password: the current one must match (a wrong one
+ * counts as a failed sign-in, under the same limits), and their other sessions end.
+ */
+export async function changeOwnPassword(
+  input: { staffId: string; sessionId: string; address: string; currentPassword: string; newPassword: string },
+  audit: Auditor,
+): Promise<{ endedSessions: number }> {
+  const user = await getStaffUser(input.staffId);
+  if (!user) throw new UserError('This staff member no longer exists.');
+  if (await signInBlocked(user.email, input.address)) {
+    throw new UserError('Too many wrong passwords. Wait 15 minutes and try again.');
+  }
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordSignInFailure(user.email, input.address);
+    throw new UserError(wrongCurrentPassword, { currentPassword: [wrongCurrentPassword] });
+  }
+  if (input.newPassword === input.currentPassword) {
+    const same = 'Choose a password different from your current one.';
+    throw new UserError(same, { newPassword: [same] });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  return db().transaction(async (tx) => {
+    await tx.update(staffUsers).set({ passwordHash, updatedAt: new Date() }).where(eq(staffUsers.id, user.id));
+    const endedSessions = await endSessionsOf(tx, user.id, input.sessionId);
+    await audit.record(tx, { target: user.id, details: { endedSessions } });
+    return { endedSessions };
+  });
 }

@@ -12,6 +12,7 @@ import {
   revokeTokens,
   solutionDecisions,
 } from './decisions';
+import { inboundSchema, listMessages, messagingControlRoutes, postInbound, postStatus, statusSchema, templateAction } from './control-messaging';
 import { addFault, faultInputSchema } from './faults';
 import { corsHeaders, readBody, sendJson } from './http';
 import { partnerTypes } from './options';
@@ -37,6 +38,7 @@ import {
   wabaInputSchema,
 } from './signup';
 import { createRandoms, graphTime, type Sandbox } from './state';
+import { resetUsage } from './graph/usage';
 import { buildTrigger, fieldVariants, webhookFields } from './webhook-payloads';
 import { emitChange, flushWebhooks, verifyCallback, verifyAppCallback, webhooksIdle } from './webhooks';
 
@@ -58,6 +60,9 @@ export function loadScenario(sb: Sandbox, name: ScenarioName): void {
   const { state, partnerType } = buildScenario(sb, name);
   sb.state = state;
   sb.config.partnerType = sb.options.partnerType ?? partnerType;
+  // The app is subscribed to every field by default, so a partner sees everything until it narrows the list.
+  sb.state.appSubscriptions[sb.options.appId] = { object: 'whatsapp_business_account', fields: [...webhookFields], active: true };
+  resetUsage(sb);
   if (sb.config.partnerType !== 'solution_partner') delete sb.state.creditLines[sb.options.creditLineId];
 }
 
@@ -89,6 +94,10 @@ export function stateSnapshot(sb: Sandbox) {
     wabaRequests: Object.values(s.wabaRequests),
     migrationIntents: Object.values(s.migrationIntents),
     faults: s.faults,
+    templates: Object.values(s.templates),
+    messages: s.messages.length,
+    inbound: s.inbound.length,
+    appSubscriptions: s.appSubscriptions,
     deliveries: s.deliveries.length,
     pixelEvents: s.pixelEvents.length,
   };
@@ -112,6 +121,8 @@ function publicConfig(sb: Sandbox) {
     businessTokenExpiry: c.businessTokenExpiry,
     webhooks: c.webhooks,
     autoDecisions: c.autoDecisions,
+    rateLimits: c.rateLimits,
+    messaging: c.messaging,
     seed: sb.options.seed,
   };
 }
@@ -132,11 +143,29 @@ const configPatchSchema = z.object({
       duplicateRate: z.number().min(0).max(1),
       reorder: z.boolean(),
       timeoutMs: z.number().int().min(1),
+      maxPayloadBytes: z.number().int().min(1024),
+      legacySignature: z.boolean(),
+    })
+    .partial()
+    .optional(),
+  messaging: z.object({ deliverAfterSeconds: z.number().min(0).nullable(), readAfterSeconds: z.number().min(0).nullable() }).partial().optional(),
+  rateLimits: z
+    .object({
+      profile: z.enum(['off', 'realistic']),
+      wabaCallsPerHour: z.number().int().min(1),
+      activeWabaCallsPerHour: z.number().int().min(1),
+      appCallsPerHour: z.number().int().min(1),
+      endpointCallsPerMinute: z.number().int().min(1),
     })
     .partial()
     .optional(),
   autoDecisions: z
-    .object({ wabaReviewSeconds: z.number().min(0).nullable(), displayNameSeconds: z.number().min(0).nullable(), businessVerificationSeconds: z.number().min(0).nullable() })
+    .object({
+      wabaReviewSeconds: z.number().min(0).nullable(),
+      displayNameSeconds: z.number().min(0).nullable(),
+      businessVerificationSeconds: z.number().min(0).nullable(),
+      templateReviewSeconds: z.number().min(0).nullable(),
+    })
     .partial()
     .optional(),
 });
@@ -255,6 +284,7 @@ export const controlRoutes = [
   'POST /_sandbox/waba-requests {clientBusinessId, wabaName?, tasks?} | GET /_sandbox/waba-requests',
   'POST /_sandbox/waba-requests/{id}/decision {decision, phone?}',
   'POST /_sandbox/tokens/revoke {token? | businessId?}',
+  ...messagingControlRoutes,
 ];
 
 async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Promise<{ status?: number; body: unknown }> {
@@ -283,7 +313,7 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
         cfg.webhookUrl = undefined;
         cfg.webhookVerified = 'unknown';
       } else {
-        // Meta refuses to save a callback URL that fails the GET handshake (reference §10.1).
+        // Meta refuses to save a callback URL that fails the GET handshake (Meta: Create a webhook endpoint).
         const result = await verifyCallback(sb, patch.webhookUrl, cfg.webhookVerifyToken);
         if (!result.ok && !patch.force) {
           throw httpError(400, `Callback verification failed (${result.status ?? result.error ?? 'no response'}); pass "force": true to save it anyway.`);
@@ -297,6 +327,8 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     if (patch.latency !== undefined) cfg.latency = patch.latency;
     if (patch.businessTokenExpiry !== undefined) cfg.businessTokenExpiry = patch.businessTokenExpiry;
     if (patch.webhooks) cfg.webhooks = { ...cfg.webhooks, ...Object.fromEntries(Object.entries(patch.webhooks).filter(([, v]) => v !== undefined)) };
+    if (patch.messaging) cfg.messaging = { ...cfg.messaging, ...Object.fromEntries(Object.entries(patch.messaging).filter(([, v]) => v !== undefined)) };
+    if (patch.rateLimits) cfg.rateLimits = { ...cfg.rateLimits, ...Object.fromEntries(Object.entries(patch.rateLimits).filter(([, v]) => v !== undefined)) };
     if (patch.autoDecisions) cfg.autoDecisions = { ...cfg.autoDecisions, ...Object.fromEntries(Object.entries(patch.autoDecisions).filter(([, v]) => v !== undefined)) };
     return { body: publicConfig(sb) };
   }
@@ -426,12 +458,33 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
       return { body: decideWabaRequest(sb, b, body.decision, body.phone) };
     }
   }
+  const messaging = await routeMessaging(sb, req, method, a, b, c);
+  if (messaging) return messaging;
   if (method === 'POST' && a === 'tokens' && b === 'revoke') {
     const body = parse(z.object({ token: z.string().optional(), businessId: z.string().optional() }), await jsonBody(req));
     if (!body.token && !body.businessId) throw httpError(400, 'token or businessId is required');
     return { body: { revoked: revokeTokens(sb, body) } };
   }
   throw httpError(404, `No control route ${method} /_sandbox/${segments.join('/')}. GET /_sandbox lists them.`);
+}
+
+async function routeMessaging(sb: Sandbox, req: IncomingMessage, method: string, a?: string, b?: string, c?: string): Promise<{ status?: number; body: unknown } | undefined> {
+  let reply;
+  if (method === 'POST' && a === 'phone-numbers' && b && c === 'inbound') reply = postInbound(sb, b, parse(inboundSchema, await jsonBody(req)));
+  else if (method === 'GET' && a === 'messages' && !b) reply = listMessages(sb);
+  else if (method === 'POST' && a === 'messages' && b && c === 'status') reply = postStatus(sb, b, parse(statusSchema, await jsonBody(req)));
+  else if (method === 'GET' && a === 'templates' && !b) reply = { body: { data: Object.values(sb.state.templates) } };
+  else if (method === 'POST' && a === 'templates' && b && (c === 'decision' || c === 'quality' || c === 'category')) {
+    const body = await jsonBody(req);
+    try {
+      reply = templateAction(sb, b, c, body);
+    } catch (e) {
+      if (e instanceof z.ZodError) throw httpError(400, e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      throw e;
+    }
+  } else return undefined;
+  if ('problem' in reply) throw httpError(reply.status, reply.problem);
+  return reply;
 }
 
 export async function handleControl(sb: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {

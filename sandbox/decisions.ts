@@ -1,6 +1,7 @@
 import { newId, e164Digits, phonesOfWaba, type PlbvSubmission, type Sandbox, type Solution, type WabaRequest } from './state';
 import { emitChange } from './webhooks';
 import { partnerEventEntryId, wabaInfo } from './webhook-payloads';
+import { decideTemplate } from './template-decisions';
 
 // The decisions Meta (or the other party) makes: display names, WABA reviews, business verification,
 // solution acceptance, partner-initiated WABA requests, partner removal. The control API calls these;
@@ -14,7 +15,7 @@ function fail(message: string): never {
   throw Object.assign(new Error(message), { decision: true as const });
 }
 
-export function scheduleAutoDecisions(sb: Sandbox, target: { wabaId?: string; phoneNumberId?: string; submissionId?: string }): void {
+export function scheduleAutoDecisions(sb: Sandbox, target: { wabaId?: string; phoneNumberId?: string; submissionId?: string; templateId?: string }): void {
   const auto = sb.config.autoDecisions;
   const now = sb.clock.now();
   const safely = (fn: () => void) => () => {
@@ -31,6 +32,11 @@ export function scheduleAutoDecisions(sb: Sandbox, target: { wabaId?: string; ph
   if (target.phoneNumberId && auto.displayNameSeconds !== null) {
     const id = target.phoneNumberId;
     sb.clock.schedule(now + auto.displayNameSeconds * 1000, safely(() => decideDisplayName(sb, id, 'APPROVED')));
+  }
+  if (target.templateId && auto.templateReviewSeconds != null) {
+    const id = target.templateId;
+    const seconds = auto.templateReviewSeconds;
+    sb.clock.schedule(now + seconds * 1000, safely(() => sb.state.templates[id]?.status === 'PENDING' && decideTemplate(sb, id, 'APPROVED')));
   }
   if (target.submissionId && auto.businessVerificationSeconds !== null) {
     const id = target.submissionId;
@@ -82,7 +88,7 @@ export function decidePlbv(sb: Sandbox, submissionId: string, status: 'APPROVED'
   submission.rejectionReasons = status === 'FAILED' ? (rejectionReasons?.length ? rejectionReasons : ['LEGAL_NAME_NOT_FOUND_IN_DOCUMENTS']) : [];
   const business = sb.state.businesses[submission.clientBusinessId];
   if (business) business.verificationStatus = status === 'APPROVED' ? 'verified' : 'rejected';
-  // The webhook doc spells reasons with spaces, the PLBV page with underscores (reference §9.2); the webhook uses spaces.
+  // The webhook doc spells reasons with spaces, the PLBV page with underscores (Meta: Partner-led business verification); the webhook uses spaces.
   const reasons = status === 'APPROVED' ? ['NONE'] : submission.rejectionReasons.map((r) => r.replace(/_/g, ' '));
   const wabas = Object.values(sb.state.wabas).filter((w) => w.ownerBusinessId === submission.clientBusinessId && w.partners.some((p) => p.appId === sb.options.appId));
   for (const waba of wabas) {

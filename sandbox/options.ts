@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRateLimits, type RateLimitSettings } from './graph/usage';
 
 export const partnerTypes = ['solution_partner', 'tech_provider', 'tech_partner', 'measurement_partner'] as const;
 export type PartnerType = (typeof partnerTypes)[number];
@@ -18,6 +19,10 @@ export type WebhookSettings = {
   reorder: boolean;
   /** How long the sandbox waits for the receiver before counting the attempt as failed. */
   timeoutMs: number;
+  /** Largest POST body Meta sends (Meta: payloads up to 3 MB); bigger batches are split. */
+  maxPayloadBytes?: number;
+  /** Also send the legacy `X-Hub-Signature: sha1=...` header next to the sha256 one. */
+  legacySignature?: boolean;
 };
 
 export type AutoDecisions = {
@@ -25,6 +30,8 @@ export type AutoDecisions = {
   wabaReviewSeconds: number | null;
   displayNameSeconds: number | null;
   businessVerificationSeconds: number | null;
+  /** Seconds until a new message template is approved; null = only the control API decides. */
+  templateReviewSeconds?: number | null;
 };
 
 export type SandboxOptions = {
@@ -51,13 +58,14 @@ export type SandboxOptions = {
   businessTokenExpiry: 'never' | number;
   webhooks: WebhookSettings;
   autoDecisions: AutoDecisions;
+  rateLimits: RateLimitSettings;
   /** One line per notable event; never receives tokens or codes. */
   log: (line: string) => void;
 };
 
 const DAY = 24 * 3600 * 1000;
 
-// Meta retries "immediately, then with decreasing frequency for up to 7 days" (reference §10.3).
+// Meta retries "immediately, then with decreasing frequency for up to 7 days" (Meta: Webhooks overview).
 export const realisticRetryDelaysMs = [
   1_000, 10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000, DAY, DAY, DAY, DAY, DAY, DAY,
 ];
@@ -89,8 +97,11 @@ export const defaultOptions: SandboxOptions = {
     duplicateRate: 0,
     reorder: false,
     timeoutMs: 10_000,
+    maxPayloadBytes: 3 * 1024 * 1024,
+    legacySignature: false,
   },
-  autoDecisions: { wabaReviewSeconds: 60, displayNameSeconds: 300, businessVerificationSeconds: 300 },
+  rateLimits: defaultRateLimits,
+  autoDecisions: { wabaReviewSeconds: 60, displayNameSeconds: 300, businessVerificationSeconds: 300, templateReviewSeconds: 60 },
   log: (line) => console.log(line),
 };
 
@@ -100,6 +111,7 @@ export function resolveOptions(partial: Partial<SandboxOptions> = {}): SandboxOp
     ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
     webhooks: { ...defaultOptions.webhooks, ...(partial.webhooks ?? {}) },
     autoDecisions: { ...defaultOptions.autoDecisions, ...(partial.autoDecisions ?? {}) },
+    rateLimits: { ...defaultOptions.rateLimits, ...(partial.rateLimits ?? {}) },
   };
 }
 
@@ -127,6 +139,7 @@ const envSchema = z.object({
   SANDBOX_SEED: z.coerce.number().int().optional(),
   SANDBOX_SCENARIO: z.string().min(1).optional(),
   SANDBOX_PARTNER_TYPE: z.enum(partnerTypes).optional(),
+  SANDBOX_RATE_LIMITS: z.enum(['off', 'realistic']).optional(),
 });
 
 /** Options from SANDBOX_* variables (sandbox/README.md lists them); empty strings count as unset. */
@@ -157,5 +170,6 @@ export function optionsFromEnv(source: NodeJS.ProcessEnv): Partial<SandboxOption
     seed: e.SANDBOX_SEED,
     scenario: e.SANDBOX_SCENARIO,
     partnerType: e.SANDBOX_PARTNER_TYPE,
+    rateLimits: e.SANDBOX_RATE_LIMITS ? { ...defaultRateLimits, profile: e.SANDBOX_RATE_LIMITS } : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Sandbox } from './state';
 
-// Meta Pixel stand-in (reference §12): fbevents.js drains the standard fbq queue and records every
+// Meta Pixel stand-in (Meta: Pixel tracking): fbevents.js drains the standard fbq queue and records every
 // call through /tr (as the real pixel does), readable at GET /_sandbox/pixel-events.
 
 export function fbeventsScript(origin: string): string {

@@ -41,6 +41,8 @@ export function createSandbox(partial: Partial<SandboxOptions> = {}): Sandbox {
       businessTokenExpiry: options.businessTokenExpiry,
       webhooks: { ...options.webhooks },
       autoDecisions: { ...options.autoDecisions },
+      rateLimits: { ...options.rateLimits },
+      messaging: { deliverAfterSeconds: 1, readAfterSeconds: 3 },
     },
     state: emptyState(options.scenario),
     clock: createClock(),
@@ -70,6 +72,7 @@ async function handle(sb: Sandbox, req: IncomingMessage, res: ServerResponse): P
     if (rest === '/dialog/oauth' && method === 'GET') return serveDialog(sb, res, url);
     return handleGraph(sb, req, res, url, version[1] ?? 'v25.0', rest);
   }
+  if (isUnversionedGraphCall(path, method, url)) return handleGraph(sb, req, res, url, undefined, path);
   if (path === '/dialog/oauth' && method === 'GET') return serveDialog(sb, res, url);
   const dialogAction = /^\/dialog\/es\/([^/]+)\/([a-z]+)$/.exec(path);
   if (dialogAction && method === 'POST') return handleDialogAction(sb, req, res, dialogAction[1] ?? '', dialogAction[2] ?? '');
@@ -89,6 +92,12 @@ async function handle(sb: Sandbox, req: IncomingMessage, res: ServerResponse): P
     return;
   }
   sendJson(res, 404, { error: `Not found: ${method} ${path}` });
+}
+
+/** Graph calls without /vNN.N (Meta serves them as the oldest available version). */
+function isUnversionedGraphCall(path: string, method: string, url: URL): boolean {
+  if (path === '/') return method === 'POST' || url.searchParams.has('ids');
+  return /^\/(\d+|me|debug_token|oauth)(\/|$)/.test(path);
 }
 
 /** Starts the sandbox HTTP server (port 0 = any free port). */

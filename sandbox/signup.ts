@@ -24,7 +24,7 @@ import { partnerEventEntryId, wabaInfo } from './webhook-payloads';
 export const esSteps = ['login', 'business', 'waba', 'phone', 'verify', 'profile', 'permissions', 'success', 'error', 'apps'] as const;
 export type EsStep = (typeof esSteps)[number];
 
-/** The `current_step` Meta reports when the person closes the popup on a screen (reference §1.5). */
+/** The `current_step` Meta reports when the person closes the popup on a screen (Meta: Embedded Signup implementation). */
 export const currentStepByScreen: Partial<Record<EsStep, string>> = {
   business: 'BUSINESS_ACCOUNT_SELECTION',
   waba: 'WABA_PHONE_PROFILE_PICKER',
@@ -79,6 +79,8 @@ export type EsSession = {
   phone?: { kind: 'existing'; id: string } | { kind: 'new'; cc: string; number: string; code: string; verified: boolean } | { kind: 'bizapp'; index: number; confirmCode: string; verified: boolean };
   shareHistory: boolean;
   profile?: { displayName: string; category: string; description: string };
+  /** What the person last typed on the profile screen, shown again after an in-flow error. */
+  typedProfile?: { displayName: string; category: string; description: string };
   chosenAppIds?: string[];
   result?: { code?: string; accessToken?: string; message?: Record<string, unknown>; signupId?: string };
   /** The closing message went out through the SDK's fallback frame. */
@@ -195,7 +197,7 @@ export function sessionView(sb: Sandbox, s: EsSession) {
   const setup = s.extras.setup;
   const prefillBusiness = setup?.business;
   const address = prefillBusiness?.address as Record<string, unknown> | undefined;
-  // The new-portfolio prefill only applies when name, email, website and address.country are all present (reference §1.3).
+  // The new-portfolio prefill only applies when name, email, website and address.country are all present (Meta: Pre-filled data).
   const prefillNew =
     prefillBusiness && typeof prefillBusiness.name === 'string' && prefillBusiness.email && prefillBusiness.website && address?.country
       ? { name: String(prefillBusiness.name).slice(0, 100), email: String(prefillBusiness.email), website: String(prefillBusiness.website), country: String(address.country) }
@@ -222,6 +224,7 @@ export function sessionView(sb: Sandbox, s: EsSession) {
       wabaIds: prefillWabaIds,
       phone: setup?.phone ?? undefined,
     },
+    typedProfile: s.typedProfile ?? null,
     businessName: business?.name ?? s.newBusiness?.name ?? null,
     wabas:
       s.step === 'waba' && business
@@ -249,7 +252,7 @@ export function sessionView(sb: Sandbox, s: EsSession) {
   };
 }
 
-/** What FB.login's callback receives in authResponse (code mode: accessToken null, reference §1.4). */
+/** What FB.login's callback receives in authResponse (code mode: accessToken null, Meta: Embedded Signup implementation). */
 export function authResponseFor(sb: Sandbox, s: EsSession): Record<string, unknown> | null {
   if (s.result?.accessToken) {
     return {
@@ -368,7 +371,7 @@ export function chooseWaba(sb: Sandbox, s: EsSession, input: z.infer<typeof waba
     const allowed = new Set([s.appId, ...(solution ? [solution.ownerAppId, solution.partnerAppId] : [])]);
     const sharedElsewhere = waba.partners.some((p) => !allowed.has(p.appId) && p.via !== 'owned');
     if (sharedElsewhere && s.flow !== 'measurement') {
-      // Reference §1.5: 2655049 "WABA already shared with another partner".
+      // Meta: Embedded Signup implementation: 2655049 "WABA already shared with another partner".
       esError(s, '2655049', 'This WhatsApp Business Account is already shared with another Solution Partner. Choose another account or create a new one.');
     }
     s.wabaId = waba.id;
@@ -467,8 +470,9 @@ export function displayNameViolation(name: string): string | undefined {
 export function setProfile(sb: Sandbox, s: EsSession, input: z.infer<typeof profileInputSchema>): void {
   requireStep(s, 'profile');
   delete s.error;
+  s.typedProfile = { displayName: input.displayName, category: input.category, description: input.description };
   if (displayNameViolation(input.displayName)) {
-    // Reference §1.5: the user-reported error example (524126).
+    // Meta: Embedded Signup implementation: the user-reported error example (524126).
     esError(s, '524126', 'Your verified name violates WhatsApp guidelines. Please edit your verified name and try again.');
   }
   s.profile = { displayName: input.displayName.trim(), category: input.category, description: input.description };
@@ -633,7 +637,7 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
     }
     const user = integrationUserFor(sb, appId, business.id, readOnly);
     user.grants = user.grants.filter((g) => g.wabaId !== waba.id);
-    // Newest first, so granular_scopes target_ids[0] is the WABA just onboarded (reference §2.2).
+    // Newest first, so granular_scopes target_ids[0] is the WABA just onboarded (Meta: Manage accounts).
     user.grants.unshift({ wabaId: waba.id, scopes: messaging ? ['whatsapp_business_management', 'whatsapp_business_messaging'] : ['whatsapp_business_management'], at: now });
     if (appId === s.appId) ourUser = user;
   }
@@ -666,7 +670,7 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
       : event === 'FINISH_GRANT_ONLY_API_ACCESS'
         ? { waba_id: waba.id, business_id: business.id }
         : { phone_number_id: phone?.id ?? '', waba_id: waba.id, business_id: business.id };
-  // The bypass and coexistence examples carry a top-level version 3; the v4 FINISH example does not (reference §1.5).
+  // The bypass and coexistence examples carry a top-level version 3; the v4 FINISH example does not (Meta: Embedded Signup implementation).
   const message: Record<string, unknown> =
     event === 'FINISH_ONLY_WABA' || event === 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
       ? { data, type: 'WA_EMBEDDED_SIGNUP', event, version: 3 }
@@ -686,7 +690,7 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
     });
   }
   if (s.newBusiness && !s.newBusiness.website && sb.config.partnerType === 'solution_partner') {
-    // Website-optional ES (PLBV partners): the client must be verified before messaging (reference §9.3).
+    // Website-optional ES (PLBV partners): the client must be verified before messaging (Meta: Partner-led business verification).
     emitChange(sb, {
       field: 'account_update',
       entryId: waba.id,

@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import type { RateLimitSettings } from './graph/usage';
 import type { AutoDecisions, Latency, PartnerType, SandboxOptions, WebhookSettings } from './options';
 import { createRandom, type Random } from './random';
 
@@ -129,7 +130,7 @@ export type Solution = {
   name: string;
   ownerAppId: string;
   partnerAppId: string;
-  /** Only MESSAGING is configurable (reference §8.1). */
+  /** Only MESSAGING is configurable (Meta: Multi-Partner Solutions). */
   ownerMessaging: boolean;
   partnerMessaging: boolean;
   status: SolutionStatus;
@@ -262,6 +263,70 @@ export type Fault = {
   hits: number;
 };
 
+export type TemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'IN_APPEAL' | 'LIMIT_EXCEEDED' | 'ARCHIVED' | 'PENDING_DELETION';
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+
+export type MessageTemplate = {
+  id: string;
+  wabaId: string;
+  name: string;
+  language: string;
+  category: TemplateCategory;
+  /** The category asked for at creation, when Meta changed it. */
+  previousCategory?: TemplateCategory;
+  components: Record<string, unknown>[];
+  parameterFormat: 'POSITIONAL' | 'NAMED';
+  status: TemplateStatus;
+  rejectedReason: string;
+  qualityScore: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+  createdAt: number;
+};
+
+export type MessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+export type PricingCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+
+/** A message our app sent through POST /{phone-number-id}/messages. */
+export type SentMessage = {
+  id: string;
+  phoneNumberId: string;
+  wabaId: string;
+  to: string;
+  type: string;
+  templateId?: string;
+  category: PricingCategory;
+  pricingType: 'regular' | 'free_customer_service';
+  billable: boolean;
+  status: MessageStatus;
+  sentAt: number;
+  deliveredAt?: number;
+  readAt?: number;
+  error?: { code: number; title: string; details: string };
+  bizOpaqueCallbackData?: string;
+};
+
+/** A message a customer sent to one of the numbers (through the control API). */
+export type InboundMessage = { id: string; phoneNumberId: string; from: string; name: string; type: string; text?: string; at: number; readAt?: number };
+
+export type BusinessProfile = {
+  about: string;
+  address: string;
+  description: string;
+  email: string;
+  vertical: string;
+  websites: string[];
+  profilePictureUrl?: string;
+};
+
+/** The app's webhook configuration for one object type (App Dashboard > Webhooks, or POST /{app-id}/subscriptions). */
+export type AppSubscription = { object: 'whatsapp_business_account'; fields: string[]; active: boolean };
+
+export type MessagingSettings = {
+  /** Sandbox seconds from send to the `delivered` status; null = only the control API moves it. */
+  deliverAfterSeconds: number | null;
+  /** ...and from delivery to `read`; null = the customer never reads unless told to. */
+  readAfterSeconds: number | null;
+};
+
 export type AppConfig = {
   partnerType: PartnerType;
   webhookUrl: string | undefined;
@@ -272,6 +337,8 @@ export type AppConfig = {
   businessTokenExpiry: 'never' | number;
   webhooks: WebhookSettings;
   autoDecisions: AutoDecisions;
+  rateLimits: RateLimitSettings;
+  messaging: MessagingSettings;
 };
 
 export type State = {
@@ -297,6 +364,12 @@ export type State = {
   pixelEvents: PixelEvent[];
   deliveries: Delivery[];
   faults: Fault[];
+  templates: Record<string, MessageTemplate>;
+  messages: SentMessage[];
+  inbound: InboundMessage[];
+  businessProfiles: Record<string, BusinessProfile>;
+  /** Per app id. */
+  appSubscriptions: Record<string, AppSubscription>;
 };
 
 export type QueuedChange = { url: string; appId: string; entryId: string; time: number; field: string; value: unknown };
@@ -344,6 +417,11 @@ export function emptyState(scenario: string): State {
     pixelEvents: [],
     deliveries: [],
     faults: [],
+    templates: {},
+    messages: [],
+    inbound: [],
+    businessProfiles: {},
+    appSubscriptions: {},
   };
 }
 

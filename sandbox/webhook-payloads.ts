@@ -2,7 +2,7 @@ import { e164Digits, phonesOfWaba, type PhoneNumber, type Sandbox, type Waba } f
 import type { ChangeInput } from './webhooks';
 
 // Realistic values for every field in the seed's "Available subscription fields" table
-// (reference §10, §13 and Meta's per-field webhook reference pages).
+// (Meta: Webhooks overview, Onboarding WhatsApp Business app users, and Meta's per-field webhook reference pages).
 
 export const webhookFields = [
   'account_alerts',
@@ -89,7 +89,7 @@ function metadata(phone: PhoneNumber | undefined) {
   return { display_phone_number: phone ? e164Digits(phone) : '15550783881', phone_number_id: phone?.id ?? '109876543210001' };
 }
 
-/** waba_info for PARTNER_* events (reference §10.5), with MPS fields when the WABA came through a solution. */
+/** waba_info for PARTNER_* events (Meta: account_update webhook reference), with MPS fields when the WABA came through a solution. */
 export function wabaInfo(sb: Sandbox, waba: Waba, opts: { appId?: string; includeSolution?: boolean } = {}) {
   const partner = waba.partners.find((p) => p.appId === sb.options.appId);
   const solution = partner?.solutionId ? sb.state.solutions[partner.solutionId] : undefined;
@@ -104,7 +104,7 @@ export function wabaInfo(sb: Sandbox, waba: Waba, opts: { appId?: string; includ
   return info;
 }
 
-/** entry.id for PARTNER_* events: the partner portfolio for MPS WABAs, else the WABA (reference §10.2). */
+/** entry.id for PARTNER_* events: the partner portfolio for MPS WABAs, else the WABA (Meta: Webhooks overview). */
 export function partnerEventEntryId(sb: Sandbox, waba: Waba): string {
   const partner = waba.partners.find((p) => p.appId === sb.options.appId);
   return partner?.solutionId ? sb.options.partnerBusinessId : waba.id;

@@ -1,13 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { ourApp, wabaPartnerFor, type Delivery, type QueuedChange, type Sandbox } from './state';
 
-// Webhooks out (reference §10): routing, batching, signing over the exact bytes, retries with
-// backoff on anything but 200, optional duplicates and reordering, and the GET handshake.
+// Webhooks out (Meta: Webhooks overview; Create a webhook endpoint): routing, batching under the
+// 3 MB cap, signing over the exact bytes, retries with backoff on anything but 200, optional
+// duplicates and reordering, and the GET handshake.
 
 /** Fields Meta sends to the app's own callback even when the app never subscribed to the WABA. */
 const appLevelFields = new Set(['account_update', 'partner_solutions', 'business_capability_update', 'account_review_update', 'account_alerts']);
 
-/** Fields a WABA or phone-number override may redirect (reference §4.1). */
+/** Fields a WABA or phone-number override may redirect (Meta: Override callback URL). */
 const overridableFields = new Set([
   'messages',
   'message_echoes',
@@ -29,6 +30,8 @@ export type ChangeInput = {
 };
 
 const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
+/** Meta: payloads up to 3 MB. */
+const MAX_PAYLOAD_BYTES = 3 * 1024 * 1024;
 
 /** Meta escapes non-ASCII as \uXXXX in what it sends, which is why signatures must use raw bytes. */
 export function metaJson(value: unknown): string {
@@ -37,6 +40,11 @@ export function metaJson(value: unknown): string {
 
 export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** The legacy X-Hub-Signature header (HMAC-SHA1), which Meta still sends next to the sha256 one. */
+export function legacySignature(secret: string, body: string): string {
+  return `sha1=${createHmac('sha1', secret).update(body, 'utf8').digest('hex')}`;
 }
 
 function newDeliveryId(sb: Sandbox): string {
@@ -69,6 +77,12 @@ export function routeChange(sb: Sandbox, change: ChangeInput): { url: string } |
     if (!waba) return { reason: `unknown WABA ${change.wabaId}` };
     const partnered = wabaPartnerFor(waba, appId) || waba.ownerBusinessId === sb.options.partnerBusinessId;
     if (!partnered && change.field !== 'account_update') return { reason: 'the app has no access to this WABA' };
+  }
+  const appSubscription = sb.state.appSubscriptions[appId];
+  if (appSubscription && (!appSubscription.active || !appSubscription.fields.includes(change.field))) {
+    return { reason: `the app is not subscribed to the ${change.field} field (POST /{app-id}/subscriptions)` };
+  }
+  if (change.wabaId && waba) {
     const subscription = waba.subscriptions.find((s) => s.appId === appId);
     if (!appLevelFields.has(change.field) && !subscription) {
       return { reason: 'the app is not subscribed to this WABA (POST /{waba-id}/subscribed_apps)' };
@@ -114,7 +128,7 @@ function buildBody(changes: QueuedChange[]): { body: string; entryIds: string[];
     entry.changes.push({ field: c.field, value: c.value });
   }
   const rendered = entries.map((e) =>
-    // Message webhooks may come without entry.time (reference §10.2).
+    // Message webhooks may come without entry.time (Meta: Webhooks overview).
     e.changes.every((c) => c.field === 'messages') ? { id: e.id, changes: e.changes } : e,
   );
   return {
@@ -122,6 +136,13 @@ function buildBody(changes: QueuedChange[]): { body: string; entryIds: string[];
     entryIds: entries.map((e) => e.id),
     fields: [...new Set(changes.map((c) => c.field))],
   };
+}
+
+/** Splits a batch until each POST body fits Meta's payload cap (one change alone is sent whatever its size). */
+function underPayloadCap(batch: QueuedChange[], maxBytes: number): QueuedChange[][] {
+  if (batch.length <= 1 || Buffer.byteLength(buildBody(batch).body, 'utf8') <= maxBytes) return [batch];
+  const half = Math.ceil(batch.length / 2);
+  return [...underPayloadCap(batch.slice(0, half), maxBytes), ...underPayloadCap(batch.slice(half), maxBytes)];
 }
 
 /** Sends everything queued now (the control API exposes it so tests need not wait for a batch window). */
@@ -140,7 +161,7 @@ export function flushWebhooks(sb: Sandbox): void {
     const ordered = settings.reorder ? sb.rng.webhooks.shuffle(list) : list;
     const size = Math.max(1, Math.min(1000, settings.batchSize));
     let batches: QueuedChange[][] = [];
-    for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
+    for (let i = 0; i < ordered.length; i += size) batches.push(...underPayloadCap(ordered.slice(i, i + size), settings.maxPayloadBytes ?? MAX_PAYLOAD_BYTES));
     if (settings.reorder) batches = sb.rng.webhooks.shuffle(batches);
     for (const batch of batches) {
       const { body, entryIds, fields } = buildBody(batch);
@@ -192,6 +213,7 @@ async function attempt(sb: Sandbox, delivery: Delivery): Promise<void> {
         'content-type': 'application/json',
         'user-agent': 'facebookexternalua',
         'x-hub-signature-256': signature(ourApp(sb).secret, delivery.body),
+        ...(sb.config.webhooks.legacySignature ? { 'x-hub-signature': legacySignature(ourApp(sb).secret, delivery.body) } : {}),
       },
       body: delivery.body,
       signal: AbortSignal.timeout(sb.config.webhooks.timeoutMs),
@@ -225,7 +247,7 @@ async function attempt(sb: Sandbox, delivery: Delivery): Promise<void> {
   sb.clock.schedule(delivery.nextAttemptAt, () => track(sb, attempt(sb, delivery)));
 }
 
-/** Meta's GET handshake (reference §10.1); recorded in the delivery log without the verify token. */
+/** Meta's GET handshake (Meta: Create a webhook endpoint); recorded in the delivery log without the verify token. */
 export async function verifyCallback(sb: Sandbox, url: string, verifyToken: string, existing?: Delivery): Promise<{ ok: boolean; status: number | null; error?: string; delivery: Delivery }> {
   const challenge = sb.rng.webhooks.digits(10);
   const target = new URL(url);

@@ -7,9 +7,11 @@ import { createRequire } from 'node:module';
 import next from 'next';
 import { checkConnection, closeDatabase, database, migrateDatabase } from '@/lib/db/client';
 import { childProcessEnv, env, metaConfig, nodeVersion, portalSecrets, productionProblems, publicUrl, sandboxMode } from '@/lib/env';
-import '@/lib/job-registry';
+import { allJobs } from '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
-import { recoverOnboardings, stopPipelineWork } from '@/lib/onboarding/pipeline';
+import { baseSecurityHeaders, foreignServerAction } from '@/lib/http-security';
+import { recoverRuns } from '@/lib/operations/control';
+import { stopOperationWork } from '@/lib/operations/dispatch';
 import { log } from '@/lib/log';
 import { flushRejections, handleWebhookRequest, webhookPath } from '@/lib/webhooks/receiver';
 import { claimDataDir, releaseDataDir } from '@/scripts/data-dir-lock';
@@ -84,10 +86,10 @@ async function main() {
   const sandbox = sandboxMode ? await startSandbox() : undefined;
   if (sandbox) log.info({ url: metaConfig().graphUrl }, 'Sandbox started in place of Meta');
 
-  await startJobs({ work: env.JOBS_IN_PROCESS });
+  await startJobs({ work: env.JOBS_IN_PROCESS, jobs: allJobs });
   log.info({ workers: env.JOBS_IN_PROCESS ? 'in-process' : 'separate (npm run worker)' }, 'Job queue started');
-  // Onboardings a previous process left mid-step continue now, not at the next sweep.
-  if (env.JOBS_IN_PROCESS) void recoverOnboardings().catch((error: unknown) => log.error({ err: error }, 'onboarding recovery failed'));
+  // Operations a previous process left mid-step continue now, not at the next sweep.
+  if (env.JOBS_IN_PROCESS) void recoverRuns().catch((error: unknown) => log.error({ err: error }, 'operation recovery failed'));
 
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -96,7 +98,15 @@ async function main() {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // Meta's webhooks skip Next's request pipeline: this path is the portal's hot path.
     if (req.url === webhookPath || req.url?.startsWith(`${webhookPath}?`)) {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
       handleWebhookRequest(req, res);
+      return;
+    }
+    // Next.js refuses a server action posted from another origin with a 500; it is the caller's fault.
+    if (foreignServerAction(req)) {
+      for (const { key, value } of baseSecurityHeaders) res.setHeader(key, value);
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Forbidden: this form was sent from another site.\n');
+      req.resume();
       return;
     }
     // The sign-in limiter keys on the caller's address; only a trusted proxy may set it for us.
@@ -119,7 +129,7 @@ async function main() {
     server.closeAllConnections();
     await flushRejections().catch(() => {});
     // Steps already talking to Meta finish and are recorded; waiting retries are left to the next start.
-    await stopPipelineWork().catch(() => {});
+    await stopOperationWork().catch(() => {});
     await stopJobs().catch(() => {});
     await closeDatabase().catch(() => {});
     releaseDataDir();

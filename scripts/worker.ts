@@ -2,9 +2,10 @@
 // one PostgreSQL server (start those with JOBS_IN_PROCESS=0).
 import { checkConnection, closeDatabase, migrationStatus } from '@/lib/db/client';
 import { env, nodeVersion } from '@/lib/env';
-import '@/lib/job-registry';
+import { allJobs } from '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
-import { recoverOnboardings, stopPipelineWork } from '@/lib/onboarding/pipeline';
+import { recoverRuns } from '@/lib/operations/control';
+import { stopOperationWork } from '@/lib/operations/dispatch';
 import { log } from '@/lib/log';
 
 if (!env.DATABASE_URL) {
@@ -22,13 +23,13 @@ if (applied < expected) {
   console.error(`onramp: the database has ${applied} of ${expected} migrations; run npm run db:migrate or npm start first.`);
   process.exit(1);
 }
-await startJobs({ work: true });
+await startJobs({ work: true, jobs: allJobs });
 log.info({ node: nodeVersion }, 'Worker started');
-await recoverOnboardings();
+await recoverRuns();
 
 async function shutdown(signal: string) {
   log.info({ signal }, 'Worker stopping');
-  await stopPipelineWork();
+  await stopOperationWork();
   await stopJobs();
   await closeDatabase();
   process.exit(0);

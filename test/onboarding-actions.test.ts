@@ -4,17 +4,14 @@ import { db } from '@/lib/db/client';
 import { auditLog, type StaffUser } from '@/lib/db/schema';
 import { createStaffUser } from '@/lib/staff';
 import { UserError } from '@/lib/user-error';
+import { signedIn } from './signed-in';
 
 // Resume and re-run as the browser calls them, with the session cookie replaced by `signedIn` and the
 // pipeline replaced by stubs: what is checked is the role check, the validation and the audit trail.
 
-const signedIn = vi.hoisted(() => ({ id: undefined as string | undefined }));
 const pipeline = vi.hoisted(() => ({ resume: vi.fn(), rerun: vi.fn() }));
 
-vi.mock('next-auth', () => ({
-  default: () => ({ handlers: {}, auth: async () => (signedIn.id ? { user: { id: signedIn.id } } : null), signIn: vi.fn(), signOut: vi.fn() }),
-  CredentialsSignin: class extends Error {},
-}));
+vi.mock('next-auth', async () => (await import('./signed-in')).nextAuthMock);
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 vi.mock('@/lib/onboarding/pipeline', () => ({ resumeOnboarding: pipeline.resume, rerunStep: pipeline.rerun, stepLabels: {} }));

@@ -4,11 +4,11 @@ import {
   businesses,
   businessTokens,
   onboardingSessions,
-  onboardingSteps,
+  operationSteps,
   phoneNumbers,
   wabas,
   type OnboardingSession,
-  type OnboardingStep,
+  type OperationStep,
   type SignupFlow,
 } from '@/lib/db/schema';
 import { graphSettings } from '@/lib/meta/graph';
@@ -128,7 +128,7 @@ export async function createOnboarding(meta: MetaSandbox, flow: SignupFlow, part
   });
 }
 
-const finalStatuses = ['live', 'action_needed', 'failed'] as const;
+const finalStatuses = ['live', 'connected', 'waiting_on_partner', 'action_needed', 'failed'] as const;
 
 /** Polls the session row until it reaches one of `statuses` (by default a final one). */
 export async function waitForSession(
@@ -146,8 +146,8 @@ export async function waitForSession(
   }
 }
 
-export async function stepsOf(sessionId: string): Promise<Record<string, OnboardingStep>> {
-  const rows = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, sessionId));
+export async function stepsOf(sessionId: string): Promise<Record<string, OperationStep>> {
+  const rows = await db().select().from(operationSteps).where(eq(operationSteps.runId, sessionId));
   return Object.fromEntries(rows.map((r) => [r.name, r]));
 }
 

@@ -4,16 +4,13 @@ import { db } from '@/lib/db/client';
 import { attentionItems, auditLog, signupLinks, webhookEvents, webhookForwards, type StaffUser } from '@/lib/db/schema';
 import { readSetting } from '@/lib/settings';
 import { createStaffUser } from '@/lib/staff';
+import { signedIn } from './signed-in';
 
 // The staff actions as the browser calls them, with the session cookie replaced by `signedIn`:
 // the role checks, validation and writes are the real ones.
 
-const signedIn = vi.hoisted(() => ({ id: undefined as string | undefined }));
 
-vi.mock('next-auth', () => ({
-  default: () => ({ handlers: {}, auth: async () => (signedIn.id ? { user: { id: signedIn.id } } : null), signIn: vi.fn(), signOut: vi.fn() }),
-  CredentialsSignin: class extends Error {},
-}));
+vi.mock('next-auth', async () => (await import('./signed-in')).nextAuthMock);
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 
@@ -142,7 +139,22 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    expect(audits[0]?.details).toEqual({ from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false }, to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true } });
+    const unnamed = { 'partner.name': '', 'partner.supportContact': '' };
+    expect(audits[0]?.details).toEqual({
+      from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false, ...unnamed },
+      to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true, ...unnamed },
+    });
+  });
+
+  it("saves the partner's name and support contact for customers' pages; one that is too long is refused and nothing changes", async () => {
+    signedIn.id = admin.id;
+    await saveSettings({}, form({ partnerType: 'tech_provider', partnerName: ' Acme Messaging ', supportContact: 'help@acme.example' }));
+    expect(await readSetting('partner.name')).toBe('Acme Messaging');
+    expect(await readSetting('partner.supportContact')).toBe('help@acme.example');
+    const refused = await saveSettings({}, form({ partnerType: 'solution_partner', partnerName: 'Acme', supportContact: 'x'.repeat(201) }));
+    expect(refused.fieldErrors?.supportContact).toEqual(['Use at most 200 characters.']);
+    expect(await readSetting('partner.type')).toBe('tech_provider');
+    expect(await readSetting('partner.supportContact')).toBe('help@acme.example');
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as health } from '@/app/api/health/route';
 import { db } from '@/lib/db/client';
 import { webhookForwardDeliveries, webhookForwards } from '@/lib/db/schema';
-import '@/lib/job-registry';
+import { allJobs } from '@/lib/job-registry';
 import { startJobs, stopJobs } from '@/lib/jobs';
 import { forwardLimits, forwardSignatureHeader } from '@/lib/webhooks/forwarding';
 import { createForward, deleteForward } from '@/lib/webhooks/forwards';
@@ -59,7 +59,7 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  await startJobs({ work: true });
+  await startJobs({ work: true, jobs: allJobs });
   receiver = await startReceiver();
 });
 

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { hasRole, requireUser, signOut } from '@/lib/auth';
+import { When } from '@/components/staff/display';
+import { currentSession, hasRole, requireUser, signOut } from '@/lib/auth';
+import type { StaffSession } from '@/lib/db/schema';
 
 const navigation = [
   { href: '/dashboard', label: 'Overview' },
@@ -13,6 +15,7 @@ const navigation = [
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const session = (await currentSession())!.session;
   async function signOutAction() {
     'use server';
     await signOut({ redirectTo: '/sign-in' });
@@ -44,14 +47,37 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           <span data-testid="current-user">
             {user.name} · <span className="text-slate-500">{user.role}</span>
           </span>
+          <Link href="/account" className="text-slate-600 underline hover:text-slate-900">
+            Your account
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className="text-slate-600 underline hover:text-slate-900">
               Sign out
             </button>
           </form>
         </header>
+        <FailedSignInNotice session={session} />
         <main className="p-6">{children}</main>
       </div>
+    </div>
+  );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What this sign-in found of failed attempts on the account since the previous one. */
+function FailedSignInNotice({ session }: { session: StaffSession }) {
+  if (session.failedAttempts === 0) return null;
+  return (
+    <div role="alert" data-testid="failed-sign-ins" className="border-b border-amber-300 bg-amber-50 px-6 py-3 text-sm text-amber-900">
+      {plural(session.failedAttempts, 'failed sign-in attempt', 'failed sign-in attempts')} on your account since <When at={session.failedSince} />, from{' '}
+      {plural(session.failedAddresses, 'address', 'addresses')}. If that was not you,{' '}
+      <Link href="/account" className="font-medium underline">
+        change your password
+      </Link>
+      .
     </div>
   );
 }

@@ -49,6 +49,29 @@ export const signInFailures = pgTable(
   ],
 );
 
+/**
+ * One row per staff sign-in: the session cookie names its row, and a session ends (sign-out,
+ * disabling, a password change elsewhere) by ending the row. `failed*` is what the sign-in found
+ * of failed attempts on the account since the previous one, shown to the owner during this session.
+ */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    failedAddresses: integer('failed_addresses').notNull().default(0),
+    failedSince: timestamp('failed_since', { withTimezone: true }),
+  },
+  (t) => [index('staff_sessions_staff_idx').on(t.staffId, t.createdAt), index('staff_sessions_address_idx').on(t.staffId, t.address)],
+);
+
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
@@ -185,6 +208,8 @@ export const onboardingStatuses = [
   'running',
   'failed',
   'action_needed',
+  'waiting_on_partner',
+  'connected',
   'live',
   'rejected',
 ] as const;
@@ -240,13 +265,42 @@ export const onboardingEvents = pgTable(
 );
 
 export const stepStatuses = ['pending', 'running', 'retrying', 'done', 'skipped', 'failed'] as const;
+export type StepStatus = (typeof stepStatuses)[number];
 
-export const onboardingSteps = pgTable(
-  'onboarding_steps',
+export const operationRunStatuses = ['running', 'done', 'failed', 'cancelled'] as const;
+export type OperationRunStatus = (typeof operationRunStatuses)[number];
+
+/** One run of a durable, multi-step Meta operation (lib/operations): an onboarding, adding a number, an offboarding. */
+export const operationRuns = pgTable(
+  'operation_runs',
   {
-    sessionId: uuid('session_id')
+    id: uuid('id').primaryKey().defaultRandom(),
+    operation: text('operation').notNull(),
+    /** What the run is about: an onboarding session, a WABA, a phone number, a bulk selection. */
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    /** What the run was started with (never secrets). */
+    input: jsonb('input').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status', { enum: operationRunStatuses }).notNull().default('running'),
+    statusMessage: text('status_message'),
+    createdBy: uuid('created_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('operation_runs_subject_idx').on(t.subjectType, t.subjectId, t.createdAt),
+    index('operation_runs_running_idx').on(t.createdAt).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+/** The steps of a run: the runner's source of truth (claimed with a conditional UPDATE). */
+export const operationSteps = pgTable(
+  'operation_steps',
+  {
+    runId: uuid('run_id')
       .notNull()
-      .references(() => onboardingSessions.id),
+      .references(() => operationRuns.id),
     name: text('name').notNull(),
     status: text('status', { enum: stepStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -258,7 +312,22 @@ export const onboardingSteps = pgTable(
     result: jsonb('result'),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.name] })],
+  (t) => [primaryKey({ columns: [t.runId, t.name] })],
+);
+
+/** What happened to a run and its steps (started, retrying, done, failed, resumed…). */
+export const operationEvents = pgTable(
+  'operation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => operationRuns.id),
+    type: text('type').notNull(),
+    data: jsonb('data'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('operation_events_run_idx').on(t.runId, t.id)],
 );
 
 /** `invalid`: a malformed change (no field, a value that is not an object), kept as it came, never processed. */
@@ -443,16 +512,25 @@ export const graphCalls = pgTable(
     fbtraceId: text('fbtrace_id'),
     durationMs: integer('duration_ms').notNull(),
     sessionId: uuid('session_id').references(() => onboardingSessions.id),
+    /** The operation run that made the call (an onboarding's run shares its session's id). */
+    runId: uuid('run_id'),
     step: text('step'),
     createdAt: createdAt(),
   },
-  (t) => [index('graph_calls_session_idx').on(t.sessionId, t.id), index('graph_calls_created_idx').on(t.createdAt)],
+  (t) => [
+    index('graph_calls_session_idx').on(t.sessionId, t.id),
+    index('graph_calls_run_idx').on(t.runId, t.id),
+    index('graph_calls_created_idx').on(t.createdAt),
+  ],
 );
 
 export type StaffUser = typeof staffUsers.$inferSelect;
+export type StaffSession = typeof staffSessions.$inferSelect;
 export type Waba = typeof wabas.$inferSelect;
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
 export type OnboardingSession = typeof onboardingSessions.$inferSelect;
-export type OnboardingStep = typeof onboardingSteps.$inferSelect;
+export type OperationRun = typeof operationRuns.$inferSelect;
+export type OperationStep = typeof operationSteps.$inferSelect;
+export type OperationEvent = typeof operationEvents.$inferSelect;
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type SignupLink = typeof signupLinks.$inferSelect;

@@ -275,7 +275,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 
 // --- Requests -----------------------------------------------------------------------------------
 
-export type AuditContext = { sessionId?: string; step?: string };
+/** Who made a Graph call: the onboarding session and/or the operation run, and the step. */
+export type AuditContext = { sessionId?: string; runId?: string; step?: string };
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -324,6 +325,7 @@ async function audit(row: {
     fbtraceId: row.fbtraceId,
     durationMs: row.durationMs,
     sessionId: row.context?.sessionId ?? null,
+    runId: row.context?.runId ?? null,
     step: row.context?.step ?? null,
   };
   try {

@@ -1,26 +1,17 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, onboardingSteps, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
+import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, operationEvents, operationRuns, operationSteps, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
 import { shareAndAttachCreditLine } from '@/lib/meta/credit-lines';
 import { businessToken, overrideGraphSettings, systemToken } from '@/lib/meta/graph';
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { subscribeApp } from '@/lib/meta/subscriptions';
 import { assignSystemUser } from '@/lib/meta/system-users';
 import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
-import {
-  onSessionSettled,
-  overridePipelineSettings,
-  pipelineIdle,
-  planSteps,
-  recoverOnboardings,
-  rerunStep,
-  resumeOnboarding,
-  startPipeline,
-  startPipelineWork,
-  stepLabel,
-  stopPipelineWork,
-} from '@/lib/onboarding/pipeline';
+import { planSteps, rerunStep, resumeOnboarding, startPipeline, stepLabel } from '@/lib/onboarding/pipeline';
+import { recoverRuns } from '@/lib/operations/control';
+import { operationsIdle, scheduledRetries, startOperationWork, stopOperationWork } from '@/lib/operations/dispatch';
+import { overrideRunnerSettings } from '@/lib/operations/settings';
 import { pinFor } from '@/lib/onboarding/steps/register-phone';
 import type { PartnerType } from '@/lib/onboarding/steps/context';
 import { deliver } from '@/test/webhook-fixtures';
@@ -32,7 +23,7 @@ let restoreSettings: () => void;
 
 beforeAll(async () => {
   meta = await startMetaSandbox();
-  restoreSettings = overridePipelineSettings({ baseDelayMs: 20, maxDelayMs: 200, runInProcess: true });
+  restoreSettings = overrideRunnerSettings({ baseDelayMs: 20, maxDelayMs: 200, rateLimitDelayMs: 50, runInProcess: true });
 });
 
 afterEach(async () => {
@@ -41,7 +32,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await stopPipelineWork();
+  await stopOperationWork();
   restoreSettings();
   await meta.close();
 });
@@ -59,8 +50,13 @@ async function callsOf(sessionId: string, step?: string) {
   return step ? rows.filter((r) => r.step === step) : rows;
 }
 
+/** The onboarding's own events and its run's, in the order they happened. */
 async function eventsOf(sessionId: string) {
-  return db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, sessionId)).orderBy(asc(onboardingEvents.id));
+  const [own, run] = await Promise.all([
+    db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, sessionId)).orderBy(asc(onboardingEvents.id)),
+    db().select().from(operationEvents).where(eq(operationEvents.runId, sessionId)).orderBy(asc(operationEvents.id)),
+  ]);
+  return [...own, ...run].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
 describe('planSteps', () => {
@@ -70,8 +66,9 @@ describe('planSteps', () => {
     expect(names('default', 'tech_provider')).toEqual(['subscribe_app', 'register_phone', 'read_status']);
     expect(names('coexistence', 'solution_partner')).toEqual(['subscribe_app', 'assign_system_user', 'share_credit_line', 'sync_contacts', 'sync_history', 'read_status']);
     expect(names('waba_only', 'tech_partner')).toEqual(['subscribe_app', 'read_status']);
-    expect(names('measurement', 'measurement_partner')).toEqual(['read_status']);
-    expect(names('default', 'measurement_partner')).toEqual(['read_status']);
+    // Measurement Partners subscribe to each client's WABA to receive its webhooks, and write nothing else.
+    expect(names('measurement', 'measurement_partner')).toEqual(['subscribe_app', 'read_status']);
+    expect(names('default', 'measurement_partner')).toEqual(['subscribe_app', 'read_status']);
     const plan = planSteps('default', 'solution_partner');
     expect(plan.find((s) => s.name === 'share_credit_line')?.dependsOn).toEqual(['assign_system_user']);
     expect(plan.find((s) => s.name === 'register_phone')?.dependsOn).toEqual(['subscribe_app']);
@@ -132,10 +129,10 @@ describe('pipeline end states', () => {
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(4);
 
     const types = (await eventsOf(o.sessionId)).map((e) => `${e.type}${(e.data as { step?: string }).step ? ` ${(e.data as { step: string }).step}` : ''}`);
-    expect(types.slice(0, 2)).toEqual(['verified', 'pipeline.started']);
+    expect(types.slice(0, 2)).toEqual(['verified', 'run.started']);
     expect(types).toContain('step.started register_phone');
     expect(types).toContain('step.done read_status');
-    expect(types.at(-1)).toBe('live');
+    expect(types.slice(-2)).toEqual(['live', 'run.done']);
   });
 
   it('Tech Provider: no system user or credit line, ends asking for a payment method', async () => {
@@ -177,22 +174,22 @@ describe('pipeline end states', () => {
     // A re-run asks Meta again, gets "already requested" (2593107) and stays done with the same id.
     await rerunStep(o.sessionId, 'sync_history');
     await waitForSession(o.sessionId, ['live']);
-    await pipelineIdle();
+    await operationsIdle();
     expect((await stepsOf(o.sessionId)).sync_history!.result).toEqual({ requestId: phone.coexistence!.syncs.history, alreadyRequested: true });
   });
 
-  it('WABA-only sharing: no number to register, live once billing and webhooks are set up', async () => {
+  it('WABA-only sharing: no number to register, connected (not live) once billing and webhooks are set up', async () => {
     const o = await onboard('waba_only', 'solution_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session.status).toBe('live');
+    expect(session.status).toBe('connected');
     expect(await stepStatuses(o.sessionId)).toEqual({ subscribe_app: 'done', assign_system_user: 'done', share_credit_line: 'done', read_status: 'done' });
     expect(o.metaPhoneNumberId).toBeNull();
   });
 
-  it('MPS without MESSAGING: granular tasks with MANAGE_BILLING, credit line shared, the messaging partner registers', async () => {
+  it('MPS without MESSAGING: granular tasks with MANAGE_BILLING, credit line shared, waiting on the messaging partner to register', async () => {
     const o = await onboard('mps', 'solution_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session.status).toBe('live');
+    expect(session.status).toBe('waiting_on_partner');
     const waba = state().wabas[o.metaWabaId]!;
     expect(waba.assignedUsers[0]!.tasks).toContain('MANAGE_BILLING');
     expect(waba.assignedUsers[0]!.tasks).not.toContain('MANAGE');
@@ -202,33 +199,33 @@ describe('pipeline end states', () => {
     expect(state().phoneNumbers[o.metaPhoneNumberId!]!.registerCalls).toHaveLength(0);
   });
 
-  it('Measurement Partner: read-only, only reads, live', async () => {
+  it('Measurement Partner: read-only, subscribes to the WABA for its webhooks, otherwise only reads, connected', async () => {
     await meta.configure({ partnerType: 'measurement_partner' });
     const o = await onboard('measurement', 'measurement_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session).toMatchObject({ status: 'live', statusMessage: null });
-    expect(await stepStatuses(o.sessionId)).toEqual({ read_status: 'done' });
+    expect(session.status).toBe('connected');
+    expect(await stepStatuses(o.sessionId)).toEqual({ subscribe_app: 'done', read_status: 'done' });
     const calls = await callsOf(o.sessionId, 'read_status');
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.method === 'GET')).toBe(true);
-    expect(state().wabas[o.metaWabaId]!.subscriptions.some((s) => s.appId === meta.sandbox.options.appId)).toBe(false);
+    const posts = (await callsOf(o.sessionId)).filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.path)).toEqual([`/${o.metaWabaId}/subscribed_apps`]);
+    expect(state().wabas[o.metaWabaId]!.subscriptions.some((s) => s.appId === meta.sandbox.options.appId)).toBe(true);
   });
 
   it('startPipeline is idempotent, also when the completion already marked the session running', async () => {
     const o = await createOnboarding(meta, 'waba_only', 'tech_provider');
     await db().update(onboardingSessions).set({ status: 'running' }).where(eq(onboardingSessions.id, o.sessionId));
-    const settled: string[] = [];
-    const unsubscribe = onSessionSettled((id, status) => {
-      if (id === o.sessionId) settled.push(status);
-    });
     await Promise.all([startPipeline(o.sessionId), startPipeline(o.sessionId)]);
     await waitForSession(o.sessionId);
     await startPipeline(o.sessionId);
-    await pipelineIdle();
-    unsubscribe();
-    expect(settled).toEqual(['action_needed']);
-    const started = (await eventsOf(o.sessionId)).filter((e) => e.type === 'pipeline.started');
-    expect(started).toHaveLength(1);
+    await operationsIdle();
+    const types = (await eventsOf(o.sessionId)).map((e) => e.type);
+    // One run, started once and finished once, with one ending for the customer.
+    expect(types.filter((t) => t === 'run.started')).toHaveLength(1);
+    expect(types.filter((t) => t === 'run.done')).toHaveLength(1);
+    expect(types.filter((t) => t === 'action_needed')).toHaveLength(1);
+    expect(await db().select().from(operationRuns).where(eq(operationRuns.id, o.sessionId))).toHaveLength(1);
     expect((await callsOf(o.sessionId, 'subscribe_app')).filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });
@@ -259,7 +256,7 @@ describe('errors and retries', () => {
   });
 
   it('gives up after the last attempt with a plain message', async () => {
-    const restore = overridePipelineSettings({ maxAttempts: 3 });
+    const restore = overrideRunnerSettings({ maxAttempts: 3 });
     try {
       await meta.fault({ method: 'GET', path: '/{id}/subscribed_apps', kind: 'http5xx', httpStatus: 503, next: 3 });
       const o = await onboard('waba_only', 'tech_provider');
@@ -280,8 +277,9 @@ describe('errors and retries', () => {
     expect(session.statusMessage).toMatch(/^This number was registered too many times in 72 hours\. Wait until \d{4}-\d\d-\d\d \d\d:\d\d UTC, then Resume\.$/);
     const step = (await stepsOf(o.sessionId)).register_phone!;
     expect(step).toMatchObject({ status: 'failed', attempts: 1, lastErrorCode: '133016', lastFbtraceId: expect.stringMatching(/^\w+$/) });
-    await new Promise((r) => setTimeout(r, 300));
-    await pipelineIdle();
+    // Nothing runs or waits to run again: no retry is scheduled for it.
+    await operationsIdle();
+    expect(scheduledRetries().filter((r) => r.runId === o.sessionId)).toEqual([]);
     const registers = (await callsOf(o.sessionId, 'register_phone')).filter((c) => c.method === 'POST');
     expect(registers).toHaveLength(1);
     expect(registers[0]!.errorCode).toBe('133016');
@@ -291,7 +289,7 @@ describe('errors and retries', () => {
     expect((await waitForSession(o.sessionId)).status).toBe('action_needed');
     expect((await stepsOf(o.sessionId)).register_phone).toMatchObject({ status: 'done', attempts: 2 });
     const events = (await eventsOf(o.sessionId)).map((e) => e.type);
-    expect(events).toContain('pipeline.resumed');
+    expect(events).toContain('run.resumed');
     expect(events.filter((t) => t === 'failed')).toHaveLength(1);
   });
 
@@ -320,12 +318,12 @@ describe('errors and retries', () => {
 describe('lost responses', () => {
   it('a credit-line share whose response was lost is verified, not shared again', async () => {
     const restoreGraph = overrideGraphSettings({ timeoutMs: 300 });
-    const restore = overridePipelineSettings({ baseDelayMs: 1200, maxDelayMs: 2400 });
+    const restore = overrideRunnerSettings({ baseDelayMs: 1200, maxDelayMs: 2400 });
     try {
       await meta.fault({ method: 'POST', path: '/{id}/whatsapp_credit_sharing_and_attach', kind: 'latency', latencyMs: 500, next: 1 });
       const o = await onboard('waba_only', 'solution_partner');
       const session = await waitForSession(o.sessionId);
-      expect(session.status).toBe('live');
+      expect(session.status).toBe('connected');
       const step = (await stepsOf(o.sessionId)).share_credit_line!;
       expect(step).toMatchObject({ status: 'done', attempts: 2, lastErrorCode: 'timeout' });
       const waba = state().wabas[o.metaWabaId]!;
@@ -342,7 +340,7 @@ describe('lost responses', () => {
 
   it('a registration whose response was lost is seen as done, not registered again', async () => {
     const restoreGraph = overrideGraphSettings({ timeoutMs: 300 });
-    const restore = overridePipelineSettings({ baseDelayMs: 1200, maxDelayMs: 2400 });
+    const restore = overrideRunnerSettings({ baseDelayMs: 1200, maxDelayMs: 2400 });
     try {
       await meta.fault({ method: 'POST', path: '/{id}/register', kind: 'latency', latencyMs: 500, next: 1 });
       const o = await onboard('default', 'tech_provider');
@@ -362,20 +360,20 @@ describe('recovery after a restart', () => {
     const o = await onboard('default', 'tech_provider');
     const deadline = Date.now() + 5000;
     while ((await stepStatuses(o.sessionId)).register_phone !== 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await stopPipelineWork();
+    await stopOperationWork();
     // The register call that was in flight finished; nothing after it started.
     expect(await stepStatuses(o.sessionId)).toEqual({ subscribe_app: 'done', register_phone: 'done', read_status: 'pending' });
     const [stopped] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, o.sessionId));
     expect(stopped!.status).toBe('running');
 
-    startPipelineWork();
-    expect(await recoverOnboardings()).toBeGreaterThanOrEqual(1);
+    startOperationWork();
+    expect(await recoverRuns()).toBeGreaterThanOrEqual(1);
     expect((await waitForSession(o.sessionId)).status).toBe('action_needed');
     expect(state().phoneNumbers[o.metaPhoneNumberId!]!.registerCalls).toHaveLength(1);
   });
 
   it('steps a dead process left running after Meta acted are taken over and act once', async () => {
-    await stopPipelineWork();
+    await stopOperationWork();
     const o = await createOnboarding(meta, 'default', 'solution_partner');
     await startPipeline(o.sessionId);
     // What the dead process did: every write at Meta, but only some records.
@@ -388,16 +386,16 @@ describe('recovery after a restart', () => {
     await registerPhoneNumber(o.metaPhoneNumberId!, { pin: await pinFor(phoneRow!.id) }, token, audit('register_phone'));
     const set = (name: string, status: 'done' | 'running') =>
       db()
-        .update(onboardingSteps)
+        .update(operationSteps)
         .set({ status, attempts: 1, updatedAt: new Date(Date.now() - 120_000), ...(status === 'done' ? { result: {} } : {}) })
-        .where(and(eq(onboardingSteps.sessionId, o.sessionId), eq(onboardingSteps.name, name)));
+        .where(and(eq(operationSteps.runId, o.sessionId), eq(operationSteps.name, name)));
     await set('subscribe_app', 'done');
     await set('assign_system_user', 'done');
     await set('share_credit_line', 'running');
     await set('register_phone', 'running');
 
-    startPipelineWork();
-    await recoverOnboardings();
+    startOperationWork();
+    await recoverRuns();
     const session = await waitForSession(o.sessionId);
     expect(session.status).toBe('live');
     const steps = await stepsOf(o.sessionId);
@@ -419,7 +417,7 @@ describe('staff actions', () => {
     await rerunStep(o.sessionId, 'register_phone');
     await rerunStep(o.sessionId, 'share_credit_line');
     const session = await waitForSession(o.sessionId, ['live']);
-    await pipelineIdle();
+    await operationsIdle();
     expect(session.status).toBe('live');
     expect(state().phoneNumbers[o.metaPhoneNumberId!]!.registerCalls).toHaveLength(1);
     expect((await callsOf(o.sessionId)).filter((c) => c.method === 'POST' && c.step === 'share_credit_line')).toHaveLength(1);

@@ -7,7 +7,9 @@ import {
   graphCalls,
   onboardingEvents,
   onboardingSessions,
-  onboardingSteps,
+  operationEvents,
+  operationRuns,
+  operationSteps,
   phoneNumbers,
   signupLinks,
   vaultSecrets,
@@ -109,16 +111,18 @@ describe('getOnboardingDetail', () => {
     const session = await insertSession({ linkId: campaign, status: 'failed', wabaId: waba!.id, phoneNumberId: number!.id, tokenId: token!.id, errorCode: '2', errorSessionId: 'es-1' });
     const elsewhere = await insertSession();
 
-    await db().insert(onboardingSteps).values([
-      { sessionId: session.id, name: 'register_phone', status: 'failed', attempts: 3, startedAt: new Date('2030-02-01T10:00:02Z'), lastErrorCode: '133016', lastErrorMessage: 'Too many registration attempts', lastFbtraceId: 'AbC123' },
-      { sessionId: session.id, name: 'subscribe_app', status: 'done', attempts: 1, startedAt: new Date('2030-02-01T10:00:01Z'), finishedAt: new Date('2030-02-01T10:00:01.5Z') },
-      { sessionId: session.id, name: 'read_back', status: 'pending' },
+    await db().insert(operationRuns).values({ id: session.id, operation: 'onboarding', subjectType: 'onboarding_session', subjectId: session.id, status: 'failed' });
+    await db().insert(operationSteps).values([
+      { runId: session.id, name: 'register_phone', status: 'failed', attempts: 3, startedAt: new Date('2030-02-01T10:00:02Z'), lastErrorCode: '133016', lastErrorMessage: 'Too many registration attempts', lastFbtraceId: 'AbC123' },
+      { runId: session.id, name: 'subscribe_app', status: 'done', attempts: 1, startedAt: new Date('2030-02-01T10:00:01Z'), finishedAt: new Date('2030-02-01T10:00:01.5Z') },
+      { runId: session.id, name: 'read_back', status: 'pending' },
     ]);
     await db().insert(onboardingEvents).values([
       { sessionId: session.id, type: 'launched' },
       { sessionId: session.id, type: 'verified', data: { wabaId: '730000000000001' } },
       { sessionId: elsewhere.id, type: 'launched' },
     ]);
+    await db().insert(operationEvents).values({ runId: session.id, type: 'step.failed', data: { step: 'register_phone' } });
     await db().insert(graphCalls).values([
       { method: 'POST', path: '/v25.0/730000000000001/subscribed_apps', status: 200, durationMs: 120, sessionId: session.id, step: 'subscribe_app' },
       { method: 'POST', path: '/v25.0/740000000000001/register', status: 400, errorCode: '133016', fbtraceId: 'AbC123', durationMs: 95, sessionId: session.id, step: 'register_phone' },
@@ -130,9 +134,14 @@ describe('getOnboardingDetail', () => {
     expect(detail!.session).toMatchObject({ id: session.id, status: 'failed', errorCode: '2', errorSessionId: 'es-1' });
     expect(detail!.session).not.toHaveProperty('browserKeyHash');
     expect(detail!.link?.label).toBe('Spring campaign');
-    expect(detail!.steps.map((s) => s.name)).toEqual(['subscribe_app', 'register_phone', 'read_back']);
-    expect(detail!.steps[1]).toMatchObject({ attempts: 3, lastErrorCode: '133016', lastFbtraceId: 'AbC123' });
-    expect(detail!.events.map((e) => e.type)).toEqual(['launched', 'verified']);
+    expect(detail!.progress?.steps.map((s) => s.name)).toEqual(['subscribe_app', 'register_phone', 'read_back']);
+    expect(detail!.progress?.steps[1]).toMatchObject({
+      attempts: 3,
+      label: { staff: 'Register the phone number for Cloud API', customer: 'Register your phone number' },
+      lastError: { code: '133016', message: 'Too many registration attempts', fbtraceId: 'AbC123', advice: expect.stringContaining('72 hours') },
+    });
+    expect(detail!.progress).toMatchObject({ status: 'failed', settled: 1, total: 3 });
+    expect(detail!.events.map((e) => e.type)).toEqual(['launched', 'verified', 'step.failed']);
     expect(detail!.calls.map((c) => c.step)).toEqual(['subscribe_app', 'register_phone']);
     expect(detail!.waba?.metaWabaId).toBe('730000000000001');
     expect(detail!.numbers.map((n) => n.displayPhoneNumber)).toEqual(['+1 555 0100']);

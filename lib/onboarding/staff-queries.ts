@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { runProgress } from '@/lib/operations/progress';
 import {
   businessTokens,
   businesses,
@@ -8,7 +9,7 @@ import {
   onboardingEvents,
   onboardingSessions,
   onboardingStatuses,
-  onboardingSteps,
+  operationEvents,
   phoneNumbers,
   signupFlows,
   signupLinks,
@@ -132,15 +133,19 @@ export async function getOnboardingDetail(id: string) {
         .where(eq(phoneNumbers.wabaId, waba.id))
         .orderBy(asc(phoneNumbers.createdAt))
     : [];
-  const steps = await db()
-    .select()
-    .from(onboardingSteps)
-    .where(eq(onboardingSteps.sessionId, session.id))
-    .orderBy(sql`${onboardingSteps.startedAt} asc nulls last`, asc(onboardingSteps.name));
-  const events = await db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, session.id)).orderBy(asc(onboardingEvents.id));
+  const progress = (await runProgress(session.id)) ?? null;
+  // The signup's own events and its run's (steps started, retried, done), in time order.
+  const [signupEvents, runEvents] = await Promise.all([
+    db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, session.id)).orderBy(asc(onboardingEvents.id)),
+    db().select().from(operationEvents).where(eq(operationEvents.runId, session.id)).orderBy(asc(operationEvents.id)),
+  ]);
+  // A stable sort: at the same instant the signup's events come before its run's.
+  const events = [...signupEvents, ...runEvents.map(({ runId, ...e }) => ({ ...e, sessionId: runId }))].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
+  );
   const calls = await db().select().from(graphCalls).where(eq(graphCalls.sessionId, session.id)).orderBy(asc(graphCalls.id));
   const { browserKeyHash: _key, ...safeSession } = session;
-  return { session: safeSession, link: link ?? null, business: business ?? null, token: token ?? null, waba: waba ?? null, numbers, steps, events, calls };
+  return { session: safeSession, link: link ?? null, business: business ?? null, token: token ?? null, waba: waba ?? null, numbers, progress, events, calls };
 }
 
 export type OnboardingDetail = NonNullable<Awaited<ReturnType<typeof getOnboardingDetail>>>;

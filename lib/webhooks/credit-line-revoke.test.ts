@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { attentionItems, auditLog, businesses, wabas, type Waba } from '@/lib/db/schema';
+import { allJobs } from '@/lib/job-registry';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { getAllocationConfig, shareAndAttachCreditLine } from '@/lib/meta/credit-lines';
 import { systemToken } from '@/lib/meta/graph';
@@ -13,7 +14,7 @@ import {
   requeueRevocations,
   revokeCreditLineFor,
 } from '@/lib/webhooks/credit-line-revoke';
-import { revokeCreditLineJob } from '@/lib/webhooks/handlers/partner-connection';
+import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
 
 // Against the sandbox over HTTP: the worker behind PARTNER_REMOVED's automatic credit line revocation.
 
@@ -125,10 +126,10 @@ describe('credit line revocation job', () => {
     await expect(revokeCreditLineFor({ wabaId: c.wabaId, ownerBusinessId: c.businessId })).rejects.toMatchObject({ kind: 'transient' });
     expect(await openItems(c.wabaId)).toEqual([requestedKind]);
 
-    await startJobs({ work: false });
+    await startJobs({ work: false, jobs: allJobs });
     expect(await requeueRevocations()).toBe(1);
     expect(await requeueRevocations()).toBe(0);
-    const queued = await jobs().fetch(revokeCreditLineJob, { batchSize: 10 });
+    const queued = await jobs().fetch(revokeCreditLineJob.name, { batchSize: 10 });
     expect(queued.map((j) => j.data)).toEqual([{ wabaId: c.wabaId, ownerBusinessId: c.businessId }]);
 
     // The retry succeeds.

@@ -4,11 +4,10 @@ import { recordAudit } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { attentionItems, businesses, wabas } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
-import { defineJob, enqueue } from '@/lib/jobs';
+import { defineJob, enqueue, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { getAllocationConfig, revokeCreditLine } from '@/lib/meta/credit-lines';
 import { hasCode, isGraphError, systemToken } from '@/lib/meta/graph';
-import { revokeCreditLineJob } from '@/lib/webhooks/handlers/partner-connection';
 
 // The customer removed us (PARTNER_REMOVED / PARTNER_APP_UNINSTALLED) and the revoke setting is on:
 // take our credit line back from their portfolio (reference §6.6). The open
@@ -16,7 +15,6 @@ import { revokeCreditLineJob } from '@/lib/webhooks/handlers/partner-connection'
 
 export const requestedKind = 'credit_line_revoke_requested';
 export const manualKind = 'credit_line_revoke';
-export const revokeSweepJob = 'credit-lines.revoke-sweep';
 
 export const revokeJobDataSchema = z.object({
   wabaId: z.string().regex(/^\d+$/),
@@ -136,23 +134,22 @@ export async function requeueRevocations(): Promise<number> {
   return queued;
 }
 
-defineJob(revokeCreditLineJob, {
+export const revokeCreditLineJob = defineJob({
+  name: 'credit-lines.revoke',
+  schema: revokeJobDataSchema,
   // One waiting and one running job per WABA; a queue retry covers a short Meta outage.
   queue: { policy: 'stately', retryLimit: 4, retryDelay: 60, retryBackoff: true },
-  async handle(jobs) {
-    for (const job of jobs) {
-      const parsed = revokeJobDataSchema.safeParse(job.data);
-      if (!parsed.success) {
-        log.error({ jobId: job.id }, 'credit line revocation job with invalid data dropped');
-        continue;
-      }
-      const result = await revokeCreditLineFor(parsed.data);
-      log.info({ wabaId: parsed.data.wabaId, outcome: result.outcome }, 'credit line revocation');
+  async handle(batch) {
+    for (const { data } of batch) {
+      const result = await revokeCreditLineFor(data);
+      log.info({ wabaId: data.wabaId, outcome: result.outcome }, 'credit line revocation');
     }
   },
 });
 
-defineJob(revokeSweepJob, {
+export const revokeSweepJob = defineJob({
+  name: 'credit-lines.revoke-sweep',
+  schema: noData,
   schedule: '*/10 * * * *',
   async handle() {
     const queued = await requeueRevocations();

@@ -7,7 +7,7 @@ import {
   webhookForwards,
   type WebhookEvent,
 } from '@/lib/db/schema';
-import { afterCommit, defineJob, jobs, jobsStarted } from '@/lib/jobs';
+import { afterCommit, defineJob, jobs, jobsStarted, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { readSecret } from '@/lib/vault';
 import { signPayload } from '@/lib/webhooks/signature';
@@ -123,7 +123,7 @@ export function wakeForwards(forwardIds: string[]): void {
   }
   if (!jobsStarted()) return;
   jobs()
-    .send(forwardQueue, {}, { singletonKey: 'sweep' })
+    .send(forwardJob.name, {}, { singletonKey: 'sweep' })
     .catch((error: unknown) => log.warn({ err: rootCause(error) }, 'could not wake webhook forwarding'));
 }
 
@@ -425,9 +425,9 @@ export async function retryDeliveries(ids: string[]): Promise<void> {
   wakeForwards([...new Set(rows.map((r) => r.forwardId))]);
 }
 
-export const forwardQueue = 'webhooks.forwards';
-
-defineJob(forwardQueue, {
+export const forwardJob = defineJob({
+  name: 'webhooks.forwards',
+  schema: noData,
   queue: { policy: 'short', expireInSeconds: 60 },
   schedule: '* * * * *',
   async handle() {

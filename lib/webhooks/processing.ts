@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { backoff } from '@/lib/backoff';
 import { db, rootCause, type Tx } from '@/lib/db/client';
 import { webhookEvents, type WebhookEvent } from '@/lib/db/schema';
-import { defineJob, jobs, jobsStarted, runTransaction } from '@/lib/jobs';
+import { defineJob, jobs, jobsStarted, noData, runTransaction } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { queueForwards } from '@/lib/webhooks/forwarding';
 import { handlerFor } from '@/lib/webhooks/handlers';
@@ -101,9 +101,9 @@ export async function replayChanges(ids: string[]): Promise<void> {
   for (const { id } of rows) await processChange(id, { replay: true });
 }
 
-export const processQueue = 'webhooks.drain';
-
-defineJob(processQueue, {
+export const processJob = defineJob({
+  name: 'webhooks.drain',
+  schema: noData,
   // `short`: one waiting drain absorbs every wake-up, and a drain left active by a crash does not
   // stop the next one from starting (a `stately` queue would wait for it to expire, 15 minutes).
   queue: { policy: 'short', expireInSeconds: 600 },
@@ -125,7 +125,7 @@ export function kickProcessing(): void {
     // The queue may have stopped meanwhile (shutdown): the sweep picks the changes up at the next start.
     if (!jobsStarted()) return;
     jobs()
-      .send(processQueue, {}, { singletonKey: 'drain' })
+      .send(processJob.name, {}, { singletonKey: 'drain' })
       .catch((error: unknown) => log.warn({ err: rootCause(error) }, 'could not wake webhook processing'));
   }, 50);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq, sql } from 'drizzle-orm';
 import { db, rootCause } from '@/lib/db/client';
@@ -8,7 +7,7 @@ import { log } from '@/lib/log';
 import { changesOf, envelopeSchema, maxNestingDepth, nestsDeeperThan } from '@/lib/webhooks/envelope';
 import { storeChanges } from '@/lib/webhooks/inbox';
 import { kickProcessing } from '@/lib/webhooks/processing';
-import { verifySignature } from '@/lib/webhooks/signature';
+import { hashVerifyToken, verifySignature } from '@/lib/webhooks/signature';
 
 // Meta's webhook endpoint, served by the custom server before Next's request pipeline: the hot path
 // is read bytes → verify signature → parse → group-committed insert → 200 (reference §10).
@@ -55,10 +54,6 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => rejectTimeout(new Error(`database did not commit within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-export function hashVerifyToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 async function handshake(url: URL, res: ServerResponse): Promise<void> {

@@ -6,7 +6,7 @@ import { stringParam } from './context';
 import { graphError, invalidParameter, missingParameter, objectNotFound, permissionError } from './errors';
 import { page, selectFields } from './fields';
 
-// Partner-led business verification (reference §9) and the Business node.
+// Partner-led business verification (Meta: Partner-led business verification) and the Business node.
 
 const allowedTypes = ['application/pdf', 'image/jpeg', 'image/jpg', 'image/png'];
 const MAX_FILE = 5 * 1024 * 1024;

@@ -15,7 +15,7 @@ function bizAppOf(sb: Sandbox, phone: PhoneNumber): BizAppAccount | undefined {
   return undefined;
 }
 
-/** POST /{phone-number-id}/smb_app_data (reference §13): each sync once, within 24 h of onboarding. */
+/** POST /{phone-number-id}/smb_app_data (Meta: Onboarding WhatsApp Business app users): each sync once, within 24 h of onboarding. */
 export function requestSmbSync(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -84,7 +84,7 @@ export function requestSmbSync(ctx: GraphContext, id: string) {
         history_context: { status: m.from === e164Digits(phone) ? 'READ' : 'DELIVERED' },
       })),
     }));
-    // Phases 0-2 (reference §13); progress 100 marks the end.
+    // Phases 0-2 (Meta: Onboarding WhatsApp Business app users); progress 100 marks the end.
     [0, 1, 2].forEach((phase) => {
       emitChange(sb, {
         field: 'history',

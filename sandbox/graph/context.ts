@@ -1,5 +1,6 @@
 import type { Params, UploadedFile } from '../http';
 import type { Sandbox } from '../state';
+import type { FieldSelection } from './fields';
 
 export type GraphMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -16,6 +17,10 @@ export type GraphContext = {
   /** Origin the caller used to reach the sandbox, for paging links. */
   origin: string;
   query: URLSearchParams;
+  /** The caller's access token as sent (header or parameter), for paging links. */
+  token?: string;
+  /** Expands an edge of the node being read (`phone_numbers{id}.limit(2)`); returns notAnEdge otherwise. */
+  expand?: (selection: FieldSelection) => unknown;
 };
 
 export function stringParam(ctx: GraphContext, name: string): string | undefined {

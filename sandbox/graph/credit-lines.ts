@@ -3,9 +3,9 @@ import { authenticate, loadWaba, requireKind } from './auth';
 import type { GraphContext } from './context';
 import { stringParam } from './context';
 import { invalidParameter, missingParameter, objectNotFound, permissionError } from './errors';
-import { page, selectFields } from './fields';
+import { pageOf, selectFields, type FieldGetters } from './fields';
 
-// Credit lines (reference §6): the partner's system token, except step 3 of the alternate method.
+// Credit lines (Meta: Share and revoke credit lines): the partner's system token, except step 3 of the alternate method.
 
 const currencies = ['AUD', 'EUR', 'GBP', 'IDR', 'INR', 'USD'];
 
@@ -30,7 +30,7 @@ function partnerWaba(ctx: GraphContext, token: Token, wabaId: string): Waba {
   return waba;
 }
 
-/** Meta requires the system user on the WABA first (reference §6.2); MANAGE_BILLING when MESSAGING was not granted. */
+/** Meta requires the system user on the WABA first (Meta: Onboarding customers as a Solution Partner); MANAGE_BILLING when MESSAGING was not granted. */
 function requireBillingTask(ctx: GraphContext, token: Token, waba: Waba) {
   const assigned = waba.assignedUsers.find((u) => u.userId === token.userId);
   if (!assigned || !assigned.tasks.some((t) => t === 'MANAGE' || t === 'MANAGE_BILLING')) {
@@ -40,7 +40,7 @@ function requireBillingTask(ctx: GraphContext, token: Token, waba: Waba) {
 
 function alreadyAttached(waba: Waba) {
   if (waba.primaryFundingId) {
-    // A credit line cannot be changed once attached (reference §6.3); a retry after success lands here.
+    // A credit line cannot be changed once attached (Meta: Share and revoke credit lines); a retry after success lands here.
     throw invalidParameter(`A credit line is already attached to WhatsApp Business Account ${waba.id} and cannot be changed.`, '(#100) Invalid parameter');
   }
 }
@@ -68,13 +68,22 @@ export function listExtendedCredits(ctx: GraphContext, businessId: string) {
   requireKind(token, ['system'], 'Reading credit lines');
   if (systemBusiness(ctx, token) !== businessId) throw objectNotFound(businessId, 'get');
   const lines = Object.values(sb.state.creditLines).filter((l) => l.businessId === businessId);
-  return page(
-    ctx,
-    lines.map((l) => selectFields(ctx, 'ExtendedCredit', { id: () => l.id, legal_entity_name: () => l.legalEntityName, owner_business: () => ({ id: l.businessId }) }, ['id'])),
-  );
+  return pageOf(ctx, 'ExtendedCredit', lines, (l) => creditLineGetters(ctx, l), ['id']);
 }
 
-/** POST /{credit-line-id}/whatsapp_credit_sharing_and_attach (reference §6.3). */
+export function creditLineGetters(ctx: GraphContext, l: CreditLine): FieldGetters {
+  const owner = ctx.sb.state.businesses[l.businessId];
+  return {
+    id: () => l.id,
+    legal_entity_name: () => l.legalEntityName,
+    owner_business: () => ({ id: l.businessId, name: owner?.name ?? '' }),
+    owner_business_name: () => owner?.name,
+    credit_type: () => 'WHATSAPP',
+    is_access_revoked: () => false,
+  };
+}
+
+/** POST /{credit-line-id}/whatsapp_credit_sharing_and_attach (Meta: Share and revoke credit lines). */
 export function shareAndAttach(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -92,7 +101,7 @@ export function shareAndAttach(ctx: GraphContext, id: string) {
   return { allocation_config_id: allocation.id, waba_id: waba.id };
 }
 
-/** Alternate method step 2: POST /{credit-line-id}/whatsapp_credit_sharing (reference §6.4). */
+/** Alternate method step 2: POST /{credit-line-id}/whatsapp_credit_sharing (Meta: Share and revoke credit lines). */
 export function shareCredit(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -127,46 +136,44 @@ export function attachCredit(ctx: GraphContext, id: string) {
   return { success: true, waba_id: waba.id, allocation_config_id: allocation.id };
 }
 
-/** GET /{credit-line-id}/owning_credit_allocation_configs?receiving_business_id= (Meta's example: one object). */
+/**
+ * GET /{credit-line-id}/owning_credit_allocation_configs?receiving_business_id=: an edge, so the
+ * usual {data:[...]} list even when filtered (Meta's page shows a single object for the filtered call).
+ */
 export function owningAllocations(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
   const line = loadCreditLine(ctx, token, id);
   const receiving = stringParam(ctx, 'receiving_business_id');
   const matches = Object.values(sb.state.allocations).filter((a) => a.creditLineId === line.id && a.status === 'ACTIVE' && (!receiving || a.receivingBusinessId === receiving));
-  const render = (a: AllocationConfig) => readAllocationFields(ctx, a, ['id', 'receiving_business']);
-  if (receiving) {
-    const first = matches[0];
-    if (!first) throw invalidParameter(`No active credit allocation for business ${receiving}.`);
-    return render(first);
-  }
-  return page(ctx, matches.map(render));
+  return pageOf(ctx, 'ExtendedCreditAllocationConfig', matches, (a) => allocationGetters(ctx, a), allocationDefaults);
 }
 
-function readAllocationFields(ctx: GraphContext, a: AllocationConfig, defaults: string[]) {
+const allocationDefaults = ['id'];
+
+function allocationGetters(ctx: GraphContext, a: AllocationConfig): FieldGetters {
   const business = ctx.sb.state.businesses[a.receivingBusinessId];
-  return selectFields(
-    ctx,
-    'ExtendedCreditAllocationConfig',
-    {
-      id: () => a.id,
-      receiving_business: () => ({ name: business?.name ?? '', id: a.receivingBusinessId }),
-      receiving_credential: () => ({ id: a.fundingId }),
-      request_status: () => (a.status === 'ACTIVE' ? 'APPROVED' : 'DELETED'),
-      credential_id: () => a.fundingId,
-      liability_type: () => 'Primary',
-      partition_type: () => 'FIXED',
-    },
-    defaults,
-  );
+  const line = ctx.sb.state.creditLines[a.creditLineId];
+  const owner = line ? ctx.sb.state.businesses[line.businessId] : undefined;
+  return {
+    id: () => a.id,
+    receiving_business: () => ({ name: business?.name ?? '', id: a.receivingBusinessId }),
+    receiving_credential: () => ({ id: a.fundingId }),
+    request_status: () => (a.status === 'ACTIVE' ? 'APPROVED' : 'DELETED'),
+    credential_id: () => a.fundingId,
+    liability_type: () => 'Primary',
+    partition_type: () => 'FIXED',
+    owning_business: () => (line ? { id: line.businessId, name: owner?.name ?? '' } : undefined),
+    owning_credential: () => (line ? { id: line.id } : undefined),
+  };
 }
 
 export function readAllocation(ctx: GraphContext, token: Token, a: AllocationConfig) {
   requireKind(token, ['system'], 'Reading a credit allocation');
-  return readAllocationFields(ctx, a, ['id']);
+  return selectFields(ctx, 'ExtendedCreditAllocationConfig', allocationGetters(ctx, a), allocationDefaults);
 }
 
-/** DELETE /{allocation-config-id}: revokes the line for every WABA of that customer (reference §6.6). */
+/** DELETE /{allocation-config-id}: revokes the line for every WABA of that customer (Meta: Share and revoke credit lines). */
 export function deleteAllocation(ctx: GraphContext, token: Token, a: AllocationConfig) {
   requireKind(token, ['system'], 'Revoking a credit line');
   if (a.status === 'DELETED') throw invalidParameter('This credit allocation is already revoked.');

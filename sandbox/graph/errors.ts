@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../state';
 
-// Meta's error envelope (reference §11.1). Handlers throw these; the router renders them.
+// Meta's error envelope (Meta: Graph API, Handling errors). Handlers throw these; the router renders them.
 
 export type GraphErrorBody = {
   message: string;
@@ -23,15 +24,17 @@ export function isGraphError(error: unknown): error is GraphError {
   return error instanceof Error && 'graph' in error && 'httpStatus' in error;
 }
 
-export function fbtraceId(sb: Sandbox): string {
-  return `A${sb.rng.latency.alnum(10)}`;
+/** A fresh trace id per response; not drawn from the seeded streams, so ids never repeat after a reset. */
+export function fbtraceId(_sb: Sandbox): string {
+  return `A${randomBytes(8).toString('base64url').replace(/[-_]/g, 'x').slice(0, 10)}`;
 }
 
-export function envelope(sb: Sandbox, body: GraphErrorBody) {
-  return { error: { ...body, is_transient: body.is_transient ?? false, fbtrace_id: fbtraceId(sb) } };
+/** The error body; `traceId` is the request's x-fb-trace-id, which Meta repeats as fbtrace_id. */
+export function envelope(sb: Sandbox, body: GraphErrorBody, traceId: string = fbtraceId(sb)) {
+  return { error: { ...body, is_transient: body.is_transient ?? false, fbtrace_id: traceId } };
 }
 
-/** HTTP status Graph uses for a code (reference §5.9 for the phone codes). */
+/** HTTP status Graph uses for a code (Meta: WhatsApp Cloud API error codes, for the phone codes). */
 export function httpStatusFor(code: number): number {
   if (code === 1 || code === 133000 || code === 131045 || code === 131000) return 500;
   if (code === 2 || code === 133004) return 503;
@@ -40,8 +43,10 @@ export function httpStatusFor(code: number): number {
 }
 
 export function whatsappError(code: number, message: string, details: string, extra: Partial<GraphErrorBody> = {}): GraphError {
+  // Meta's messages start with the code, e.g. "(#131047) Re-engagement message".
+  const prefixed = message.startsWith('(#') ? message : `(#${code}) ${message}`;
   return graphError(
-    { message, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details }, ...extra },
+    { message: prefixed, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details }, ...extra },
     httpStatusFor(code),
   );
 }

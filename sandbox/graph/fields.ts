@@ -1,41 +1,93 @@
 import type { GraphContext } from './context';
 import { stringParam } from './context';
 import { invalidParameter, nonexistingField } from './errors';
+import { isSdkListedField } from './node-fields';
 
-export type FieldSelection = { name: string; sub?: FieldSelection[] };
+/** One entry of Graph's `fields` syntax: `name.modifier(args){sub,fields}`. */
+export type FieldSelection = { name: string; sub?: FieldSelection[]; modifiers: Record<string, string> };
 
-/** Parses Graph's `fields` syntax, including nested `owner_app{id,name}`. */
+/** Returned by an edge expander when the name is not an edge of the node. */
+export const notAnEdge: unique symbol = Symbol('not an edge');
+
+/**
+ * Parses Graph's `fields` syntax: nested `owner_app{id,name}`, modifiers such as `.limit(2)` or
+ * `.start(1651698000).dimensions(["PHONE","COUNTRY"])` (arguments may hold commas and brackets).
+ */
 export function parseFields(input: string): FieldSelection[] {
-  const out: FieldSelection[] = [];
   let i = 0;
-  const parseList = (): FieldSelection[] => {
+  const readArgs = (): string => {
+    let depth = 0;
+    let quote = '';
+    let out = '';
+    while (i < input.length) {
+      const c = input[i++] ?? '';
+      if (quote) {
+        if (c === quote) quote = '';
+        out += c;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '(' || c === '[') depth++;
+      else if (c === ']') depth--;
+      else if (c === ')') {
+        if (depth === 0) return out;
+        depth--;
+      }
+      out += c;
+    }
+    throw invalidParameter(`Syntax error in fields: unbalanced parentheses in "${input}"`, '(#100) Syntax error "Expected ")"."');
+  };
+  const parseList = (nested: boolean): FieldSelection[] => {
     const list: FieldSelection[] = [];
+    let current: FieldSelection | undefined;
     let name = '';
-    const push = (sub?: FieldSelection[]) => {
-      const trimmed = name.trim().replace(/\.limit\(\d+\)$/, '');
-      if (trimmed) list.push(sub ? { name: trimmed, sub } : { name: trimmed });
+    const flush = () => {
+      const trimmed = name.trim();
+      if (trimmed && !current) current = { name: trimmed, modifiers: {} };
+      if (current) list.push(current);
+      current = undefined;
       name = '';
     };
+    const ensure = () => {
+      if (!current) {
+        current = { name: name.trim(), modifiers: {} };
+        name = '';
+      }
+      return current;
+    };
     while (i < input.length) {
-      const c = input[i++];
+      const c = input[i++] ?? '';
       if (c === '{') {
-        const sub = parseList();
-        push(sub);
-        while (i < input.length && input[i] !== ',' && input[i] !== '}') i++;
+        ensure().sub = parseList(true);
       } else if (c === '}') {
-        push();
+        if (!nested) throw invalidParameter(`Syntax error in fields: unexpected "}" in "${input}"`, '(#100) Syntax error "Unexpected "}"."');
+        flush();
         return list;
       } else if (c === ',') {
-        push();
-      } else {
+        flush();
+      } else if (c === '.') {
+        const field = ensure();
+        let modifier = '';
+        while (i < input.length && input[i] !== '(') modifier += input[i++];
+        i++;
+        field.modifiers[modifier.trim()] = readArgs().trim();
+      } else if (!current) {
         name += c;
+      } else if (c.trim() !== '') {
+        throw invalidParameter(`Syntax error in fields near "${c}" in "${input}"`, '(#100) Syntax error in fields');
       }
     }
-    push();
+    flush();
     return list;
   };
-  out.push(...parseList());
-  return out;
+  return parseList(false).filter((f) => f.name !== '');
+}
+
+/** The inverse of parseFields, for handing a nested selection to an edge. */
+export function formatFields(list: FieldSelection[]): string {
+  return list
+    .map((f) => `${f.name}${Object.entries(f.modifiers).map(([k, v]) => `.${k}(${v})`).join('')}${f.sub ? `{${formatFields(f.sub)}}` : ''}`)
+    .join(',');
 }
 
 export function requestedFields(ctx: GraphContext): FieldSelection[] | undefined {
@@ -55,26 +107,39 @@ function applySub(value: unknown, sub: FieldSelection[] | undefined): unknown {
   return picked;
 }
 
+export type FieldGetters = Record<string, (selection: FieldSelection) => unknown>;
+
 /**
  * Projects a node onto the requested fields (or its default fields). `available` maps every
- * field the node type knows to a lazy getter; unknown names fail like Graph does.
+ * field the sandbox models to a lazy getter; edges of the node (`phone_numbers{...}.limit(2)`)
+ * are expanded through ctx.expand; fields Meta lists for the node type but the sandbox does not
+ * model are left out, as Meta leaves out empty fields; other names fail like Graph does.
  */
-export function selectFields(
-  ctx: GraphContext,
-  nodeType: string,
-  available: Record<string, () => unknown>,
-  defaults: string[],
-): Record<string, unknown> {
-  const requested: FieldSelection[] = requestedFields(ctx) ?? defaults.map((name) => ({ name }));
+export function selectFields(ctx: GraphContext, nodeType: string, available: FieldGetters, defaults: string[]): Record<string, unknown> {
+  const requested: FieldSelection[] = requestedFields(ctx) ?? defaults.map((name) => ({ name, modifiers: {} }));
   const out: Record<string, unknown> = {};
   for (const f of requested) {
     const getter = available[f.name];
-    if (!getter) throw nonexistingField(f.name, nodeType);
-    const value = getter();
-    if (value !== undefined) out[f.name] = applySub(value, f.sub);
+    if (getter) {
+      const value = getter(f);
+      if (value !== undefined) out[f.name] = applySub(value, f.sub);
+      continue;
+    }
+    const expanded = ctx.expand ? ctx.expand(f) : notAnEdge;
+    if (expanded !== notAnEdge) {
+      if (expanded !== undefined) out[f.name] = expanded;
+      continue;
+    }
+    if (!isSdkListedField(nodeType, f.name)) throw nonexistingField(f.name, nodeType);
   }
-  if (out.id === undefined && available.id) out.id = available.id();
+  if (out.id === undefined && available.id) out.id = available.id({ name: 'id', modifiers: {} });
   return out;
+}
+
+/** selectFields for list items: edges inside list items are not expanded. */
+export function selectItemFields(ctx: GraphContext, nodeType: string, available: FieldGetters, defaults: string[]): Record<string, unknown> {
+  const { expand: _expand, ...rest } = ctx;
+  return selectFields(rest, nodeType, available, defaults);
 }
 
 function encodeCursor(index: number): string {
@@ -108,11 +173,13 @@ export function paginate<T>(ctx: GraphContext, items: T[], defaultLimit = 25, ma
   const paging: Record<string, unknown> = { cursors: { before: encodeCursor(start), after: encodeCursor(end - 1) } };
   const link = (key: 'after' | 'before', cursor: string) => {
     const query = new URLSearchParams(ctx.query);
-    // Tokens stay out of paging links the sandbox hands out; callers send their token again.
-    query.delete('access_token');
-    query.delete('appsecret_proof');
     query.delete('after');
     query.delete('before');
+    // Meta's paging links carry the caller's access_token, so they work when followed verbatim
+    // (Meta: Graph API, Using the Graph API > Paginated results).
+    if (!query.has('access_token') && ctx.token) query.set('access_token', ctx.token);
+    const proof = stringParam(ctx, 'appsecret_proof');
+    if (!query.has('appsecret_proof') && proof) query.set('appsecret_proof', proof);
     query.set('limit', String(limit));
     query.set(key, cursor);
     return `${ctx.origin}/${ctx.version}${ctx.path}?${query.toString()}`;
@@ -125,4 +192,9 @@ export function paginate<T>(ctx: GraphContext, items: T[], defaultLimit = 25, ma
 export function page<T>(ctx: GraphContext, items: T[], defaultLimit = 25, maxLimit = 100) {
   const { data, paging } = paginate(ctx, items, defaultLimit, maxLimit);
   return paging ? { data, paging } : { data };
+}
+
+/** Projects each item with selectItemFields and pages the result: the shape of every list edge. */
+export function pageOf<T>(ctx: GraphContext, nodeType: string, items: T[], getters: (item: T) => FieldGetters, defaults: string[], defaultLimit = 25, maxLimit = 100) {
+  return page(ctx, items.map((item) => selectItemFields(ctx, nodeType, getters(item), defaults)), defaultLimit, maxLimit);
 }

@@ -1,5 +1,5 @@
 import { newTokenValue, type Token } from '../state';
-import { authenticate, lookupToken } from './auth';
+import { appTokenValue, authenticate, lookupToken } from './auth';
 import type { GraphContext } from './context';
 import { stringParam } from './context';
 import { graphError, missingParameter } from './errors';
@@ -10,7 +10,7 @@ function oauthError(message: string, code: number, subcode?: number) {
   return graphError({ message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}) }, 400);
 }
 
-/** GET /oauth/access_token: exchanges an Embedded Signup code for a business token (reference §2.1). */
+/** GET /oauth/access_token: exchanges an Embedded Signup code for a business token (Meta: Onboarding business customers as a Solution Partner). */
 export function exchangeCode(ctx: GraphContext) {
   const { sb } = ctx;
   const clientId = stringParam(ctx, 'client_id');
@@ -21,10 +21,16 @@ export function exchangeCode(ctx: GraphContext) {
   if (!app) throw oauthError('Error validating application. Invalid application ID.', 101);
   if (!clientSecret) throw missingParameter('client_secret');
   if (clientSecret !== app.secret) throw oauthError('Error validating client secret.', 1);
+  const grantType = stringParam(ctx, 'grant_type');
+  // The app access token (Meta: Access Tokens > App access tokens).
+  if (grantType === 'client_credentials') return { access_token: appTokenValue(app.id, app.secret), token_type: 'bearer' };
+  if (grantType !== undefined && grantType !== 'authorization_code' && grantType !== 'fb_exchange_token') {
+    throw oauthError(`Unsupported grant_type: ${grantType}`, 100);
+  }
   if (!code) throw missingParameter('code');
   const record = sb.state.codes[code];
   if (!record || record.appId !== app.id) throw oauthError('Invalid verification code format.', 100, 36008);
-  // Codes are single-use (reference Uncertain #1 keeps this standard OAuth behaviour).
+  // Codes are single-use: standard OAuth behaviour; Meta's page states only the 30-second lifetime.
   if (record.usedAt !== undefined) throw oauthError('This authorization code has been used.', 100, 36009);
   if (sb.clock.now() - record.issuedAt > CODE_TTL_MS) throw oauthError('This authorization code has expired.', 100, 36007);
   record.usedAt = sb.clock.now();
@@ -40,11 +46,12 @@ export function exchangeCode(ctx: GraphContext) {
   return expiresAt === 0 ? { access_token: value, token_type: 'bearer' } : { access_token: value, token_type: 'bearer', expires_in: expiresAt - issuedAt };
 }
 
-/** GET /debug_token?input_token=... with the system token or the app token (reference §2.2). */
+/** GET /debug_token?input_token=... with the system token, the app token, or a token about itself (Meta: Manage accounts). */
 export function debugToken(ctx: GraphContext) {
   const { sb } = ctx;
   const caller = authenticate(ctx);
-  if (caller.kind !== 'app' && caller.kind !== 'system') {
+  const input0 = stringParam(ctx, 'input_token');
+  if (caller.kind !== 'app' && caller.kind !== 'system' && input0 !== caller.value) {
     throw graphError({ message: '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app', type: 'OAuthException', code: 100 });
   }
   const input = stringParam(ctx, 'input_token');
@@ -69,7 +76,7 @@ export function debugToken(ctx: GraphContext) {
   const base = {
     app_id: token.appId,
     application: app?.name ?? '',
-    // Meta's own example shows "USER" for business-integration tokens (reference Uncertain #4).
+    // Meta's own example shows "USER" for business-integration tokens (Meta: Manage accounts).
     type: token.kind === 'system' ? 'SYSTEM_USER' : 'USER',
     is_valid: true,
     issued_at: token.issuedAt,
@@ -89,6 +96,6 @@ export function debugToken(ctx: GraphContext) {
   if (token.kind === 'user') {
     return { data: { ...base, granular_scopes: token.scopes.map((scope) => ({ scope })), user_id: token.userId } };
   }
-  // System tokens are not limited to objects, so target_ids is absent (reference §2.2).
+  // System tokens are not limited to objects, so target_ids is absent (Meta: Manage accounts).
   return { data: { ...base, granular_scopes: token.scopes.map((scope) => ({ scope })), user_id: token.userId } };
 }

@@ -9,7 +9,7 @@ import { page, selectFields } from './fields';
 import { requireVerifiedCallback } from './subscribed-apps';
 import { healthStatus } from './wabas';
 
-const countryByDialCode: Record<string, string> = { '1': 'US', '44': 'GB', '49': 'DE', '91': 'IN', '55': 'BR', '62': 'ID', '61': 'AU', '33': 'FR', '34': 'ES', '52': 'MX' };
+export const countryByDialCode: Record<string, string> = { '1': 'US', '44': 'GB', '49': 'DE', '91': 'IN', '55': 'BR', '62': 'ID', '61': 'AU', '33': 'FR', '34': 'ES', '52': 'MX' };
 const REGISTER_WINDOW_MS = 72 * 3600 * 1000;
 const REGISTER_BUDGET = 10;
 const REGISTER_DEADLINE_MS = 14 * 24 * 3600 * 1000;
@@ -50,7 +50,7 @@ export function readPhone(ctx: GraphContext, phone: PhoneNumber, waba: Waba) {
   return selectFields(ctx, 'WhatsAppBusinessPhoneNumber', phoneFieldGetters(ctx.sb, phone, waba), ['id', 'display_phone_number', 'verified_name', 'quality_rating']);
 }
 
-/** GET /{waba-id}/phone_numbers (reference §5.1): most recent Embedded Signup completion first. */
+/** GET /{waba-id}/phone_numbers (Meta: Manage phone numbers): most recent Embedded Signup completion first. */
 export function listPhoneNumbers(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -77,7 +77,7 @@ export function listPhoneNumbers(ctx: GraphContext, id: string) {
   return page(ctx, phones.map((p) => readPhone(ctx, p, waba)));
 }
 
-/** POST /{waba-id}/phone_numbers (reference §5.2). */
+/** POST /{waba-id}/phone_numbers (Meta: Registering business phone numbers). */
 export function createPhoneNumber(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -99,7 +99,7 @@ export function createPhoneNumber(ctx: GraphContext, id: string) {
   return { id: phone.id };
 }
 
-/** POST /{phone-number-id}/request_code (reference §5.3): params in the query or the body. */
+/** POST /{phone-number-id}/request_code (Meta: Registering business phone numbers): params in the query or the body. */
 export function requestCode(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -126,7 +126,7 @@ export function verifyCode(ctx: GraphContext, id: string) {
   if (phone.codeVerificationStatus === 'VERIFIED') {
     throw whatsappError(136024, 'Phone number already verified', 'This phone number is already verified.');
   }
-  // Reference Uncertain #11: third-party code uses 136025 for verify_code failures.
+  // Meta documents no code for this; third-party code uses 136025 for verify_code failures.
   if (!phone.pendingCode) throw whatsappError(136025, 'Code not requested', 'Request a code with POST /{phone-number-id}/request_code first.');
   if (code.replace(/\D/g, '') !== phone.pendingCode.code || code.includes('-')) {
     throw whatsappError(136025, 'Verify code error', 'The code is invalid. Send the digits without the hyphen.');
@@ -151,7 +151,7 @@ function refuseCoexistence(phone: PhoneNumber, what: string) {
   }
 }
 
-/** POST /{phone-number-id}/register (reference §5.5). */
+/** POST /{phone-number-id}/register (Meta: Registering business phone numbers). */
 export function registerPhone(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -182,7 +182,7 @@ export function registerPhone(ctx: GraphContext, id: string) {
   if (region) phone.dataLocalizationRegion = region;
   if (phone.qualityRating === 'UNKNOWN') phone.qualityRating = 'GREEN';
   if (phone.newNameStatus === 'APPROVED' && phone.requestedName) {
-    // An approved display name change applies on the next register (reference §5.8).
+    // An approved display name change applies on the next register (Meta: Display names).
     phone.verifiedName = phone.requestedName;
     phone.nameStatus = 'APPROVED';
     phone.newNameStatus = 'NONE';

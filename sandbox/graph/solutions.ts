@@ -4,9 +4,11 @@ import { authenticate, requireKind } from './auth';
 import type { GraphContext } from './context';
 import { listParam, stringParam } from './context';
 import { graphError, invalidParameter, missingParameter, objectNotFound, permissionError } from './errors';
-import { page, selectFields } from './fields';
+import { pageOf, selectFields } from './fields';
 
-// Multi-Partner Solutions (reference §8).
+const solutionDefaults = ['id', 'name', 'status', 'status_for_pending_request'];
+
+// Multi-Partner Solutions (Meta: Multi-Partner Solutions).
 
 const defaultPermissions = ['MANAGE', 'DEVELOP', 'MANAGE_TEMPLATES', 'MANAGE_PHONE', 'VIEW_COST', 'MANAGE_EXTENSIONS', 'VIEW_PHONE_ASSETS', 'MANAGE_PHONE_ASSETS', 'VIEW_TEMPLATES', 'VIEW_INSIGHTS'];
 
@@ -54,7 +56,7 @@ function solutionGetters(ctx: GraphContext, s: Solution): Record<string, () => u
   };
 }
 
-/** POST /{owner-app-id}/whatsapp_business_solution (reference §8.1). */
+/** POST /{owner-app-id}/whatsapp_business_solution (Meta: Multi-Partner Solutions). */
 export function createSolution(ctx: GraphContext, appId: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -77,7 +79,7 @@ export function createSolution(ctx: GraphContext, appId: string) {
   const ownerMessaging = ownerPermissions.includes('MESSAGING');
   const partnerMessaging = partnerPermissions.includes('MESSAGING');
   if (ownerMessaging === partnerMessaging) {
-    // Reference §8.1: exactly one of the two apps may have MESSAGING (Uncertain #12 notes Meta's embedded sample sets both).
+    // Exactly one of the two apps may have MESSAGING (Meta: Multi-Partner Solutions; the embedded-creation sample sets both).
     throw graphError({ message: '(#100) Exactly one of owner_permissions and partner_permissions must contain MESSAGING', type: 'OAuthException', code: 100 });
   }
   if (!sb.state.apps[partnerAppId] || partnerAppId === appId) throw invalidParameter(`partner_app_id ${partnerAppId} is not a valid partner app`);
@@ -100,7 +102,7 @@ export function createSolution(ctx: GraphContext, appId: string) {
   return { solution_id: solution.id };
 }
 
-/** GET /{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER (reference §8.2). */
+/** GET /{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER (Meta: Multi-Partner Solutions). */
 export function listSolutions(ctx: GraphContext, appId: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -111,21 +113,27 @@ export function listSolutions(ctx: GraphContext, appId: string) {
   const list = Object.values(sb.state.solutions)
     .filter((s) => (role === 'OWNER' ? s.ownerAppId === appId : role === 'PARTNER' ? s.partnerAppId === appId : s.ownerAppId === appId || s.partnerAppId === appId))
     .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
-  return page(ctx, list.map((s) => selectFields(ctx, 'WhatsAppBusinessSolution', solutionGetters(ctx, s), ['name', 'status', 'status_for_pending_request'])), 25, 100);
+  return pageOf(ctx, 'WhatsAppBusinessSolution', list, (s) => solutionGetters(ctx, s), solutionDefaults, 25, 100);
 }
 
 export function readSolution(ctx: GraphContext, token: Token, id: string) {
   const solution = loadSolution(ctx, token, id);
-  return selectFields(ctx, 'WhatsAppBusinessSolution', solutionGetters(ctx, solution), ['id', 'name', 'status', 'status_for_pending_request']);
+  return selectFields(ctx, 'WhatsAppBusinessSolution', solutionGetters(ctx, solution), solutionDefaults);
 }
 
 export function listSolutionPartners(ctx: GraphContext, id: string) {
   const token = authenticate(ctx);
   const solution = loadSolution(ctx, token, id);
-  return page(ctx, [partnerRecord(ctx, solution)]);
+  return pageOf(
+    ctx,
+    'WhatsAppBusinessSolutionPartner',
+    [partnerRecord(ctx, solution)],
+    (p) => ({ id: () => p.id, partner_app: () => p.partner_app, partner_permissions: () => p.partner_permissions, status: () => p.status }),
+    ['partner_app', 'partner_permissions', 'status', 'id'],
+  );
 }
 
-/** POST /{solution-id}/accept | reject | send_deactivation_request | accept_… | reject_… (reference §8.4). */
+/** POST /{solution-id}/accept | reject | send_deactivation_request | accept_… | reject_… (Meta: Multi-Partner Solutions). */
 export function solutionTransition(ctx: GraphContext, id: string, decision: SolutionDecision) {
   const token = authenticate(ctx);
   requireKind(token, ['system', 'user'], 'Changing a solution');
@@ -136,7 +144,7 @@ export function solutionTransition(ctx: GraphContext, id: string, decision: Solu
   return { success: true };
 }
 
-/** GET /{solution-id}/access_token?business_id= (reference §8.5). */
+/** GET /{solution-id}/access_token?business_id= (Meta: Multi-Partner Solutions). */
 export function solutionAccessToken(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -163,7 +171,7 @@ export function solutionAccessToken(ctx: GraphContext, id: string) {
   return { data: [{ access_token: value }] };
 }
 
-/** GET /me/application_details with the manage_app_solution user token (reference §8.6, Uncertain #13). */
+/** GET /me/application_details with the manage_app_solution user token (Meta: Multi-Partner Solution embedded creation; Meta's prose calls it the Assigned Applications API). */
 export function applicationDetails(ctx: GraphContext) {
   const { sb } = ctx;
   const token = authenticate(ctx);

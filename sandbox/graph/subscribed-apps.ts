@@ -4,6 +4,7 @@ import { authenticate, loadWaba, requireKind } from './auth';
 import type { GraphContext } from './context';
 import { stringParam } from './context';
 import { graphError, invalidParameter } from './errors';
+import { pageOf } from './fields';
 
 /** The GET handshake Meta runs for every override URL; failure refuses the change like Meta's 2200. */
 export async function requireVerifiedCallback(ctx: GraphContext, url: string, verifyToken: string) {
@@ -17,7 +18,7 @@ export async function requireVerifiedCallback(ctx: GraphContext, url: string, ve
   }
 }
 
-/** POST /{waba-id}/subscribed_apps, with or without an override (reference §4.1). */
+/** POST /{waba-id}/subscribed_apps, with or without an override (Meta: Override callback URL). */
 export async function subscribeApp(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -28,7 +29,7 @@ export async function subscribeApp(ctx: GraphContext, id: string) {
   const existing = waba.subscriptions.find((s) => s.appId === app.id);
   if (override !== undefined && override !== '') {
     if (!existing) {
-      // Reference §4.1: the override must come after a plain subscribe.
+      // The override must come after a plain subscribe (Meta: Override callback URL).
       throw invalidParameter(
         'Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account',
         '(#100) Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account',
@@ -48,7 +49,7 @@ export async function subscribeApp(ctx: GraphContext, id: string) {
     existing.verifyToken = verifyToken;
     return { success: true };
   }
-  // A plain POST subscribes, or removes the WABA-level override when already subscribed (reference §4.1).
+  // A plain POST subscribes, or removes the WABA-level override when already subscribed (Meta: Override callback URL).
   if (existing) {
     delete existing.overrideUri;
     delete existing.verifyToken;
@@ -62,15 +63,19 @@ export function listSubscribedApps(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);
   const waba = loadWaba(ctx, token, id, 'read');
-  return {
-    data: waba.subscriptions.map((s) => {
+  return pageOf(
+    ctx,
+    'WhatsAppSubscribedApp',
+    waba.subscriptions,
+    (s) => {
       const app = sb.state.apps[s.appId];
       return {
-        whatsapp_business_api_data: { id: s.appId, link: app?.link ?? '', name: app?.name ?? '' },
-        ...(s.overrideUri ? { override_callback_uri: s.overrideUri } : {}),
+        whatsapp_business_api_data: () => ({ id: s.appId, link: app?.link ?? '', name: app?.name ?? '' }),
+        override_callback_uri: () => s.overrideUri,
       };
-    }),
-  };
+    },
+    ['whatsapp_business_api_data', 'override_callback_uri'],
+  );
 }
 
 export function unsubscribeApp(ctx: GraphContext, id: string) {

@@ -1,11 +1,12 @@
-import type { Token } from '../state';
+import type { SystemUser, Token } from '../state';
 import { authenticate, loadWaba, requireKind } from './auth';
 import type { GraphContext } from './context';
 import { listParam, stringParam } from './context';
 import { invalidParameter, missingParameter, objectNotFound, permissionError } from './errors';
-import { page } from './fields';
+import { pageOf, type FieldGetters } from './fields';
+import { wabaDefaultFields, wabaFieldGetters } from './wabas';
 
-// System users on customer WABAs (reference §7).
+// System users on customer WABAs (Meta: Manage system users).
 
 export const wabaTasks = [
   'MANAGE',
@@ -33,6 +34,13 @@ function adminSystemUser(ctx: GraphContext, token: Token) {
   return system;
 }
 
+/** Default fields of a system user, on the node and on /{business-id}/system_users. */
+export const systemUserDefaults = ['id', 'name', 'role'];
+
+export function systemUserGetters(u: SystemUser): FieldGetters {
+  return { id: () => u.id, name: () => u.name, role: () => (u.role === 'ADMIN' ? 'ADMIN' : 'EMPLOYEE'), created_time: () => undefined };
+}
+
 /** GET /{business-id}/system_users */
 export function listSystemUsers(ctx: GraphContext, businessId: string) {
   const { sb } = ctx;
@@ -42,7 +50,7 @@ export function listSystemUsers(ctx: GraphContext, businessId: string) {
   const system = sb.state.systemUsers[token.userId];
   if (!system || system.businessId !== businessId) throw objectNotFound(businessId, 'get');
   const users = Object.values(sb.state.systemUsers).filter((u) => u.businessId === businessId);
-  return page(ctx, users.map((u) => ({ id: u.id, name: u.name, role: u.role === 'ADMIN' ? 'ADMIN' : 'EMPLOYEE' })));
+  return pageOf(ctx, 'SystemUser', users, systemUserGetters, systemUserDefaults);
 }
 
 /** POST /{waba-id}/assigned_users?user=&tasks= */
@@ -70,7 +78,7 @@ export function assignUser(ctx: GraphContext, wabaId: string) {
   const existing = waba.assignedUsers.find((u) => u.userId === userId);
   if (existing) {
     const same = existing.tasks.length === tasks.length && tasks.every((t) => existing.tasks.includes(t));
-    // Re-adding an assigned user with the same tasks has been seen to fail with 100 (reference §7).
+    // Re-adding an assigned user with the same tasks has been seen to fail with 100 (third-party integrations report it).
     if (same) throw invalidParameter('The user already has these tasks on this WhatsApp Business Account.', '(#100) Invalid parameter');
     existing.tasks = [...new Set(tasks)];
     return { success: true };
@@ -85,9 +93,21 @@ export function listAssignedUsers(ctx: GraphContext, wabaId: string) {
   const token = authenticate(ctx);
   const waba = loadWaba(ctx, token, wabaId, 'read');
   if (!stringParam(ctx, 'business')) throw missingParameter('business');
-  return page(
+  return pageOf(
     ctx,
-    waba.assignedUsers.map((u) => ({ id: u.userId, name: sb.state.systemUsers[u.userId]?.name ?? 'System User', tasks: u.tasks })),
+    'AssignedUser',
+    waba.assignedUsers,
+    (u) => ({
+      id: () => u.userId,
+      name: () => sb.state.systemUsers[u.userId]?.name ?? 'System User',
+      tasks: () => u.tasks,
+      user_type: () => 'SYSTEM_USER',
+      business: () => {
+        const owner = sb.state.systemUsers[u.userId]?.businessId;
+        return owner ? { id: owner, name: sb.state.businesses[owner]?.name ?? '' } : undefined;
+      },
+    }),
+    ['id', 'name', 'tasks'],
   );
 }
 
@@ -101,4 +121,17 @@ export function removeAssignedUser(ctx: GraphContext, wabaId: string) {
   if (!waba.assignedUsers.some((u) => u.userId === userId)) throw invalidParameter(`User ${userId} is not assigned to this WhatsApp Business Account.`);
   waba.assignedUsers = waba.assignedUsers.filter((u) => u.userId !== userId);
   return { success: true };
+}
+
+/** GET /{system-user-id}/assigned_whatsapp_business_accounts: the WABAs the system user was added to. */
+export function listAssignedWabas(ctx: GraphContext, systemUserId: string) {
+  const { sb } = ctx;
+  const token = authenticate(ctx);
+  const target = sb.state.systemUsers[systemUserId];
+  if (!target) throw objectNotFound(systemUserId, 'get');
+  requireKind(token, ['system'], 'Listing the WABAs of a system user');
+  const caller = sb.state.systemUsers[token.userId];
+  if (!caller || caller.businessId !== target.businessId) throw objectNotFound(systemUserId, 'get');
+  const wabas = Object.values(sb.state.wabas).filter((w) => w.assignedUsers.some((u) => u.userId === target.id));
+  return pageOf(ctx, 'WhatsAppBusinessAccount', wabas, (w) => wabaFieldGetters(sb, w), wabaDefaultFields);
 }

@@ -3,7 +3,8 @@ import { authenticate, loadWaba, requireKind } from './auth';
 import type { GraphContext } from './context';
 import { stringParam } from './context';
 import { invalidParameter, objectNotFound } from './errors';
-import { page, selectFields } from './fields';
+import { analyticsGetters } from './analytics';
+import { pageOf, selectFields, type FieldGetters } from './fields';
 
 type Entity = Record<string, unknown> & { can_send_message: 'AVAILABLE' | 'LIMITED' | 'BLOCKED' };
 
@@ -30,7 +31,7 @@ function phoneEntity(phone: PhoneNumber): Entity {
   return { entity_type: 'PHONE_NUMBER', id: phone.id, can_send_message: 'AVAILABLE', can_receive_call_sip: 'AVAILABLE' };
 }
 
-/** health_status for a WABA or one of its numbers (reference §3.3): overall = worst entity. */
+/** health_status for a WABA or one of its numbers (Meta: Health status): overall = worst entity. */
 export function healthStatus(sb: Sandbox, waba: Waba, onlyPhone?: PhoneNumber) {
   const entities: Entity[] = [];
   for (const phone of onlyPhone ? [onlyPhone] : phonesOfWaba(sb, waba.id)) entities.push(phoneEntity(phone));
@@ -50,7 +51,7 @@ export function healthStatus(sb: Sandbox, waba: Waba, onlyPhone?: PhoneNumber) {
   return { can_send_message: worst, entities };
 }
 
-export function wabaFieldGetters(sb: Sandbox, waba: Waba): Record<string, () => unknown> {
+export function wabaFieldGetters(sb: Sandbox, waba: Waba): FieldGetters {
   const owner = sb.state.businesses[waba.ownerBusinessId];
   return {
     id: () => waba.id,
@@ -61,6 +62,8 @@ export function wabaFieldGetters(sb: Sandbox, waba: Waba): Record<string, () => 
     account_review_status: () => waba.accountReviewStatus,
     business_verification_status: () => owner?.verificationStatus ?? 'not_verified',
     owner_business_info: () => ({ name: owner?.name ?? '', id: waba.ownerBusinessId }),
+    owner_business: () => ({ id: waba.ownerBusinessId, name: owner?.name ?? '' }),
+    ...analyticsGetters(sb, waba),
     on_behalf_of_business_info: () => (waba.ownershipType === 'ON_BEHALF_OF' ? { name: owner?.name ?? '', id: waba.ownerBusinessId, status: 'APPROVED', type: 'SELF' } : undefined),
     primary_funding_id: () => waba.primaryFundingId,
     health_status: () => healthStatus(sb, waba),
@@ -79,8 +82,11 @@ export function wabaFieldGetters(sb: Sandbox, waba: Waba): Record<string, () => 
   };
 }
 
+/** Default fields of a WABA, the same on the node and on every list that returns WABAs. */
+export const wabaDefaultFields = ['id', 'name'];
+
 export function readWaba(ctx: GraphContext, waba: Waba) {
-  return selectFields(ctx, 'WhatsAppBusinessAccount', wabaFieldGetters(ctx.sb, waba), ['id', 'name']);
+  return selectFields(ctx, 'WhatsAppBusinessAccount', wabaFieldGetters(ctx.sb, waba), wabaDefaultFields);
 }
 
 type Filter = { field: string; operator: string; value: unknown };
@@ -113,7 +119,7 @@ function partnerBusinessFor(ctx: GraphContext, token: Token, id: string): string
   return id;
 }
 
-/** GET /{business-id}/client_whatsapp_business_accounts and /owned_whatsapp_business_accounts (reference §3.2). */
+/** GET /{business-id}/client_whatsapp_business_accounts and /owned_whatsapp_business_accounts (Meta: Manage accounts). */
 export function listBusinessWabas(ctx: GraphContext, id: string, kind: 'client' | 'owned') {
   const { sb } = ctx;
   const token = authenticate(ctx);
@@ -140,24 +146,18 @@ export function listBusinessWabas(ctx: GraphContext, id: string, kind: 'client' 
   const sort = stringParam(ctx, 'sort') ?? 'creation_time_descending';
   if (sort !== 'creation_time_ascending' && sort !== 'creation_time_descending') throw invalidParameter(`sort must be creation_time_ascending or creation_time_descending`);
   wabas.sort((a, b) => (sort === 'creation_time_ascending' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt) || a.id.localeCompare(b.id));
-  const projected = wabas.map((w) =>
-    selectFields(ctx, 'WhatsAppBusinessAccount', wabaFieldGetters(sb, w), ['id', 'name', 'currency', 'timezone_id', 'message_template_namespace']),
-  );
-  return page(ctx, projected);
+  return pageOf(ctx, 'WhatsAppBusinessAccount', wabas, (w) => wabaFieldGetters(sb, w), wabaDefaultFields);
 }
 
-/** GET /{waba-id}/solutions (reference §8.3). */
+/** GET /{waba-id}/solutions (Meta: Multi-Partner Solutions). */
 export function wabaSolutions(ctx: GraphContext, id: string) {
   const token = authenticate(ctx);
   const waba = loadWaba(ctx, token, id, 'read');
-  const list = waba.solutionIds
-    .map((sid) => ctx.sb.state.solutions[sid])
-    .filter((s) => s !== undefined)
-    .map((s) => ({ id: s.id, name: s.name, status: s.status }));
-  return page(ctx, list);
+  const list = waba.solutionIds.map((sid) => ctx.sb.state.solutions[sid]).filter((s) => s !== undefined);
+  return pageOf(ctx, 'WhatsAppBusinessSolution', list, (s) => ({ id: () => s.id, name: () => s.name, status: () => s.status, status_for_pending_request: () => s.pendingRequest }), ['id', 'name', 'status', 'status_for_pending_request']);
 }
 
-/** POST /{waba-id}/set_solution_migration_intent (reference §8.7). */
+/** POST /{waba-id}/set_solution_migration_intent (Meta: Migrating customers between solutions). */
 export function setMigrationIntent(ctx: GraphContext, id: string) {
   const { sb } = ctx;
   const token = authenticate(ctx);

@@ -1,5 +1,5 @@
 // The Embedded Signup popup: one page, screens drawn from the server's session view.
-// Messages to the opener: the WA_EMBEDDED_SIGNUP session info as JSON strings (reference §1.5),
+// Messages to the opener: the WA_EMBEDDED_SIGNUP session info as JSON strings (Meta: Embedded Signup implementation),
 // and non-JSON "xd" strings that carry the login result to the SDK stand-in.
 
 export function dialogPage(boot: Record<string, unknown>): string {
@@ -178,7 +178,8 @@ export function dialogPage(boot: Record<string, unknown>): string {
         }
         break;
       case 'profile': {
-        var ph = v.prefill.phone || {};
+        // After an in-flow error the screen keeps what the person typed, not the pre-fill.
+        var ph = v.typedProfile || v.prefill.phone || {};
         frame('Create your WhatsApp Business profile', 'Your display name must follow WhatsApp guidelines.',
           '<fieldset><label>Display name<input type="text" id="display-name" value="' + esc(ph.displayName || v.businessName || '') + '"></label>' +
           '<label>Category<select id="category">' + ['OTHER', 'RETAIL', 'RESTAURANT', 'PROF_SERVICES', 'HEALTH', 'EDU', 'FINANCE'].map(function (c) { return '<option' + (ph.category === c ? ' selected' : '') + '>' + c + '</option>'; }).join('') + '</select></label>' +

@@ -51,7 +51,7 @@ beforeEach(async () => {
   await c.control('POST', '/reset', { scenario: 'demo' });
 });
 
-describe('§1.5 session-info messages (browserless signup)', () => {
+describe('session-info messages (browserless signup)', () => {
   it('default flow → FINISH with phone_number_id, waba_id, business_id and no version', async () => {
     const r = await c.control('POST', '/signups', {});
     expect(r.status).toBe(201);
@@ -98,7 +98,7 @@ describe('§1.5 session-info messages (browserless signup)', () => {
   });
 });
 
-describe('§2 token exchange and debug_token', () => {
+describe('token exchange and debug_token', () => {
   it('exchanges a fresh code for a business token and describes it', async () => {
     const s = await c.control('POST', '/signups', {});
     const ex = await c.get('/oauth/access_token', undefined, { client_id: APP_ID, client_secret: APP_SECRET, code: s.body.code });
@@ -135,7 +135,7 @@ describe('§2 token exchange and debug_token', () => {
   });
 });
 
-describe('§3 WABA reads', () => {
+describe('WABA reads', () => {
   it('reads fields, health_status and portfolio lists with cursor paging', async () => {
     const o = await onboard(sb);
     const waba = wabaSchema.parse((await c.get(`/${o.wabaId}`, o.token, { fields: 'id,name,currency,timezone_id,message_template_namespace,account_review_status,business_verification_status,owner_business_info,health_status,ownership_type,whatsapp_business_manager_messaging_limit' })).body);
@@ -166,7 +166,7 @@ describe('§3 WABA reads', () => {
   });
 });
 
-describe('§4 subscribed_apps', () => {
+describe('subscribed_apps', () => {
   it('subscribes, lists, overrides, removes the override, unsubscribes', async () => {
     const o = await onboard(sb);
     successSchema.parse((await c.post(`/${o.wabaId}/subscribed_apps`, o.token)).body);
@@ -178,7 +178,7 @@ describe('§4 subscribed_apps', () => {
   });
 });
 
-describe('§5 phone numbers', () => {
+describe('phone numbers', () => {
   it('lists, creates, verifies, registers, deregisters, sets a PIN and requests a display name', async () => {
     const o = await onboard(sb);
     const list = phoneListSchema.parse((await c.get(`/${o.wabaId}/phone_numbers`, o.token)).body);
@@ -203,7 +203,7 @@ describe('§5 phone numbers', () => {
   });
 });
 
-describe('§6 credit lines', () => {
+describe('credit lines', () => {
   it('share-and-attach, verify, find and revoke', async () => {
     const o = await onboard(sb);
     expect(extendedCreditsSchema.parse((await c.get(`/${PARTNER_BUSINESS_ID}/extendedcredits`, SYSTEM_TOKEN, { fields: 'id,legal_entity_name' })).body).data[0]?.id).toBe(CREDIT_LINE_ID);
@@ -229,7 +229,7 @@ describe('§6 credit lines', () => {
   });
 });
 
-describe('§7 system users', () => {
+describe('system users', () => {
   it('lists system users, assigns, lists and removes assigned users', async () => {
     const o = await onboard(sb);
     expect(systemUsersSchema.parse((await c.get(`/${PARTNER_BUSINESS_ID}/system_users`, SYSTEM_TOKEN)).body).data[0]?.id).toBe(SYSTEM_USER_ID);
@@ -240,7 +240,7 @@ describe('§7 system users', () => {
   });
 });
 
-describe('§8 Multi-Partner Solutions', () => {
+describe('Multi-Partner Solutions', () => {
   it('creates, lists, reads, accepts; onboards through the ACTIVE solution; solution access token', async () => {
     const created = solutionCreatedSchema.parse(
       (await c.post(`/${APP_ID}/whatsapp_business_solution`, SYSTEM_TOKEN, { solution_name: 'Onramp x Brew', partner_app_id: '1000000000000002', owner_permissions: ['MESSAGING'], partner_permissions: [] })).body,
@@ -288,7 +288,7 @@ describe('§8 Multi-Partner Solutions', () => {
   });
 });
 
-describe('§9 partner-led business verification', () => {
+describe('partner-led business verification', () => {
   it('submits documents (multipart), lists submissions, reads verification_status', async () => {
     const o = await onboard(sb);
     const form = new FormData();
@@ -306,7 +306,7 @@ describe('§9 partner-led business verification', () => {
   });
 });
 
-describe('§13 coexistence syncs', () => {
+describe('coexistence syncs', () => {
   it('smb_app_data returns a request id for each sync type', async () => {
     const o = await onboard(sb, { extras: { featureType: 'whatsapp_business_app_onboarding' }, person: { personId: '8000000000000004' }, business: { businessId: '2100000000000004' } });
     const phones = phoneListSchema.parse((await c.get(`/${o.wabaId}/phone_numbers`, o.token, { fields: 'id,is_on_biz_app' })).body);

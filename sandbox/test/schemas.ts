@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Schemas written from /work/shared/meta-platform-reference.md, independently of the sandbox code
+// Schemas written from Meta's documentation pages (named per group below), independently of the sandbox code
 // and of the portal: the contract the sandbox's responses must satisfy.
 
 const id = z.string().regex(/^\d+$/);
@@ -10,7 +10,7 @@ const list = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.array(item)
 
 export const successSchema = success;
 
-// §11.1
+// Meta: Graph API, Handling errors
 export const errorEnvelopeSchema = z.object({
   error: z.object({
     message: z.string().min(1),
@@ -25,7 +25,7 @@ export const errorEnvelopeSchema = z.object({
   }),
 });
 
-// §2
+// Meta: Onboarding customers as a Solution Partner (code exchange); Manage accounts (debug_token)
 export const exchangeSchema = z.object({ access_token: z.string().min(20), token_type: z.string().optional(), expires_in: z.number().int().positive().optional() });
 export const debugTokenSchema = z.object({
   data: z.object({
@@ -44,7 +44,7 @@ export const debugTokenSchema = z.object({
 });
 export const debugTokenInvalidSchema = z.object({ data: z.object({ is_valid: z.literal(false), error: z.object({ code: z.number(), message: z.string() }) }).passthrough() });
 
-// §3
+// Meta: Manage accounts; Health status
 const reviewStatus = z.enum(['PENDING', 'APPROVED', 'REJECTED']);
 const verificationStatus = z.enum(['not_verified', 'pending', 'pending_need_more_info', 'pending_submission', 'verified', 'rejected', 'failed', 'expired', 'ineligible', 'revoked']);
 const canSend = z.enum(['AVAILABLE', 'LIMITED', 'BLOCKED']);
@@ -77,12 +77,12 @@ export const wabaSchema = z.object({
 });
 export const wabaListSchema = list(wabaSchema);
 
-// §4
+// Meta: Override callback URL
 export const subscribedAppsSchema = z.object({
   data: z.array(z.object({ whatsapp_business_api_data: z.object({ id, link: z.string(), name: z.string() }), override_callback_uri: z.string().url().optional() })),
 });
 
-// §5
+// Meta: Manage phone numbers; Registering business phone numbers
 export const phoneNumberSchema = z.object({
   id,
   display_phone_number: z.string().optional(),
@@ -104,7 +104,7 @@ export const phoneNumberSchema = z.object({
 export const phoneListSchema = list(phoneNumberSchema);
 export const createdIdSchema = z.object({ id }).strict();
 
-// §6
+// Meta: Share and revoke credit lines
 export const extendedCreditsSchema = z.object({ data: z.array(z.object({ id, legal_entity_name: z.string() })) });
 export const shareAndAttachSchema = z.object({ allocation_config_id: id, waba_id: id }).strict();
 export const shareSchema = z.object({ success: z.literal(true), allocation_config_id: id }).strict();
@@ -117,11 +117,11 @@ export const owningAllocationSchema = z.union([
 ]);
 export const allocationStatusSchema = z.object({ id, receiving_business: z.object({ name: z.string(), id }), request_status: z.string() });
 
-// §7
+// Meta: Manage system users
 export const systemUsersSchema = z.object({ data: z.array(z.object({ id, name: z.string(), role: z.string() })) });
 export const assignedUsersSchema = z.object({ data: z.array(z.object({ id, name: z.string(), tasks: z.array(z.string()) })) });
 
-// §8
+// Meta: Multi-Partner Solutions
 const solutionStatus = z.enum(['DRAFT', 'INITIATED', 'ACTIVE', 'REJECTED', 'DEACTIVATED']);
 const pendingStatus = z.enum(['PENDING_ACTIVATION', 'PENDING_DEACTIVATION', 'NONE']);
 export const solutionCreatedSchema = z.object({ solution_id: id }).strict();
@@ -144,7 +144,7 @@ export const solutionAccessTokenSchema = z.object({ data: z.array(z.object({ acc
 export const applicationDetailsSchema = z.object({ data: z.array(z.object({ link: z.string(), name: z.string(), id })) });
 export const migrationIntentSchema = z.object({ id }).strict();
 
-// §9
+// Meta: Partner-led business verification
 export const plbvSubmitSchema = z.object({ success: z.literal(true), message: z.string(), verification_attempts: z.number().int().min(1).max(3) });
 export const submissionsSchema = list(
   z.object({
@@ -159,11 +159,11 @@ export const submissionsSchema = list(
 );
 export const businessVerificationSchema = z.object({ verification_status: verificationStatus, id });
 
-// §13
+// Meta: Onboarding WhatsApp Business app users
 export const smbSyncSchema = z.object({ messaging_product: z.literal('whatsapp'), request_id: z.string().min(1) }).strict();
 export const coexistencePhoneSchema = z.object({ is_on_biz_app: z.literal(true), platform_type: z.literal('CLOUD_API'), id });
 
-// §1.5 session-info messages
+// Meta: Embedded Signup implementation (session-info messages)
 const finishData = z.object({
   phone_number_id: id.optional(),
   waba_id: id,
@@ -192,7 +192,7 @@ export const cancelErrorMessageSchema = z.object({
   data: z.object({ error_message: z.string(), error_code: z.string(), session_id: z.string(), timestamp: z.string().regex(/^\d+$/) }).strict(),
 });
 
-// §10 webhooks
+// Meta: Webhooks overview and the per-field webhook references
 export const envelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z.array(z.object({ id, time: z.number().int().optional(), changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })).min(1) })).min(1),

@@ -54,7 +54,7 @@ describe('callback verification', () => {
     expect(errorEnvelopeSchema.parse(wrong.body).error.code).toBe(2200);
     expect((await c.post(`/${o.wabaId}/subscribed_apps`, o.token, { override_callback_uri: tenant.url, verify_token: 'tenant-secret' })).status).toBe(200);
     expect(tenant.handshakes.map((h) => h.get('hub.verify_token'))).toEqual(['nope', 'tenant-secret']);
-    // Overrides take message fields; account_update always goes to the app's URL (reference §4.1).
+    // Overrides take message fields; account_update always goes to the app's URL (Meta: Override callback URL).
     await c.control('POST', '/webhooks/trigger', { field: 'messages', wabaId: o.wabaId });
     await c.control('POST', '/webhooks/trigger', { field: 'account_update', variant: 'ACCOUNT_VIOLATION', wabaId: o.wabaId });
     await c.control('POST', '/webhooks/flush');

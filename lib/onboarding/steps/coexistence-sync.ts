@@ -1,13 +1,14 @@
 import { startSync, type SyncType } from '@/lib/meta/coexistence';
 import { hasCode } from '@/lib/meta/graph';
-import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
+import { isReadOnly, type OnboardingPlan, type OnboardingStep, type StepContext } from '@/lib/onboarding/steps/context';
+import { StepFailure, type StepOutcome } from '@/lib/operations/types';
 
 // The two one-off smb_app_data syncs of a WhatsApp Business app number (reference §13): each once,
 // within 24 h of onboarding. A repeat answers 2593107, which counts as done.
 
 const syncWindowMs = 24 * 3600_000;
 
-function syncStep(syncType: SyncType): StepHandler {
+function sync(syncType: SyncType): (ctx: StepContext) => Promise<StepOutcome> {
   return async (ctx) => {
     if (!ctx.phone) {
       throw new StepFailure('no_phone_number', 'No WhatsApp Business app number is on record for this onboarding; run Embedded Signup again.');
@@ -40,5 +41,20 @@ function syncStep(syncType: SyncType): StepHandler {
   };
 }
 
-export const syncContactsStep = syncStep('smb_app_state_sync');
-export const syncHistoryStep = syncStep('history');
+const coexistence = (plan: OnboardingPlan) => !isReadOnly(plan) && plan.flow === 'coexistence';
+
+export const syncContactsStep: OnboardingStep = {
+  name: 'sync_contacts',
+  label: { staff: 'Sync contacts from the WhatsApp Business app', customer: 'Bring over your WhatsApp Business app contacts' },
+  needed: coexistence,
+  after: ['subscribe_app'],
+  run: sync('smb_app_state_sync'),
+};
+
+export const syncHistoryStep: OnboardingStep = {
+  name: 'sync_history',
+  label: { staff: 'Sync chat history from the WhatsApp Business app', customer: 'Bring over your WhatsApp Business app chat history' },
+  needed: coexistence,
+  after: ['subscribe_app'],
+  run: sync('history'),
+};

@@ -14,28 +14,17 @@ import {
   type Waba,
 } from '@/lib/db/schema';
 import { type AuditContext, type GraphToken, businessToken } from '@/lib/meta/graph';
-import { unseal } from '@/lib/vault';
+import { StepFailure, type StepDefinition, type StepRun } from '@/lib/operations/types';
 import { partnerTypes, type PartnerType } from '@/lib/settings';
+import { unseal } from '@/lib/vault';
 
-// What every step gets: the session's rows, the business token, and the audit context that
-// tags each Graph call with the onboarding and the step (graph_calls.session_id / step).
+// What every onboarding step gets: the session's rows, the business token, and the audit context
+// that tags each Graph call with the onboarding and the step (graph_calls.session_id / step).
 
-export const stepNames = [
-  'subscribe_app',
-  'assign_system_user',
-  'share_credit_line',
-  'register_phone',
-  'sync_contacts',
-  'sync_history',
-  'read_status',
-] as const;
-export type StepName = (typeof stepNames)[number];
+/** What an onboarding run is planned from. */
+export type OnboardingPlan = { flow: SignupFlow; partnerType: PartnerType };
 
-
-export type StepContext = {
-  sessionId: string;
-  step: StepName;
-  attempt: number;
+export type OnboardingContext = {
   session: OnboardingSession;
   flow: SignupFlow;
   partnerType: PartnerType;
@@ -47,34 +36,23 @@ export type StepContext = {
   solutionId: string | null;
   token: GraphToken;
   audit: AuditContext;
-  /** This step's stored result from an earlier run (a retry or a re-run), if any. */
-  previous: Record<string, unknown> | null;
 };
 
-export type StepOutcome = { status: 'done' | 'skipped'; result: Record<string, unknown> };
+/** What an onboarding step's `run` receives. */
+export type StepContext = OnboardingContext & StepRun;
 
-export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
+export type OnboardingStep = StepDefinition<OnboardingPlan, OnboardingContext>;
 
-/**
- * A failure the step itself diagnosed, with the sentence the customer and staff see. It never
- * retries; `code` is what goes into onboarding_steps.last_error_code.
- */
-export class StepFailure extends Error {
-  readonly code: string;
-  readonly fbtraceId: string | undefined;
-  constructor(code: string, message: string, fbtraceId?: string) {
-    super(message);
-    this.name = 'StepFailure';
-    this.code = code;
-    this.fbtraceId = fbtraceId;
-  }
+/** Read-only grants (Measurement Partners) plan nothing that writes. */
+export function isReadOnly(plan: OnboardingPlan): boolean {
+  return plan.flow === 'measurement' || plan.partnerType === 'measurement_partner';
 }
 
-/** The business token cannot be used (190 seen earlier, or revoked): no Graph call is worth making. */
 /** What the customer reads when the business token stopped working (190). */
 export const reauthorizationMessage =
   'Meta no longer accepts the access you gave us (it was removed or expired). Run the signup again to reconnect your account.';
 
+/** The business token cannot be used (190 seen earlier, or revoked): no Graph call is worth making. */
 export class TokenUnusable extends Error {
   constructor(readonly status: string) {
     super(reauthorizationMessage);
@@ -88,13 +66,8 @@ export function asPartnerType(value: string): PartnerType {
   return (partnerTypes as readonly string[]).includes(value) ? (value as PartnerType) : 'tech_provider';
 }
 
-export async function loadStepContext(
-  sessionId: string,
-  step: StepName,
-  attempt: number,
-  previous: Record<string, unknown> | null,
-): Promise<StepContext> {
-  // One round trip: this runs before every step attempt.
+/** One round trip, before every attempt: the session with its WABA, number, business, link and token. */
+export async function loadStepContext(sessionId: string, step: string): Promise<OnboardingContext> {
   const [row] = await db()
     .select({
       session: onboardingSessions,
@@ -116,11 +89,7 @@ export async function loadStepContext(
   if (!row) throw new Error(`Onboarding session ${sessionId} not found`);
   if (!row.waba) throw new StepFailure('no_waba', 'This onboarding has no WhatsApp Business Account on record; run Embedded Signup again.');
   if (row.tokenStatus !== 'valid' || !row.secret) throw new TokenUnusable(row.tokenStatus ?? 'missing');
-  const value = unseal(row.secret);
   return {
-    sessionId,
-    step,
-    attempt,
     session: row.session,
     flow: row.session.flow,
     partnerType: asPartnerType(row.session.partnerType),
@@ -128,8 +97,7 @@ export async function loadStepContext(
     phone: row.phone,
     ownerBusinessId: row.business?.metaBusinessId ?? null,
     solutionId: row.link?.solutionId ?? row.waba.solutionId ?? null,
-    token: businessToken(value),
-    audit: { sessionId, step },
-    previous,
+    token: businessToken(unseal(row.secret)),
+    audit: { sessionId, runId: sessionId, step },
   };
 }

@@ -11,7 +11,8 @@ import {
 } from '@/lib/meta/credit-lines';
 import { hasCode, systemToken } from '@/lib/meta/graph';
 import { getWaba } from '@/lib/meta/wabas';
-import { StepFailure, type StepContext, type StepHandler, type StepOutcome } from '@/lib/onboarding/steps/context';
+import { isReadOnly, type OnboardingStep, type StepContext } from '@/lib/onboarding/steps/context';
+import { StepFailure, type StepOutcome } from '@/lib/operations/types';
 
 // Shares the Solution Partner's credit line with the WABA (reference §6.3). A line cannot be
 // changed once attached, so the WABA's primary_funding_id is read first: a retry after a lost
@@ -58,7 +59,13 @@ async function recordExistingFunding(
   return { status: 'done', result: { allocationConfigId: null, primaryFundingId, alreadyShared: true, ours: false } };
 }
 
-export const shareCreditLineStep: StepHandler = async (ctx) => {
+/** Solution Partners only; Meta requires our system user on the WABA first (reference §6.2). */
+export const shareCreditLineStep: OnboardingStep = {
+  name: 'share_credit_line',
+  label: { staff: 'Share our credit line', customer: 'Set up billing through us' },
+  needed: (plan) => !isReadOnly(plan) && plan.partnerType === 'solution_partner',
+  after: ['assign_system_user'],
+  async run(ctx) {
   const { creditLineId } = metaConfig();
   if (!creditLineId) throw new StepFailure('not_configured', 'META_CREDIT_LINE_ID must be configured to share the credit line.');
   const before = await fundingState(ctx);
@@ -80,4 +87,5 @@ export const shareCreditLineStep: StepHandler = async (ctx) => {
     if (!after.primary_funding_id) throw error;
     return recordExistingFunding(ctx, creditLineId, after.primary_funding_id, owner);
   }
+  },
 };

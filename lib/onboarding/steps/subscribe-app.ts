@@ -4,8 +4,8 @@ import { db } from '@/lib/db/client';
 import { settings, wabas, webhookVerifyTokens } from '@/lib/db/schema';
 import { graphSettings } from '@/lib/meta/graph';
 import { listSubscribedApps, overrideCallback, subscribeApp } from '@/lib/meta/subscriptions';
-import type { StepHandler } from '@/lib/onboarding/steps/context';
-import { hashVerifyToken } from '@/lib/webhooks/receiver';
+import type { OnboardingStep } from '@/lib/onboarding/steps/context';
+import { hashVerifyToken } from '@/lib/webhooks/signature';
 
 /** Settings key: a callback URL that overrides the app's default for every onboarded WABA (reference §4.1). Unset by default. */
 export const callbackOverrideSetting = 'onboarding.callbackOverrideUrl';
@@ -15,8 +15,15 @@ async function configuredOverride(): Promise<string | undefined> {
   return typeof row?.value === 'string' && row.value !== '' ? row.value : undefined;
 }
 
-/** Subscribes our app to the WABA's webhooks (business token), then sets the optional override. */
-export const subscribeAppStep: StepHandler = async (ctx) => {
+/**
+ * Subscribes our app to the WABA's webhooks (business token), then sets the optional override. Every
+ * grant needs it, read-only ones too: Measurement Partners receive their clients' webhooks only once
+ * subscribed to each WABA (Meta: Measurement Partners).
+ */
+export const subscribeAppStep: OnboardingStep = {
+  name: 'subscribe_app',
+  label: { staff: 'Subscribe our app to the WABA’s webhooks', customer: 'Connect your account’s notifications to us' },
+  async run(ctx) {
   const wabaId = ctx.waba.metaWabaId;
   const { appId } = graphSettings();
   const [apps, overrideUrl] = await Promise.all([listSubscribedApps(wabaId, ctx.token, ctx.audit), configuredOverride()]);
@@ -39,4 +46,5 @@ export const subscribeAppStep: StepHandler = async (ctx) => {
   }
   await db().update(wabas).set({ subscribedAt: new Date(), updatedAt: new Date() }).where(eq(wabas.id, ctx.waba.id));
   return { status: 'done', result: { subscribed, alreadySubscribed: !subscribed, overrideCallbackUri: override } };
+  },
 };

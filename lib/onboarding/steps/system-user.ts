@@ -1,11 +1,16 @@
 import { metaConfig } from '@/lib/env';
 import { systemToken } from '@/lib/meta/graph';
 import { assignSystemUser, granularTasksWithoutMessaging, listAssignedUsers, type WabaTask } from '@/lib/meta/system-users';
-import { StepFailure, type StepHandler } from '@/lib/onboarding/steps/context';
-import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
+import { StepFailure } from '@/lib/operations/types';
+import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 
-/** Adds the partner's system user to the customer's WABA (system token; reference §7). */
-export const assignSystemUserStep: StepHandler = async (ctx) => {
+/** Adds the partner's system user to the customer's WABA (system token; reference §7). Solution Partners only. */
+export const assignSystemUserStep: OnboardingStep = {
+  name: 'assign_system_user',
+  label: { staff: 'Add our system user to the WABA', customer: 'Give our team access to your account' },
+  needed: (plan) => !isReadOnly(plan) && plan.partnerType === 'solution_partner',
+  async run(ctx) {
   const { systemUserId, businessId } = metaConfig();
   if (!systemUserId || !businessId) {
     throw new StepFailure('not_configured', 'META_SYSTEM_USER_ID and META_BUSINESS_ID must be configured to add the system user.');
@@ -14,7 +19,9 @@ export const assignSystemUserStep: StepHandler = async (ctx) => {
   const wabaId = ctx.waba.metaWabaId;
   const [assigned, messaging] = await Promise.all([
     listAssignedUsers(wabaId, businessId, token, ctx.audit),
-    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    ctx.solutionId
+      ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }).then((a) => a.messaging)
+      : Promise.resolve(true),
   ]);
   // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (§6.2).
   const tasks: readonly WabaTask[] = messaging ? ['MANAGE'] : granularTasksWithoutMessaging;
@@ -24,4 +31,5 @@ export const assignSystemUserStep: StepHandler = async (ctx) => {
   }
   const { alreadyAssigned } = await assignSystemUser(wabaId, { userId: systemUserId, tasks, businessId }, token, ctx.audit);
   return { status: 'done', result: { userId: systemUserId, tasks: [...tasks], alreadyAssigned } };
+  },
 };

@@ -1,11 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { attentionItems, businesses, onboardingEvents, onboardingSessions, onboardingSteps, settings, wabas } from '@/lib/db/schema';
+import { attentionItems, businesses, onboardingEvents, onboardingSessions, operationRuns, operationSteps, settings, wabas } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
+import { allJobs } from '@/lib/job-registry';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { normaliseRejectionReasons } from '@/lib/webhooks/handlers/account-update';
-import { revokeCreditLineJob, revokeCreditLineSetting } from '@/lib/webhooks/handlers/partner-connection';
+import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
+import { revokeCreditLineSetting } from '@/lib/webhooks/handlers/partner-connection';
 import { createCustomer, deliver, metaId, wabaRow } from '@/test/webhook-fixtures';
 import { replayChanges } from '@/lib/webhooks/processing';
 
@@ -84,10 +86,12 @@ describe('account_update PARTNER_ADDED / PARTNER_APP_INSTALLED', () => {
 describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
   it('disconnects the WABA, stops its running onboarding and flags the credit line for staff', async () => {
     const c = await createCustomer({ coexistence: true });
-    await db().insert(onboardingSteps).values([
-      { sessionId: c.session.id, name: 'subscribe', status: 'done' },
-      { sessionId: c.session.id, name: 'share_credit_line', status: 'retrying' },
-      { sessionId: c.session.id, name: 'register', status: 'pending' },
+    await db().update(onboardingSessions).set({ status: 'running' }).where(eq(onboardingSessions.id, c.session.id));
+    await db().insert(operationRuns).values({ id: c.session.id, operation: 'onboarding', subjectType: 'onboarding_session', subjectId: c.session.id });
+    await db().insert(operationSteps).values([
+      { runId: c.session.id, name: 'subscribe_app', status: 'done' },
+      { runId: c.session.id, name: 'share_credit_line', status: 'retrying' },
+      { runId: c.session.id, name: 'register_phone', status: 'pending' },
     ]);
     const [event] = await deliver(c.waba.metaWabaId, [
       accountUpdate({
@@ -104,12 +108,14 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
     const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, c.session.id));
     expect(session!.status).toBe('failed');
     expect(session!.statusMessage).toMatch(/removed us as a partner/);
-    const steps = await db().select().from(onboardingSteps).where(eq(onboardingSteps.sessionId, c.session.id));
+    const steps = await db().select().from(operationSteps).where(eq(operationSteps.runId, c.session.id));
     expect(Object.fromEntries(steps.map((s) => [s.name, s.status]))).toEqual({
-      subscribe: 'done',
+      subscribe_app: 'done',
       share_credit_line: 'skipped',
-      register: 'skipped',
+      register_phone: 'skipped',
     });
+    const [run] = await db().select().from(operationRuns).where(eq(operationRuns.id, c.session.id));
+    expect(run).toMatchObject({ status: 'cancelled', statusMessage: expect.stringMatching(/removed us as a partner/) });
     expect(await attention(c.waba.metaWabaId, 'credit_line_revoke')).toHaveLength(1);
 
     // A late, older PARTNER_ADDED does not reconnect it.
@@ -120,8 +126,8 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
   });
 
   it('queues the credit line revocation when the setting says so', async () => {
-    await startJobs({ work: false });
-    await jobs().createQueue(revokeCreditLineJob);
+    await startJobs({ work: false, jobs: allJobs });
+    await jobs().createQueue(revokeCreditLineJob.name);
     await db().insert(settings).values({ key: revokeCreditLineSetting, value: true });
     const c = await createCustomer();
     const value = { event: 'PARTNER_APP_UNINSTALLED', waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId, partner_app_id: metaConfig().appId } };
@@ -132,7 +138,7 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
     let queued: unknown[] = [];
     for (let i = 0; i < 50 && queued.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      queued = (await jobs().fetch(revokeCreditLineJob, { batchSize: 10 })).map((j) => j.data);
+      queued = (await jobs().fetch(revokeCreditLineJob.name, { batchSize: 10 })).map((j) => j.data);
     }
     expect(queued).toEqual([{ wabaId: c.waba.metaWabaId, ownerBusinessId: c.business.metaBusinessId }]);
     await db().delete(settings).where(eq(settings.key, revokeCreditLineSetting));

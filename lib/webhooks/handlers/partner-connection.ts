@@ -1,10 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
-import { onboardingEvents, onboardingSessions, onboardingSteps, wabas, type Waba } from '@/lib/db/schema';
+import { onboardingEvents, onboardingSessions, wabas, type Waba } from '@/lib/db/schema';
+import { stopOnboardings } from '@/lib/onboarding/pipeline';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
 import { enqueueAfterCommit, jobsStarted } from '@/lib/jobs';
+import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
 import {
   addAttention,
   latestSessionFor,
@@ -40,7 +42,6 @@ export const connectionValueSchema = z.looseObject({
 type ConnectionValue = z.infer<typeof connectionValueSchema>;
 
 export const revokeCreditLineSetting = 'webhooks.revokeCreditLineOnPartnerRemoved' satisfies SettingKey;
-export const revokeCreditLineJob = 'credit-lines.revoke';
 
 const activeSessionStatuses = ['running', 'started', 'exchanging'] as const;
 
@@ -135,21 +136,19 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
 }
 
 async function stopRunningOnboardings(tx: Tx, waba: Waba, reason: string): Promise<void> {
-  const stopped = await tx
-    .update(onboardingSessions)
-    .set({ status: 'failed', statusMessage: reason, updatedAt: new Date() })
-    .where(and(eq(onboardingSessions.wabaId, waba.id), inArray(onboardingSessions.status, [...activeSessionStatuses])))
-    .returning({ id: onboardingSessions.id });
-  if (stopped.length === 0) return;
-  await tx
-    .update(onboardingSteps)
-    .set({ status: 'skipped', updatedAt: new Date() })
-    .where(
-      and(
-        inArray(onboardingSteps.sessionId, stopped.map((s) => s.id)),
-        inArray(onboardingSteps.status, ['pending', 'retrying']),
-      ),
-    );
+  const active = await tx
+    .select({ id: onboardingSessions.id, status: onboardingSessions.status })
+    .from(onboardingSessions)
+    .where(and(eq(onboardingSessions.wabaId, waba.id), inArray(onboardingSessions.status, [...activeSessionStatuses])));
+  // Running sessions have a run to stop; the others never got that far.
+  await stopOnboardings(tx, active.filter((s) => s.status === 'running').map((s) => s.id), reason);
+  const waiting = active.filter((s) => s.status !== 'running').map((s) => s.id);
+  if (waiting.length > 0) {
+    await tx
+      .update(onboardingSessions)
+      .set({ status: 'failed', statusMessage: reason, updatedAt: new Date() })
+      .where(inArray(onboardingSessions.id, waiting));
+  }
 }
 
 async function handleCreditLine(change: StoredChange, tx: Tx, waba: Waba, ownerBusinessId: string | undefined): Promise<void> {

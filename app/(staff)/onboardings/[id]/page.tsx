@@ -3,24 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/empty-state';
+import { RunProgressBar, StepList } from '@/components/operations/step-list';
 import { Facts, OnboardingStatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { flowLabels } from '@/lib/onboarding/links';
-import { stepLabel } from '@/lib/onboarding/pipeline';
 import { getOnboardingDetail, type OnboardingDetail } from '@/lib/onboarding/staff-queries';
 import { partnerTypeLabels, type PartnerType } from '@/lib/settings';
 import { AutoRefresh, RerunStepButton, ResumeButton } from './onboarding-controls';
 
 export const metadata: Metadata = { title: 'Onboarding' };
-
-const stepStatusText: Record<string, string> = {
-  pending: 'Waiting',
-  running: 'Running',
-  retrying: 'Retrying',
-  done: 'Done',
-  skipped: 'Not needed',
-  failed: 'Failed',
-};
 
 const tokenStatusText: Record<string, string> = {
   valid: 'Valid',
@@ -82,62 +73,6 @@ function SessionFacts({ detail }: { detail: OnboardingDetail }) {
     items.push(['Message echoes seen', String(session.echoesSeen)]);
   }
   return <Facts items={items} />;
-}
-
-function Steps({ detail, canAct }: { detail: OnboardingDetail; canAct: boolean }) {
-  if (detail.steps.length === 0) return <p className="text-sm text-slate-600">No steps have been recorded for this onboarding.</p>;
-  return (
-    <table className="w-full text-sm" data-testid="steps">
-      <thead className="text-left text-slate-500">
-        <tr>
-          <Th>Step</Th>
-          <Th>Status</Th>
-          <Th>Attempts</Th>
-          <Th>Started</Th>
-          <Th>Finished</Th>
-          <Th>Last error</Th>
-          <Th>
-            <span className="sr-only">Actions</span>
-          </Th>
-        </tr>
-      </thead>
-      <tbody>
-        {detail.steps.map((step) => {
-          const label = stepLabel(step.name);
-          return (
-            <tr key={step.name} className="border-t border-slate-100" data-step={step.name}>
-              <Td>
-                {label}
-                <span className="block text-xs text-slate-500">{step.name}</span>
-              </Td>
-              <Td>{stepStatusText[step.status] ?? step.status}</Td>
-              <Td>{step.attempts}</Td>
-              <Td>
-                <When at={step.startedAt} />
-              </Td>
-              <Td>
-                <When at={step.finishedAt} />
-              </Td>
-              <Td className="max-w-sm">
-                {step.lastErrorCode || step.lastErrorMessage ? (
-                  <>
-                    {step.lastErrorCode ? <span className="font-mono text-xs">#{step.lastErrorCode} </span> : null}
-                    {step.lastErrorMessage}
-                    {step.lastFbtraceId ? <span className="block font-mono text-xs text-slate-500">fbtrace_id {step.lastFbtraceId}</span> : null}
-                  </>
-                ) : (
-                  '—'
-                )}
-              </Td>
-              <Td>
-                <RerunStepButton sessionId={detail.session.id} step={step.name} label={label} allowed={canAct} />
-              </Td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
 }
 
 function Account({ detail }: { detail: OnboardingDetail }) {
@@ -266,6 +201,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const detail = await getOnboardingDetail(id);
   if (!detail) notFound();
+  const { progress } = detail;
   const { session } = detail;
   const canAct = hasRole(user, 'operator');
   const working = session.status === 'running' || session.status === 'exchanging';
@@ -292,7 +228,17 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
         <SessionFacts detail={detail} />
       </Section>
       <Section title="Steps">
-        <Steps detail={detail} canAct={canAct} />
+        {progress ? (
+          <div className="space-y-3">
+            <RunProgressBar progress={progress} />
+            <StepList
+              progress={progress}
+              action={(step) => <RerunStepButton sessionId={session.id} step={step.name} label={step.label.staff} allowed={canAct} />}
+            />
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600">No steps yet: they start once the signup is confirmed with Meta.</p>
+        )}
       </Section>
       <Section title="WhatsApp Business Account">
         <Account detail={detail} />
