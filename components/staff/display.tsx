@@ -15,6 +15,7 @@ export const onboardingStatusLabels: Record<OnboardingStatus, string> = {
   connected: 'Connected, not sending',
   live: 'Live',
   rejected: 'Rejected',
+  expired: 'Expired (not finished in time)',
 };
 
 // Onboarding endings that share a word with other statuses get their own colour ("connected" WABA vs onboarding).
