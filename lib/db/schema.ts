@@ -388,7 +388,8 @@ export const operationEvents = pgTable(
   (t) => [index('operation_events_run_idx').on(t.runId, t.id)],
 );
 
-export const webhookEventStatuses = ['received', 'processed', 'unhandled', 'ignored', 'failed'] as const;
+/** `invalid`: a malformed change (no field, a value that is not an object), kept as it came, never processed. */
+export const webhookEventStatuses = ['received', 'processed', 'unhandled', 'ignored', 'failed', 'invalid'] as const;
 
 export const webhookEvents = pgTable(
   'webhook_events',
@@ -442,6 +443,10 @@ export const webhookForwards = pgTable('webhook_forwards', {
     .notNull()
     .references(() => vaultSecrets.id),
   enabled: boolean('enabled').notNull().default(true),
+  /** Circuit breaker: failed deliveries in a row, and until when the destination is left alone. */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  failingSince: timestamp('failing_since', { withTimezone: true }),
+  pausedUntil: timestamp('paused_until', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
@@ -468,6 +473,10 @@ export const webhookForwardDeliveries = pgTable(
   (t) => [
     uniqueIndex('webhook_forward_deliveries_key').on(t.eventId, t.forwardId),
     index('webhook_forward_deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+    // Each destination takes its own due deliveries.
+    index('webhook_forward_deliveries_due_idx')
+      .on(t.forwardId, t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'retrying')`),
   ],
 );
 
