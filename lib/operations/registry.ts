@@ -1,3 +1,4 @@
+import { bulkAccountsOperation } from '@/lib/bulk/operation';
 import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operations/add';
 import { changePinOperation, deregisterPhoneNumberOperation, registerPhoneNumberOperation } from '@/lib/numbers/operations/manage';
 import { verifyPhoneNumberOperation } from '@/lib/numbers/operations/verify';
@@ -7,6 +8,7 @@ import type { Operation, StepDefinition } from '@/lib/operations/types';
 // Every operation the runner knows, by name. Adding an operation: its file, and one line here.
 const operations: readonly Operation[] = [
   onboardingOperation,
+  bulkAccountsOperation,
   addPhoneNumberOperation,
   sendCodeOperation,
   verifyPhoneNumberOperation,
