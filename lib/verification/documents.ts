@@ -31,7 +31,7 @@ async function pdfPages(name: string, bytes: Uint8Array): Promise<number> {
   const { getDocumentProxy } = await import('unpdf');
   try {
     // PDF.js takes ownership of the buffer it reads: give it a copy, the original goes to Meta.
-    const pdf = await getDocumentProxy(bytes.slice());
+    const pdf = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
     return pdf.numPages;
   } catch (error) {
     const reason = error instanceof Error && error.name === 'PasswordException' ? 'is protected by a password' : 'cannot be opened as a PDF (it looks damaged)';
