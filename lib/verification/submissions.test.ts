@@ -84,6 +84,9 @@ describe('partner-led verification attempts', () => {
 
     await expect(submit(c.metaBusinessId, docs)).rejects.toThrow(/still waiting for Meta’s decision/);
     expect(await submissionsOf(c.metaBusinessId)).toHaveLength(1);
+    // No decision a day later: the workspace sends staff to Direct Support.
+    expect((await verificationWorkspace(c.metaBusinessId))!.overdue).toBe(false);
+    expect((await verificationWorkspace(c.metaBusinessId, new Date(Date.now() + 25 * 3600_000)))!.overdue).toBe(true);
 
     await decide(c, 'FAILED', ['LEGAL NAME NOT MATCHING'], 1767225600);
     expect((await submissionsOf(c.metaBusinessId))[0]).toMatchObject({ status: 'FAILED', rejectionReasons: ['LEGAL_NAME_NOT_MATCHING'] });
@@ -94,6 +97,8 @@ describe('partner-led verification attempts', () => {
     await submit(c.metaBusinessId, docs);
     await decide(c, 'FAILED', ['MALFORMED_DOCUMENTS'], 1767225700);
     await submit(c.metaBusinessId, docs);
+    // The third is being decided: attempts are used up, but the customer is not told to verify alone yet.
+    expect(await verificationWorkspace(c.metaBusinessId)).toMatchObject({ attempts: { used: 3 }, exhausted: false });
     await decide(c, 'FAILED', ['WEBSITE NOT MATCHING', 'ADDRESS NOT MATCHING'], 1767225800);
 
     const rows = await submissionsOf(c.metaBusinessId);

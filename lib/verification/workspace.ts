@@ -32,7 +32,8 @@ export async function verificationWorkspace(metaBusinessId: string, now: Date = 
     waiting,
     /** Meta: no outcome webhook after 24 hours → Direct Support. */
     overdue: waiting !== undefined && now.getTime() - waiting.submittedAt.getTime() > reviewWaitMs,
-    exhausted: !approved && used >= maxAttempts,
+    /** All three used and none still being decided (Meta: "If all three submissions are rejected"). */
+    exhausted: !approved && waiting === undefined && used >= maxAttempts,
   };
 }
 

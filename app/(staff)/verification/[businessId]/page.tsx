@@ -173,12 +173,12 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
         <h2 className="mb-3 text-lg font-medium">Submit for verification</h2>
         {workspace.approved ? (
           <EmptyState title="Verified">This business is verified: nothing more to submit.</EmptyState>
-        ) : workspace.exhausted ? (
-          <EmptyState title="No attempts left">The customer must now verify their business on their own (see Attempts above).</EmptyState>
         ) : workspace.waiting ? (
           <EmptyState title="Waiting for Meta’s decision">
             Attempt {workspace.waiting.attempt} was sent <When at={workspace.waiting.submittedAt} />. Meta’s decision arrives by webhook, usually within minutes.
           </EmptyState>
+        ) : workspace.exhausted ? (
+          <EmptyState title="No attempts left">The customer must now verify their business on their own (see Attempts above).</EmptyState>
         ) : canSubmit ? (
           <div className="max-w-xl rounded-xl border border-slate-200 bg-white p-5">
             <SubmitVerificationForm businessId={business.metaBusinessId} attemptNumber={attempts.used + 1} businessName={business.name ?? ''} />
