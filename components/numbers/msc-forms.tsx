@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { clearMscSharing, recordMscSharing } from './msc-actions';
 
-export function RecordMscForm({ phoneNumberId, partnerCount }: { phoneNumberId: string; partnerCount?: number }) {
+export function RecordMscForm({ phoneNumberId, partnerCount, note }: { phoneNumberId: string; partnerCount?: number; note?: string | null }) {
   const [state, action] = useActionState(recordMscSharing, {});
   const errors = state.fieldErrors?.partnerCount;
   return (
@@ -25,7 +25,7 @@ export function RecordMscForm({ phoneNumberId, partnerCount }: { phoneNumberId: 
       </label>
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Note (optional)</span>
-        <input name="note" defaultValue={state.values?.note} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5" />
+        <input name="note" defaultValue={state.values?.note ?? note ?? ''} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5" />
       </label>
       <FormMessage state={state} />
       <SubmitButton pendingText="Saving…">{partnerCount ? 'Update sharing' : 'Record as shared'}</SubmitButton>

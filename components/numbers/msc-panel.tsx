@@ -63,7 +63,7 @@ export async function MscPanel({ phoneNumberId, canEdit }: { phoneNumberId: stri
       ) : null}
       {canEdit && !number.isOnBizApp ? (
         <div className="mt-4 flex flex-wrap items-start gap-8 border-t border-slate-100 pt-4">
-          <RecordMscForm phoneNumberId={phoneNumberId} partnerCount={share?.partnerCount} />
+          <RecordMscForm phoneNumberId={phoneNumberId} partnerCount={share?.partnerCount} note={share?.note} />
           {share ? <ClearMscForm phoneNumberId={phoneNumberId} /> : null}
         </div>
       ) : null}

@@ -101,8 +101,8 @@ export type SubmissionInput = {
 };
 
 /** The fallback once three attempts are used (Meta: Partner-led Business Verification, Limitations). */
-export const selfVerificationFallback =
-  'All 3 partner-led attempts for this business are used: the customer must now verify their business on their own. Send them Meta’s Help Center article “How to Verify Your Business on Meta” (https://www.facebook.com/business/help/2058515294227817).';
+export const selfVerificationHelpUrl = 'https://www.facebook.com/business/help/2058515294227817';
+export const selfVerificationFallback = `All 3 partner-led attempts for this business are used: the customer must now verify their business on their own. Send them Meta’s Help Center article “How to Verify Your Business on Meta” (${selfVerificationHelpUrl}).`;
 
 /** Takes the next attempt slot, or refuses with the reason; the slot is committed before Meta is called. */
 async function reserveAttempt(metaBusinessId: string, documents: CheckedDocument[], user: StaffUser): Promise<VerificationSubmissionRow> {

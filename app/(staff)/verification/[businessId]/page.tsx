@@ -8,7 +8,7 @@ import { Bar } from '@/components/ui/bar';
 import { hasRole, requireRole } from '@/lib/auth';
 import { programRefusal, programSettings } from '@/lib/programs';
 import { maxDocumentBytes, maxDocuments } from '@/lib/verification/documents';
-import { selfVerificationFallback } from '@/lib/verification/submissions';
+import { selfVerificationHelpUrl } from '@/lib/verification/submissions';
 import { rejectionReasonText, submissionStatusText, verificationStatusText } from '@/lib/verification/words';
 import { directSupport, verificationWorkspace } from '@/lib/verification/workspace';
 import { CheckWithMetaForm, SubmitVerificationForm } from './verification-forms';
@@ -80,6 +80,9 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
                     'not read yet: use Check with Meta'
                   )}
                 </span>
+                {known?.metaReadAt && known.webhookAt && known.webhookAt > known.metaReadAt ? (
+                  <span className="block text-xs text-amber-800">Meta decided since then (below): Check with Meta reads the status as it is now.</span>
+                ) : null}
               </dd>
             </div>
             <div>
@@ -130,7 +133,11 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
           <p className="mt-3 text-sm text-slate-600">Meta allows three partner-led submissions per customer. Each rejected one uses an attempt; a request Meta refuses outright does not.</p>
           {workspace.exhausted ? (
             <div role="alert" data-testid="fallback-self-verify" className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">
-              {selfVerificationFallback}
+              All 3 partner-led attempts for this business are used: the customer must now verify their business on their own. Send them Meta’s Help Center article{' '}
+              <a className="underline" href={selfVerificationHelpUrl} rel="noreferrer" target="_blank">
+                How to Verify Your Business on Meta
+              </a>
+              .
             </div>
           ) : null}
           {workspace.overdue ? (
@@ -218,7 +225,7 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
                       <ul>
                         {s.documents.map((d) => (
                           <li key={d.name}>
-                            {d.name} <span className="text-xs text-slate-500">({(d.size / 1024).toFixed(0)} KB{d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : ''})</span>
+                            {d.name} <span className="text-xs text-slate-500">({d.size < 1024 ? `${d.size} bytes` : `${(d.size / 1024).toFixed(0)} KB`}{d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : ''})</span>
                           </li>
                         ))}
                       </ul>
