@@ -4,7 +4,7 @@ import { portalUrl, sandboxUrl } from '../playwright.config';
 import { minimalPdf, notAPdf, oversizedPdf } from '../test/document-fixtures';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
-import { admin, capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
 
 // Meta's partner programs in a real browser against the running portal and its sandbox: the
 // navigation per partner type, partner-led business verification (3 attempts, refused files, the
@@ -330,6 +330,11 @@ test('a Measurement Partner’s customer analytics: read-only access, subscribed
   }
   await control('POST', '/clock/advance', { seconds: 5 });
 
+  // The chart must render under the Content-Security-Policy: the browser reports any blocked style or script.
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   await signInAsAdmin(page);
   await saveSettings(page, { type: 'measurement_partner' });
   await page.goto('/links');
@@ -353,6 +358,7 @@ test('a Measurement Partner’s customer analytics: read-only access, subscribed
   await expect(page.getByTestId('conversations-chart').locator('rect')).toHaveCount(1);
   await expect(page.getByTestId('pricing-table')).toContainText('Service');
   await page.screenshot({ path: '/tmp/programs-analytics.png', fullPage: true });
+  expect(violations).toEqual([]);
 
   // A range with nothing in it, and a bad one explained.
   await page.getByLabel('From', { exact: true }).fill('2025-01-01');
@@ -364,5 +370,4 @@ test('a Measurement Partner’s customer analytics: read-only access, subscribed
   await expect(page.getByTestId('conversations-total')).toHaveText('2');
   // Back to the default partner type for any later spec.
   await saveSettings(page, { type: 'solution_partner' });
-  void admin;
 });
