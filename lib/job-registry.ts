@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@/lib/jobs';
 import { pruneSignInFailuresJob } from '@/lib/jobs';
+import { signupSessionsJob } from '@/lib/onboarding/sessions';
 import { sweepJob } from '@/lib/operations/control';
 import { stepJob } from '@/lib/operations/dispatch';
 import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
@@ -18,4 +19,5 @@ export const allJobs: readonly JobDefinition[] = [
   revokeCreditLineJob,
   revokeSweepJob,
   recordQualityJob,
+  signupSessionsJob,
 ];

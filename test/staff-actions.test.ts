@@ -97,13 +97,13 @@ describe('signup link actions', () => {
         businessWebsite: 'https://acme.example',
         businessCountry: 'US',
         displayName: 'Acme Bakery',
-        category: 'FOOD',
+        category: 'GROCERY',
       }),
     );
     expect(created).toEqual({ ok: 'Link “Bakery campaign” created. Copy it from the list.' });
     const [link] = await linksLabelled('Bakery campaign');
     expect(link).toMatchObject({ flow: 'default', singleUse: true, createdBy: operator.id });
-    expect(link!.prefill).toEqual({ businessName: 'Acme Bakery', businessEmail: 'owner@acme.example', businessWebsite: 'https://acme.example', businessCountry: 'US', displayName: 'Acme Bakery', category: 'FOOD' });
+    expect(link!.prefill).toEqual({ businessName: 'Acme Bakery', businessEmail: 'owner@acme.example', businessWebsite: 'https://acme.example', businessCountry: 'US', displayName: 'Acme Bakery', category: 'GROCERY' });
     expect(link!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
     expect((await auditActions('link.create')).map((a) => a.target)).toContain(link!.id);
 

@@ -15,6 +15,7 @@ export const onboardingStatusLabels: Record<OnboardingStatus, string> = {
   connected: 'Connected, not sending',
   live: 'Live',
   rejected: 'Rejected',
+  expired: 'Expired (not finished in time)',
 };
 
 // Onboarding endings that share a word with other statuses get their own colour ("connected" WABA vs onboarding).
@@ -41,6 +42,7 @@ const tones: Record<string, string> = {
   rejected: 'bg-red-50 text-red-800',
   deleted: 'bg-red-50 text-red-800',
   dead: 'bg-red-50 text-red-800',
+  invalid: 'bg-red-50 text-red-800',
   REJECTED: 'bg-red-50 text-red-800',
 };
 

@@ -43,14 +43,15 @@ const headlines: Record<OnboardingSession['status'], string> = {
   live: 'You’re live',
   failed: 'Setup stopped',
   rejected: 'We could not accept this signup',
+  expired: 'This signup session expired',
 };
 
 // A failed onboarding is not settled: staff may resume it, and the customer's page should show that.
-const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'connected', 'rejected']);
+const settledStatuses: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'live', 'connected', 'rejected', 'expired']);
 
 // A new signup is the way forward after these; a failed step is resumed by staff instead, unless the
 // signup never got a usable token (failed completion, or Meta revoked it).
-const restartable: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'rejected']);
+const restartable: ReadonlySet<OnboardingSession['status']> = new Set(['cancelled', 'errored', 'rejected', 'expired']);
 
 async function needsNewSignup(session: OnboardingSession): Promise<boolean> {
   if (restartable.has(session.status)) return true;

@@ -1,8 +1,9 @@
+import { bulkAccountsOperation } from '@/lib/bulk/operation';
 import { onboardingOperation } from '@/lib/onboarding/operation';
 import type { Operation, StepDefinition } from '@/lib/operations/types';
 
 // Every operation the runner knows, by name. Adding an operation: its file, and one line here.
-const operations: readonly Operation[] = [onboardingOperation];
+const operations: readonly Operation[] = [onboardingOperation, bulkAccountsOperation];
 
 const byName = new Map(operations.map((operation) => [operation.name, operation]));
 

@@ -67,7 +67,7 @@ describe('signupCounts', () => {
     expect(periodStarts(at('2030-01-06T12:00:00Z')).week).toEqual(at('2029-12-31T00:00:00Z'));
   });
 
-  it('counts customers who finished the signup window today and this week, not page views or cancels', async () => {
+  it('counts customers who finished the signup window today and this week, not page views, cancels or expired sessions', async () => {
     const now = at('2030-01-03T15:00:00Z'); // a Thursday
     expect(await signupCounts(now)).toEqual({ today: 0, week: 0 });
     await session({ status: 'live', createdAt: at('2030-01-03T09:00:00Z') });
@@ -77,6 +77,7 @@ describe('signupCounts', () => {
     await session({ status: 'started', createdAt: at('2030-01-03T10:00:00Z') });
     await session({ status: 'cancelled', createdAt: at('2030-01-03T10:00:00Z') });
     await session({ status: 'errored', createdAt: at('2030-01-03T10:00:00Z') });
+    await session({ status: 'expired', createdAt: at('2030-01-03T10:00:00Z') });
     expect(await signupCounts(now)).toEqual({ today: 2, week: 3 });
     await session({ status: 'running', createdAt: at('2030-01-03T14:59:00Z') });
     expect(await signupCounts(now)).toEqual({ today: 3, week: 4 });

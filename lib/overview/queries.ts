@@ -44,8 +44,8 @@ export function periodStarts(now: Date): { today: Date; week: Date } {
   return { today, week: new Date(today.getTime() - sinceMonday * 86_400_000) };
 }
 
-// A signup is a customer who finished Meta's window: the session went past the popup.
-const finishedWindow = sql`${onboardingSessions.status} not in ('started', 'cancelled', 'errored')`;
+// A signup is a customer who finished Meta's window: the session went past the popup (an expired one never did).
+const finishedWindow = sql`${onboardingSessions.status} not in ('started', 'cancelled', 'errored', 'expired')`;
 
 export type SignupCounts = { today: number; week: number };
 

@@ -4,7 +4,7 @@ import { When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { signupFlows } from '@/lib/db/schema';
 import { publicUrl } from '@/lib/env';
-import { defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
+import { businessCategories, defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
 import { CopyButton, CreateLinkForm, DisableLinkButton } from './link-forms';
 
 export const metadata: Metadata = { title: 'Signup links' };
@@ -93,7 +93,10 @@ export default async function SignupLinksPage() {
         {canAct ? (
           <section className="rounded-xl border border-slate-200 bg-white p-5">
             <h2 className="mb-4 font-medium">Create a signup link</h2>
-            <CreateLinkForm flows={signupFlows.map((value) => ({ value, label: flowLabels[value] }))} />
+            <CreateLinkForm
+              flows={signupFlows.map((value) => ({ value, label: flowLabels[value] }))}
+              categories={Object.entries(businessCategories).map(([value, label]) => ({ value, label }))}
+            />
           </section>
         ) : null}
       </div>
