@@ -6,6 +6,7 @@ import { stepJob } from '@/lib/operations/dispatch';
 import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
 import { forwardJob } from '@/lib/webhooks/forwarding';
 import { processJob } from '@/lib/webhooks/processing';
+import { recordQualityJob } from '@/lib/readiness/figures';
 
 // Every job kind the workers run (npm start with in-process workers, npm run worker). Adding a job:
 // define it beside its work with `defineJob`, and list it here.
@@ -17,5 +18,6 @@ export const allJobs: readonly JobDefinition[] = [
   forwardJob,
   revokeCreditLineJob,
   revokeSweepJob,
+  recordQualityJob,
   signupSessionsJob,
 ];

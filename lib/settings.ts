@@ -17,6 +17,16 @@ export const partnerTypeLabels: Record<PartnerType, string> = {
   measurement_partner: 'Measurement Partner',
 };
 
+/** A Solution Partner's tier in Meta's partner program; partner-led business verification needs Select or Premier. */
+export const solutionPartnerTiers = ['none', 'select', 'premier'] as const;
+export type SolutionPartnerTier = (typeof solutionPartnerTiers)[number];
+
+export const solutionPartnerTierLabels: Record<SolutionPartnerTier, string> = {
+  none: 'Neither Select nor Premier',
+  select: 'Select Solution Partner',
+  premier: 'Premier Solution Partner',
+};
+
 const definitions = {
   'partner.type': { schema: z.enum(partnerTypes), fallback: (): PartnerType => env.PARTNER_TYPE },
   'webhooks.revokeCreditLineOnPartnerRemoved': { schema: z.boolean(), fallback: () => false },
@@ -24,6 +34,7 @@ const definitions = {
   'partner.name': { schema: z.string().trim().max(100), fallback: () => '' },
   /** How customers reach the partner's support (an email, phone number or web address); empty = not set. */
   'partner.supportContact': { schema: z.string().trim().max(200), fallback: () => '' },
+  'partner.solutionPartnerTier': { schema: z.enum(solutionPartnerTiers), fallback: (): SolutionPartnerTier => 'none' },
 } as const;
 
 type Definitions = typeof definitions;

@@ -101,6 +101,8 @@ export async function openAttention(options: { metaWabaId?: string; limit?: numb
       message: attentionItems.message,
       createdAt: attentionItems.createdAt,
       wabaRowId: wabas.id,
+      /** Where the item is acted on, when that is not the WABA's page (e.g. `/verification/<business>`). */
+      href: sql<string | null>`${attentionItems.data}->>'href'`,
     })
     .from(attentionItems)
     .leftJoin(wabas, eq(wabas.metaWabaId, attentionItems.wabaId))

@@ -139,7 +139,7 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    const unnamed = { 'partner.name': '', 'partner.supportContact': '' };
+    const unnamed = { 'partner.name': '', 'partner.supportContact': '', 'partner.solutionPartnerTier': 'none' };
     expect(audits[0]?.details).toEqual({
       from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false, ...unnamed },
       to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true, ...unnamed },

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { When } from '@/components/staff/display';
 import { currentSession, hasRole, requireUser, signOut } from '@/lib/auth';
 import type { StaffSession } from '@/lib/db/schema';
+import { programSettings, programsFor, type Program } from '@/lib/programs';
 
 const navigation = [
   { href: '/dashboard', label: 'Overview' },
@@ -15,9 +16,18 @@ const navigation = [
   { href: '/audit', label: 'Audit log' },
 ];
 
+// Meta's partner programs, each shown only to the partner types it applies to (lib/programs.ts).
+const programLinks: Record<Program, { href: string; label: string }> = {
+  verification: { href: '/verification', label: 'Business verification' },
+  readiness: { href: '/readiness', label: 'Tech Partner readiness' },
+  analytics: { href: '/analytics', label: 'Customer analytics' },
+  msc: { href: '/shared-numbers', label: 'Shared numbers' },
+};
+
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const session = (await currentSession())!.session;
+  const programs = programsFor(await programSettings());
   async function signOutAction() {
     'use server';
     await signOut({ redirectTo: '/sign-in' });
@@ -32,6 +42,15 @@ export default async function StaffLayout({ children }: { children: ReactNode })
               {item.label}
             </Link>
           ))}
+          {programs.length > 0 ? (
+            <div aria-label="Partner programs" role="group" className="mt-4 space-y-1 border-t border-slate-100 pt-4">
+              {programs.map((program) => (
+                <Link key={program} href={programLinks[program].href} className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+                  {programLinks[program].label}
+                </Link>
+              ))}
+            </div>
+          ) : null}
           {hasRole(user, 'admin') ? (
             <>
               <Link href="/staff" className="block rounded-md px-2 py-1.5 hover:bg-slate-100">

@@ -31,6 +31,15 @@ export function AttentionList({ items, canResolve, showWaba = true }: { items: I
                 </>
               ) : null}
               open for {age(item.createdAt)}
+              {item.href?.startsWith('/') ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <Link className="font-medium underline" href={item.href} data-testid="attention-open">
+                    Open
+                  </Link>
+                </>
+              ) : null}
             </p>
           </div>
           {canResolve ? <ResolveAttentionForm id={item.id} /> : null}

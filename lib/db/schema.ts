@@ -517,7 +517,19 @@ export const messageDailyCounts = pgTable(
     read: integer('read').notNull().default(0),
     failed: integer('failed').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.phoneNumberId, t.day] })],
+  // The readiness figures read every number's counts over a range of days (lib/readiness).
+  (t) => [primaryKey({ columns: [t.phoneNumberId, t.day] }), index('message_daily_counts_day_idx').on(t.day)],
+);
+
+/** Each number's quality rating once a day, so the readiness page can compare with a week earlier. */
+export const phoneQualityDays = pgTable(
+  'phone_quality_days',
+  {
+    phoneNumberId: text('phone_number_id').notNull(),
+    day: text('day').notNull(),
+    rating: text('rating').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.phoneNumberId, t.day] }), index('phone_quality_days_day_idx').on(t.day)],
 );
 
 /** The furthest status each outbound message reached, and which statuses were counted already. */
@@ -553,6 +565,76 @@ export const solutions = pgTable('solutions', {
   role: text('role', { enum: ['owner', 'partner'] }),
   eventAt: timestamp('event_at', { withTimezone: true }),
   updatedAt: updatedAt(),
+});
+
+export const verificationSubmissionStatuses = [
+  /** Being sent to Meta now. */
+  'submitting',
+  /** Meta refused the request: it used no attempt. */
+  'refused',
+  /** Meta's answer never came: counted as an attempt until Meta's list says otherwise. */
+  'unconfirmed',
+  'PENDING',
+  'APPROVED',
+  'FAILED',
+  'DISCARDED',
+  'REVOKED',
+] as const;
+
+/**
+ * Partner-led business verification submissions per customer portfolio (docs/meta/business-verification.md).
+ * The documents themselves are never kept: only their names, types, sizes and page counts.
+ */
+export const verificationSubmissions = pgTable(
+  'verification_submissions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Meta's id of the customer's business portfolio. */
+    businessId: text('business_id').notNull(),
+    /** Our slot, 1 to 3; a refused request frees its slot. */
+    attempt: integer('attempt').notNull(),
+    status: text('status').notNull(),
+    metaSubmissionId: text('meta_submission_id'),
+    /** Meta's `verification_attempts` from the submit answer. */
+    metaAttempts: integer('meta_attempts'),
+    rejectionReasons: text('rejection_reasons').array().notNull().default(sql`'{}'::text[]`),
+    documents: jsonb('documents').$type<Array<{ name: string; type: string; size: number; pages?: number }>>().notNull().default([]),
+    error: text('error'),
+    submittedBy: uuid('submitted_by').references(() => staffUsers.id),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Two staff submitting at once cannot take the same slot; a refused request gives its slot back.
+    uniqueIndex('verification_submissions_slot_key').on(t.businessId, t.attempt).where(sql`${t.status} <> 'refused'`),
+    uniqueIndex('verification_submissions_meta_key').on(t.metaSubmissionId),
+  ],
+);
+
+/** A customer portfolio's verification as Meta reported it: read with its business token, and from webhooks. */
+export const businessVerifications = pgTable('business_verifications', {
+  businessId: text('business_id').primaryKey(),
+  metaStatus: text('meta_status'),
+  metaReadAt: timestamp('meta_read_at', { withTimezone: true }),
+  webhookStatus: text('webhook_status'),
+  webhookReasons: text('webhook_reasons').array().notNull().default(sql`'{}'::text[]`),
+  webhookAt: timestamp('webhook_at', { withTimezone: true }),
+  /** PARTNER_CLIENT_CERTIFICATION_NEEDED: the customer cannot message until verified. */
+  neededAt: timestamp('needed_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Numbers that staff know to be shared with other partners through Multi-Solution Conversations
+ * (Meta reports no such field; the customer tells us). `partnerCount` includes us, at most 5.
+ */
+export const mscShares = pgTable('msc_shares', {
+  phoneNumberId: text('phone_number_id').primaryKey(),
+  partnerCount: integer('partner_count').notNull(),
+  note: text('note'),
+  recordedBy: uuid('recorded_by').references(() => staffUsers.id),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** What staff must look at: a removed partner, a restriction, a failed verification. */
@@ -621,3 +703,5 @@ export type OperationStep = typeof operationSteps.$inferSelect;
 export type OperationEvent = typeof operationEvents.$inferSelect;
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type SignupLink = typeof signupLinks.$inferSelect;
+export type VerificationSubmissionRow = typeof verificationSubmissions.$inferSelect;
+export type MscShare = typeof mscShares.$inferSelect;

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { partnerTypes, writeSettings } from '@/lib/settings';
+import { partnerTypes, solutionPartnerTiers, writeSettings } from '@/lib/settings';
 import { staffAction } from '@/lib/staff-action';
 
 const settingsSchema = z.object({
@@ -11,6 +11,7 @@ const settingsSchema = z.object({
   revokeCreditLine: z.literal('on').optional(),
   partnerName: z.string().trim().max(100, 'Use at most 100 characters.').default(''),
   supportContact: z.string().trim().max(200, 'Use at most 200 characters.').default(''),
+  solutionPartnerTier: z.enum(solutionPartnerTiers, 'Choose a tier.').default('none'),
 });
 
 export const saveSettings = staffAction({ action: 'settings.update', role: 'admin', schema: settingsSchema }, async (input, { audit }) => {
@@ -20,9 +21,10 @@ export const saveSettings = staffAction({ action: 'settings.update', role: 'admi
       'webhooks.revokeCreditLineOnPartnerRemoved': input.revokeCreditLine === 'on',
       'partner.name': input.partnerName,
       'partner.supportContact': input.supportContact,
+      'partner.solutionPartnerTier': input.solutionPartnerTier,
     },
     audit,
   );
-  revalidatePath('/settings');
+  revalidatePath('/', 'layout');
   return { ok: 'Settings saved. New signups use them from now on.' };
 });

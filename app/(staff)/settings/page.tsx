@@ -3,18 +3,19 @@ import { PageHeader } from '@/components/empty-state';
 import { Facts } from '@/components/staff/display';
 import { requireRole } from '@/lib/auth';
 import { metaConfig } from '@/lib/env';
-import { partnerTypeLabels, partnerTypes, readSetting } from '@/lib/settings';
+import { partnerTypeLabels, partnerTypes, readSetting, solutionPartnerTierLabels, solutionPartnerTiers } from '@/lib/settings';
 import { SettingsForm } from './settings-form';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   await requireRole('admin');
-  const [partnerType, revokeCreditLine, partnerName, supportContact] = await Promise.all([
+  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier] = await Promise.all([
     readSetting('partner.type'),
     readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
     readSetting('partner.name'),
     readSetting('partner.supportContact'),
+    readSetting('partner.solutionPartnerTier'),
   ]);
   // Only identifiers and addresses: the app secret, system token and verify token stay on the server.
   const meta = metaConfig();
@@ -30,6 +31,8 @@ export default async function SettingsPage() {
             partnerName={partnerName}
             supportContact={supportContact}
             partnerTypes={partnerTypes.map((value) => ({ value, label: partnerTypeLabels[value] }))}
+            solutionPartnerTier={solutionPartnerTier}
+            solutionPartnerTiers={solutionPartnerTiers.map((value) => ({ value, label: solutionPartnerTierLabels[value] }))}
           />
         </section>
         <section className="rounded-xl border border-slate-200 bg-white p-5" aria-label="Meta configuration" data-testid="meta-config">

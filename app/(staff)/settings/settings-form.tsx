@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
-import type { PartnerType } from '@/lib/settings';
+import type { PartnerType, SolutionPartnerTier } from '@/lib/settings';
 import { saveSettings } from './actions';
 
 export function SettingsForm({
@@ -11,12 +11,16 @@ export function SettingsForm({
   partnerName,
   supportContact,
   partnerTypes,
+  solutionPartnerTier,
+  solutionPartnerTiers,
 }: {
   partnerType: PartnerType;
   revokeCreditLine: boolean;
   partnerName: string;
   supportContact: string;
   partnerTypes: Array<{ value: PartnerType; label: string }>;
+  solutionPartnerTier: SolutionPartnerTier;
+  solutionPartnerTiers: Array<{ value: SolutionPartnerTier; label: string }>;
 }) {
   const [state, action] = useActionState(saveSettings, {});
   const errors = state.fieldErrors?.partnerType;
@@ -38,6 +42,25 @@ export function SettingsForm({
         </select>
         <span className="mt-1 block text-slate-600">Decides which steps each new onboarding runs, such as sharing your credit line.</span>
         {errors ? <span className="mt-1 block text-red-700">{errors.join(' ')}</span> : null}
+      </label>
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Solution Partner tier</span>
+        <select
+          name="solutionPartnerTier"
+          defaultValue={state.values?.solutionPartnerTier ?? solutionPartnerTier}
+          aria-invalid={state.fieldErrors?.solutionPartnerTier ? true : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+        >
+          {solutionPartnerTiers.map((tier) => (
+            <option key={tier.value} value={tier.value}>
+              {tier.label}
+            </option>
+          ))}
+        </select>
+        <span className="mt-1 block text-slate-600">
+          Select and Premier Solution Partners that Meta approved for it can verify customers’ businesses on their behalf (Business verification).
+        </span>
+        {state.fieldErrors?.solutionPartnerTier ? <span className="mt-1 block text-red-700">{state.fieldErrors.solutionPartnerTier.join(' ')}</span> : null}
       </label>
       <label className="flex items-start gap-2 text-sm">
         <input type="checkbox" name="revokeCreditLine" defaultChecked={state.values ? state.values.revokeCreditLine === 'on' : revokeCreditLine} className="mt-1" />

@@ -10,6 +10,7 @@ import {
   handlePartnerRemoved,
 } from '@/lib/webhooks/handlers/partner-connection';
 import type { ChangeHandler, HandlerOutcome, StoredChange } from '@/lib/webhooks/processing';
+import { recordCertificationDecision, recordCertificationNeeded, rejectionReasonsOf } from '@/lib/verification/webhooks';
 
 // account_update (reference §10.5): one event per change; every event is also kept as
 // `wabas.flags[event] = { at, value }`, newest by Meta's timestamp.
@@ -44,9 +45,9 @@ const certificationNeededSchema = z.looseObject({
   partner_client_certification_needed_info: z.looseObject({ client_business_id: z.string().optional() }).optional(),
 });
 
-/** PLBV reasons are spelled "LEGAL NAME NOT MATCHING" in webhooks and LEGAL_NAME_NOT_MATCHING elsewhere (§9). */
+/** PLBV reasons are spelled "LEGAL NAME NOT MATCHING" in webhooks and LEGAL_NAME_NOT_MATCHING elsewhere (docs/meta/business-verification.md). */
 export function normaliseRejectionReasons(reasons: readonly string[]): string[] {
-  return reasons.map((r) => r.trim().toUpperCase().replace(/[\s_]+/g, '_')).filter((r) => r !== '' && r !== 'NONE');
+  return rejectionReasonsOf(reasons);
 }
 
 // PLBV submission statuses mapped onto the Graph verification_status vocabulary (§9.3).
@@ -109,35 +110,41 @@ async function handleDisabled(ctx: EventContext): Promise<void> {
   });
 }
 
+// Partner-led business verification (docs/meta/business-verification.md): the decision and the
+// "verification needed" notice are kept per customer portfolio by lib/verification/webhooks.ts,
+// whose attention items open the verification workspace.
 async function handleCertification(ctx: EventContext): Promise<void> {
   const info = parseValue(certificationSchema, ctx.change).partner_client_certification_info;
   const status = certificationStatuses[info.status.toUpperCase()] ?? info.status.toLowerCase();
-  const reasons = normaliseRejectionReasons(info.rejection_reasons);
   const businessRowId = info.client_business_id ? await upsertBusiness(ctx.tx, info.client_business_id) : ctx.waba?.businessId;
   if (businessRowId) {
     await ctx.tx.update(businesses).set({ verificationStatus: status, updatedAt: new Date() }).where(eq(businesses.id, businessRowId));
   }
   await setWaba(ctx, { businessVerificationStatus: status });
-  if (status !== 'rejected' && status !== 'revoked') return;
-  await addAttention(ctx.tx, ctx.change, {
-    wabaId: ctx.metaWabaId,
-    kind: 'business_verification_rejected',
-    message: `Business verification of ${info.client_business_id ?? 'the customer'} was ${status}${reasons.length ? `: ${reasons.join(', ')}` : ''}.`,
-    data: { clientBusinessId: info.client_business_id ?? null, status: info.status, rejectionReasons: reasons },
+  const clientBusinessId = info.client_business_id ?? (await metaBusinessIdOf(ctx));
+  if (!clientBusinessId) return;
+  await recordCertificationDecision(ctx.tx, ctx.change, {
+    clientBusinessId,
+    status: info.status,
+    rejectionReasons: info.rejection_reasons,
+    at: ctx.at,
+    metaWabaId: ctx.metaWabaId,
   });
 }
 
 async function handleCertificationNeeded(ctx: EventContext): Promise<void> {
   const info = parseValue(certificationNeededSchema, ctx.change).partner_client_certification_needed_info;
-  const clientBusinessId = info?.client_business_id ?? null;
-  if (clientBusinessId) await upsertBusiness(ctx.tx, clientBusinessId);
-  await addAttention(ctx.tx, ctx.change, {
-    wabaId: ctx.metaWabaId,
-    kind: 'business_verification_needed',
-    oncePerWaba: true,
-    message: `The customer ${clientBusinessId ?? ''} must be verified before WABA ${ctx.metaWabaId} can message: submit partner-led business verification.`,
-    data: { clientBusinessId },
-  });
+  const clientBusinessId = info?.client_business_id ?? (await metaBusinessIdOf(ctx));
+  if (!clientBusinessId) return;
+  await upsertBusiness(ctx.tx, clientBusinessId);
+  await recordCertificationNeeded(ctx.tx, ctx.change, { clientBusinessId, at: ctx.at, metaWabaId: ctx.metaWabaId });
+}
+
+/** The customer portfolio of the WABA, when the payload does not name it. */
+async function metaBusinessIdOf(ctx: EventContext): Promise<string | undefined> {
+  if (!ctx.waba?.businessId) return undefined;
+  const [row] = await ctx.tx.select({ id: businesses.metaBusinessId }).from(businesses).where(eq(businesses.id, ctx.waba.businessId));
+  return row?.id;
 }
 
 async function handleCountry(ctx: EventContext): Promise<void> {
