@@ -19,6 +19,7 @@ import { metaConfig, publicUrl } from '@/lib/env';
 import { UserError } from '@/lib/user-error';
 import { webhookPath } from '@/lib/webhooks/receiver';
 import { hashVerifyToken } from '@/lib/webhooks/signature';
+import { assertMscAllows } from '@/lib/numbers/msc';
 
 // What staff do with a customer's numbers, behind the number pages' actions (which check the role
 // and record the audit row). Multi-step work starts an operation run; single requests go to Meta
@@ -106,6 +107,7 @@ export async function startAddNumber(input: AddNumberInput, user: StaffUser): Pr
 /** Keeps the code in the vault and starts verifying it and registering the number (with local storage when asked). */
 export async function enterCode(input: { wabaId: string; phoneNumberId: string; code: string; dataLocalizationRegion?: string }, user: StaffUser) {
   const found = await numberOf(input);
+  await assertMscAllows(found.phone.metaPhoneNumberId, 'verify_code');
   await refuseWhileBusy(found.phone.metaPhoneNumberId);
   await storeVerificationCode(found.phone.id, input.code);
   const plan = planFor(found, { dataLocalizationRegion: input.dataLocalizationRegion }, user);
@@ -115,6 +117,7 @@ export async function enterCode(input: { wabaId: string; phoneNumberId: string; 
 
 export async function sendNewCode(input: { wabaId: string; phoneNumberId: string; codeMethod: 'SMS' | 'VOICE'; language: string }, user: StaffUser) {
   const found = await numberOf(input);
+  await assertMscAllows(found.phone.metaPhoneNumberId, 'request_code');
   const runId = await startNumberRun(sendCodeOperation, found, planFor(found, { codeMethod: input.codeMethod, language: input.language }, user), user);
   return outcomeOf(await settle(runId));
 }
@@ -122,6 +125,7 @@ export async function sendNewCode(input: { wabaId: string; phoneNumberId: string
 export async function registerNumber(input: { wabaId: string; phoneNumberId: string; dataLocalizationRegion?: string }, user: StaffUser) {
   const found = await numberOf(input);
   if (found.phone.isOnBizApp) throw new UserError('This number is also on the WhatsApp Business app (coexistence): the app keeps it registered.');
+  await assertMscAllows(found.phone.metaPhoneNumberId, 'register');
   const registered = found.phone.platformType === 'CLOUD_API' && found.phone.status === 'CONNECTED';
   if (registered && input.dataLocalizationRegion !== undefined && input.dataLocalizationRegion !== found.phone.dataLocalizationRegion) {
     throw new UserError('Local storage can only be changed by deregistering the number and registering it again with the new country.');
@@ -133,12 +137,14 @@ export async function registerNumber(input: { wabaId: string; phoneNumberId: str
 
 export async function deregisterNumber(input: { wabaId: string; phoneNumberId: string }, user: StaffUser) {
   const found = await numberOf(input);
+  await assertMscAllows(found.phone.metaPhoneNumberId, 'deregister');
   const runId = await startNumberRun(deregisterPhoneNumberOperation, found, planFor(found, {}, user), user);
   return outcomeOf(await settle(runId));
 }
 
 export async function changePin(input: { wabaId: string; phoneNumberId: string }, user: StaffUser) {
   const found = await numberOf(input);
+  await assertMscAllows(found.phone.metaPhoneNumberId, 'change_pin');
   const runId = await startNumberRun(changePinOperation, found, planFor(found, {}, user), user);
   return outcomeOf(await settle(runId));
 }

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/empty-state';
+import { MscPanel } from '@/components/numbers/msc-panel';
 import { RunProgressBar, runStatusText, StepList } from '@/components/operations/step-list';
 import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
@@ -362,6 +363,8 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
           ) : null}
         </Section>
       </div>
+
+      <MscPanel phoneNumberId={phone.metaPhoneNumberId} canEdit={canAct} />
 
       <details className="rounded-xl border border-slate-200 bg-white p-5" data-testid="raw-read">
         <summary className="cursor-pointer font-medium">Everything Meta last reported (raw)</summary>
