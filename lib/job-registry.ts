@@ -1,6 +1,7 @@
 import type { JobDefinition } from '@/lib/jobs';
 import { pruneSignInFailuresJob } from '@/lib/jobs';
 import { sweepJob } from '@/lib/operations/control';
+import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { stepJob } from '@/lib/operations/dispatch';
 import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
 import { forwardJob } from '@/lib/webhooks/forwarding';
@@ -16,4 +17,5 @@ export const allJobs: readonly JobDefinition[] = [
   forwardJob,
   revokeCreditLineJob,
   revokeSweepJob,
+  refreshSolutionJob,
 ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { rootCause, type Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, wabas, type Waba } from '@/lib/db/schema';
 import { stopOnboardings } from '@/lib/onboarding/pipeline';
+import { markRequestAccepted } from '@/lib/partner-wabas/requests';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
 import { enqueue, jobsStarted } from '@/lib/jobs';
@@ -119,6 +120,7 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
     return 'processed';
   }
   // No onboarding of ours references the WABA: a partner-initiated WABA, or an MPS partner's onboarding.
+  if (info?.owner_business_id) await markRequestAccepted(tx, { ownerBusinessId: info.owner_business_id, metaWabaId, at });
   await addAttention(tx, change, {
     wabaId: metaWabaId,
     kind: 'finish_onboarding',
