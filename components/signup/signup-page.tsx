@@ -3,6 +3,7 @@ import { linkProblemMessages } from '@/lib/onboarding/link-messages';
 import { findSignupLink, flowLabels, linkProblem } from '@/lib/onboarding/links';
 import { log } from '@/lib/log';
 import { launchConfig, type LaunchConfig } from '@/lib/onboarding/sessions';
+import { solutionSignupRefusal } from '@/lib/solutions/limit';
 
 const flowIntro: Record<string, string> = {
   default: 'Connect your WhatsApp Business Account and phone number. It takes about five minutes.',
@@ -22,6 +23,15 @@ export async function SignupPage({ token }: { token: string }) {
       <section data-testid="link-problem" className="space-y-2">
         <h1 className="text-xl font-semibold">{message.title}</h1>
         <p className="text-sm text-slate-600">{message.body}</p>
+      </section>
+    );
+  }
+  const refused = await solutionSignupRefusal(link);
+  if (refused) {
+    return (
+      <section data-testid="link-problem" className="space-y-2">
+        <h1 className="text-xl font-semibold">This signup is paused</h1>
+        <p className="text-sm text-slate-600">{refused}</p>
       </section>
     );
   }

@@ -23,6 +23,7 @@ import { startPipeline } from '@/lib/onboarding/pipeline';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
 import { cancelAdvice, finishInfoSchema } from '@/lib/onboarding/signup-messages';
 import { partnerType } from '@/lib/settings';
+import { solutionSignupRefusal } from '@/lib/solutions/limit';
 import { storeSecret } from '@/lib/vault';
 
 // An onboarding session: issued by the server before the customer launches Embedded Signup, bound to
@@ -93,11 +94,15 @@ function hashKey(browserKey: string): string {
 
 export type OpenedSession = { sessionId: string; browserKey: string; expiresAt: Date };
 
-/** A new session for a signup link, or why the link cannot be used. */
-export async function openOnboardingSession(linkToken: string): Promise<OpenedSession | { problem: LinkProblem }> {
+export type SessionRefusal = { problem: LinkProblem } | { problem: 'limit_reached'; message: string };
+
+/** A new session for a signup link, or why the link cannot be used (or not now: a solution's weekly limit). */
+export async function openOnboardingSession(linkToken: string): Promise<OpenedSession | SessionRefusal> {
   const link = await findSignupLink(linkToken);
   const problem = linkProblem(link);
   if (problem || !link) return { problem: problem ?? 'unknown' };
+  const refused = await solutionSignupRefusal(link);
+  if (refused) return { problem: 'limit_reached', message: refused };
   const browserKey = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + launchWindowMs);
   const [session] = await db()

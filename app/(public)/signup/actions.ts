@@ -27,7 +27,7 @@ export async function openSessionAction(linkToken: string): Promise<{ sessionId:
     return { error: 'Too many signups were started from your network in the last few minutes. Wait a little and reload the page.' };
   }
   const opened = await openOnboardingSession(String(linkToken));
-  if ('problem' in opened) return { error: linkProblemMessages[opened.problem].body };
+  if ('problem' in opened) return { error: opened.problem === 'limit_reached' ? opened.message : linkProblemMessages[opened.problem].body };
   await rememberBrowser(opened);
   return { sessionId: opened.sessionId };
 }
