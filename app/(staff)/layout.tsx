@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import { When } from '@/components/staff/display';
 import { currentSession, hasRole, requireUser, signOut } from '@/lib/auth';
 import type { StaffSession } from '@/lib/db/schema';
+import { programsFor, type Programs } from '@/lib/solutions/programs';
+import { partnerType } from '@/lib/settings';
 
 const navigation = [
   { href: '/dashboard', label: 'Overview' },
@@ -13,9 +15,18 @@ const navigation = [
   { href: '/audit', label: 'Audit log' },
 ];
 
+/** The partner programs of this partner type (lib/solutions/programs.ts). */
+function programLinks(programs: Programs) {
+  return [
+    ...(programs.solutions ? [{ href: '/solutions', label: 'Solutions' }] : []),
+    ...(programs.wabaRequests ? [{ href: '/waba-requests', label: 'WABA requests' }] : []),
+  ];
+}
+
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const session = (await currentSession())!.session;
+  const programs = programsFor(await partnerType());
   async function signOutAction() {
     'use server';
     await signOut({ redirectTo: '/sign-in' });
@@ -25,7 +36,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
       <aside className="w-56 shrink-0 border-r border-slate-200 bg-white p-4">
         <p className="px-2 text-sm font-semibold tracking-wide text-brand-700">ONRAMP</p>
         <nav aria-label="Main" className="mt-6 space-y-1 text-sm">
-          {navigation.map((item) => (
+          {[...navigation, ...programLinks(programs)].map((item) => (
             <Link key={item.href} href={item.href} className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
               {item.label}
             </Link>

@@ -31,6 +31,15 @@ export function AttentionList({ items, canResolve, showWaba = true }: { items: I
                 </>
               ) : null}
               open for {age(item.createdAt)}
+              {item.kind === 'finish_onboarding' && item.wabaId ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <Link className="font-medium underline" href={`/finish-onboarding/${item.wabaId}`}>
+                    Finish onboarding
+                  </Link>
+                </>
+              ) : null}
             </p>
           </div>
           {canResolve ? <ResolveAttentionForm id={item.id} /> : null}

@@ -91,3 +91,16 @@ export async function tokenFor(choice: TokenChoice, type: PartnerType): Promise<
   return businessToken(unseal(row.secret));
 }
 
+
+/** Which token a run would use, without fetching anything: for the page, before staff start it. */
+export async function previewToken(type: PartnerType, waba: Waba): Promise<{ usable: boolean; text: string }> {
+  if (await storedBusinessToken(waba.id)) return { usable: true, text: 'The customer’s business token from their signup.' };
+  if (!mayUseSystemToken(type)) {
+    return {
+      usable: false,
+      text: 'As a Tech Provider, Onramp uses the customer’s business token only, and we hold none for this account. Send the customer a signup link so that they connect it through Embedded Signup.',
+    };
+  }
+  if (waba.solutionId && waba.businessId) return { usable: true, text: `The customer’s business token, fetched through solution ${waba.solutionId} and kept in the vault.` };
+  return { usable: true, text: 'Our system token: Meta accepts only it on accounts shared with us outside Embedded Signup, such as partner-initiated ones.' };
+}
