@@ -60,12 +60,13 @@ describe('reading solutions', () => {
     expect((await storedSolution(ids.deactivated))?.state).toBe('deactivated');
   });
 
-  it('a partner_solutions webhook moves the stored state; an older one arriving late does not', async () => {
+  it('a partner_solutions webhook moves the stored state, even one Meta timed in the second of our read; an older one arriving late does not', async () => {
     await refreshSolutions();
-    const now = Math.floor(Date.now() / 1000) + 60;
-    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'PENDING_DEACTIVATION' } }], now);
+    // Meta's time is whole seconds, and a second behind ours still counts as after our read.
+    const sameSecond = Math.floor(Date.now() / 1000) - 1;
+    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'PENDING_DEACTIVATION' } }], sameSecond);
     expect((await storedSolution(ids.active))?.state).toBe('pending_deactivation');
-    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'ACTIVE' } }], now - 30);
+    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'ACTIVE' } }], sameSecond - 30);
     expect((await storedSolution(ids.active))?.state).toBe('pending_deactivation');
   });
 });

@@ -27,13 +27,20 @@ function columnsOf(solution: Solution, appId: string) {
   };
 }
 
-/** Stores what Meta just said about a solution; its webhook clock (`event_at`) never moves back. */
+/**
+ * How far back a read from the API moves the webhook clock (`event_at`). Webhooks carry Meta's time
+ * in whole seconds and Meta's clock is not ours: a change Meta made just before or after our read
+ * must still apply, while webhooks older than that are dropped as stale.
+ */
+const readSkewMs = 5_000;
+
+/** Stores what Meta just said about a solution; its webhook clock never moves back. */
 export async function saveSolution(solution: Solution, executor: Tx | ReturnType<typeof db> = db()): Promise<void> {
   const now = new Date();
   const columns = { ...columnsOf(solution, graphSettings().appId), syncedAt: now, updatedAt: now };
   await executor
     .insert(solutions)
-    .values({ metaSolutionId: solution.id, ...columns, eventAt: now })
+    .values({ metaSolutionId: solution.id, ...columns, eventAt: new Date(Math.floor(now.getTime() / 1000) * 1000 - readSkewMs) })
     .onConflictDoUpdate({
       target: solutions.metaSolutionId,
       set: { ...columns, eventAt: sql`greatest(${solutions.eventAt}, excluded.event_at)` },

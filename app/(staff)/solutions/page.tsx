@@ -102,9 +102,10 @@ export default async function SolutionsPage() {
                         <span className="block text-xs text-slate-600">{row.role === 'owner' ? 'We created it' : row.role === 'partner' ? 'We were invited' : ''}</span>
                       </td>
                       <td className="px-4 py-2">
-                        <SolutionStateBadge state={row.state} />
-                        <span className="mt-1 block max-w-48 text-xs text-slate-600">{solutionStateHelp[row.state]}</span>
-                        <span className="block text-xs text-slate-500">
+                        <span title={solutionStateHelp[row.state]}>
+                          <SolutionStateBadge state={row.state} />
+                        </span>
+                        <span className="mt-1 block text-xs whitespace-nowrap text-slate-500">
                           <When at={row.updatedAt} />
                         </span>
                       </td>

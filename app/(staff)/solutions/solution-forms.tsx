@@ -11,7 +11,7 @@ import { useSolutionLogin, type SdkConfig } from './facebook-login';
 /** How this partner type writes to solutions: the system token (Solution Partners) or a manage_app_solution login. */
 export type WriteMode = 'system_token' | 'login';
 
-const buttonClass = 'rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
+const buttonClass = 'whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
 
 function FieldError({ state, name }: { state: StaffActionState; name: string }) {
   const errors = state.fieldErrors?.[name];
@@ -127,7 +127,7 @@ export function EmbeddedCreation({ sdk }: { sdk: SdkConfig }) {
         {waiting ? 'Waiting for Facebook…' : 'Create a solution with a Tech Provider’s login'}
       </LoginButton>
       {failed ? <p className="text-sm text-red-700">Facebook’s SDK could not load.</p> : null}
-      <FormMessage state={chosen.length > 0 ? {} : apps} />
+      {created.ok ? null : <FormMessage state={apps} />}
       {chosen.length > 0 && !created.ok ? (
         <form action={create} className="space-y-3" aria-label="Create the Tech Provider’s solution">
           <label className="block text-sm">
@@ -142,7 +142,7 @@ export function EmbeddedCreation({ sdk }: { sdk: SdkConfig }) {
             <FieldError state={created} name="techProviderAppId" />
           </label>
           <Field label="Solution name" name="name" state={created} />
-          <MessagingChoice name="messaging" usLabel="Our app" partnerLabel="The Tech Provider’s app" state={created} />
+          <MessagingChoice name="messaging" usLabel="Our app" partnerLabel="Their app" state={created} />
           <SubmitButton pendingText="Creating…">Create and accept</SubmitButton>
         </form>
       ) : null}
@@ -176,7 +176,7 @@ export function SolutionActions({ solutionId, actions, mode, sdk }: { solutionId
 
   return (
     <div className="space-y-1">
-      <div className="flex flex-wrap gap-2">
+      <div className={actions.length > 0 ? 'flex flex-wrap gap-2' : 'hidden'}>
         {actions.map(({ action, label }) =>
           mode === 'system_token' ? (
             <form key={action} action={dispatch}>

@@ -80,7 +80,7 @@ export default async function WabaRequestsPage({ searchParams }: { searchParams:
                 {page.items.map((request) => {
                   const state = requestState(request, now);
                   return (
-                    <tr key={request.id} className="border-t border-slate-100 align-top" data-testid="waba-request" data-customer={request.customerName} data-state={state}>
+                    <tr key={request.id} className="border-t border-slate-100 align-top" data-testid="waba-request" data-request-id={request.id} data-customer={request.customerName} data-state={state}>
                       <td className="px-4 py-2">
                         <span className="font-medium">{request.customerName}</span>
                         <span className="block font-mono text-xs text-slate-500">{request.customerBusinessId}</span>

@@ -1,7 +1,9 @@
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { getWaba } from '@/lib/meta/wabas';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
+import { and, eq, isNull } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
+import { businesses } from '@/lib/db/schema';
 import type { FinishStep } from '@/lib/partner-wabas/finish-context';
 
 export type FinishSnapshot = {
@@ -21,6 +23,11 @@ export const finishReadStatusStep: FinishStep = {
     await db().transaction(async (tx) => {
       await saveWaba(tx, waba);
       await savePhoneNumbers(tx, ctx.waba.id, phones);
+      // A WABA that reached us by webhook only knows its owner's id until now.
+      const owner = waba.owner_business_info;
+      if (ctx.waba.businessId && owner?.name) {
+        await tx.update(businesses).set({ name: owner.name, updatedAt: new Date() }).where(and(eq(businesses.id, ctx.waba.businessId), isNull(businesses.name)));
+      }
     });
     const snapshot: FinishSnapshot = {
       accountReviewStatus: waba.account_review_status ?? null,
