@@ -26,7 +26,7 @@ async function completePopup(popup: Page, choices: PopupChoices = {}): Promise<v
 async function finalStatus(page: Page): Promise<string> {
   await expect(page).toHaveURL(/\/onboarding\/[0-9a-f-]{36}$/);
   const status = page.getByTestId('onboarding-status');
-  await expect(status).toHaveAttribute('data-status', /^(live|action_needed|failed|rejected)$/, { timeout: 45_000 });
+  await expect(status).toHaveAttribute('data-status', /^(live|connected|waiting_on_partner|action_needed|failed|rejected)$/, { timeout: 45_000 });
   return (await status.getAttribute('data-status'))!;
 }
 
@@ -58,14 +58,20 @@ async function rewriteCompletion(page: Page, rewrite: (args: [string, { code: st
 
 const links: Record<string, string> = {};
 
+const partner = { name: 'Harbour Messaging', contact: 'help@harbour.example' };
+
 test.beforeAll(async ({ browser }) => {
   await control('POST', '/reset');
   const page = await browser.newPage();
   await signInAsAdmin(page);
+  await page.goto('/settings');
+  await page.getByLabel('Your name, as customers know it').fill(partner.name);
+  await page.getByLabel('Support contact for customers').fill(partner.contact);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Settings saved');
   links.coexistence = await createLink(page, { label: 'Bakery coexistence', flow: 'coexistence' });
   links.wabaOnly = await createLink(page, { label: 'Share WABA only', flow: 'waba_only' });
   links.mpsActive = await createLink(page, { label: 'Brew Tech solution', flow: 'mps', solutionId: '7000000000000001' });
-  links.mpsDraft = await createLink(page, { label: 'Draft solution', flow: 'mps', solutionId: '7000000000000002' });
   links.measurement = await createLink(page, { label: 'Measurement', flow: 'measurement' });
   await page.close();
 });
@@ -73,7 +79,9 @@ test.beforeAll(async ({ browser }) => {
 test('default flow as a Solution Partner: from the button to live', async ({ page }) => {
   const popup = await launch(page);
   await completePopup(popup);
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  expect(await finalStatus(page)).toBe('live');
+  await expect(page.getByTestId('status-headline')).toHaveText('You’re live');
+  await expect(page.getByTestId('support-contact')).toContainText(partner.contact);
   for (const step of ['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone']) {
     await expect(page.locator(`[data-step="${step}"]`)).toHaveAttribute('data-step-status', 'done');
   }
@@ -84,7 +92,7 @@ test('default flow as a Solution Partner: from the button to live', async ({ pag
 
 test("the onboarding's PARTNER_ADDED and a display-name decision show on the WABA's page", async ({ page, browser }) => {
   await completePopup(await launch(page), { displayName: 'Harbour Lights' });
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  expect(await finalStatus(page)).toBe('live');
   const onboarding = await page.request.get(page.url().replace('/onboarding/', '/api/onboarding/'));
   const { waba } = (await onboarding.json()) as { waba: { id: string } };
   const state = await control<{ phoneNumbers: { id: string; wabaId: string }[] }>('GET', '/state');
@@ -107,36 +115,51 @@ test("the onboarding's PARTNER_ADDED and a display-name decision show on the WAB
 test('coexistence: the app number is kept, not registered, and both syncs start', async ({ page }) => {
   const popup = await launch(page, links.coexistence);
   await completePopup(popup, { person: '8000000000000004', business: '2100000000000004' });
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  expect(await finalStatus(page)).toBe('live');
   await expect(page.locator('[data-step="register_phone"]')).toHaveCount(0);
   await expect(page.locator('[data-step="sync_contacts"]')).toHaveAttribute('data-step-status', 'done');
   await expect(page.locator('[data-step="sync_history"]')).toHaveAttribute('data-step-status', 'done');
 });
 
-test('WABA-only sharing onboards the account without a number', async ({ page }) => {
+test('WABA-only sharing onboards the account without a number: connected, not live, and says what is missing', async ({ page }) => {
   const popup = await launch(page, links.wabaOnly);
   await completePopup(popup, { person: '8000000000000002', business: '2100000000000002', waba: '2200000000000002' });
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  expect(await finalStatus(page)).toBe('connected');
+  await expect(page.getByTestId('status-headline')).toHaveText('Your account is connected');
+  await expect(page.getByTestId('status-message')).toContainText('is not registered for messaging yet');
+  await expect(page.getByTestId('onboarding-status')).not.toContainText('ready to send');
   await expect(page.locator('[data-step="register_phone"]')).toHaveCount(0);
 });
 
-test('an ACTIVE Multi-Partner Solution onboards; a draft one fails cleanly in the window', async ({ page }) => {
+test('an ACTIVE Multi-Partner Solution onboards; a link for a draft one is refused with the reason', async ({ page, browser }) => {
   const popup = await launch(page, links.mpsActive);
   await completePopup(popup);
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  // The Tech Provider holds MESSAGING on this solution: it registers the number, so nothing sends yet.
+  expect(await finalStatus(page)).toBe('waiting_on_partner');
+  await expect(page.getByTestId('status-message')).toContainText('will finish registering your number');
+  await expect(page.locator('[data-step="register_phone"]')).toContainText('Left to your partner');
+  await expect(page.getByTestId('onboarding-status')).not.toContainText('ready to send');
 
-  const draft = await launch(page, links.mpsDraft);
-  await expect(draft.locator('body')).toHaveAttribute('data-step', 'error');
-  await clickAndClose(draft, '#close-error');
-  await expect(page.getByTestId('signup-problem')).toContainText('Meta stopped the signup');
-  await expect(page.getByRole('button', { name: 'Start again' })).toBeVisible();
+  const staff = await browser.newPage();
+  await signInAsAdmin(staff);
+  await staff.goto('/links');
+  const form = staff.getByRole('form', { name: 'Create a signup link' });
+  await form.getByLabel('Label').fill('Draft solution');
+  await form.getByLabel('Flow').selectOption('mps');
+  await form.getByLabel('Solution id').fill('7000000000000002');
+  await form.getByRole('button', { name: 'Create link' }).click();
+  await expect(form.getByText(/is still a draft; Meta only onboards customers through an active solution/).first()).toBeVisible();
+  await expect(staff.locator('[data-testid="signup-link"][data-label="Draft solution"]')).toHaveCount(0);
+  await staff.close();
 });
 
-test('Measurement Partner: read-only, no registration or messaging steps', async ({ page }) => {
+test('Measurement Partner: read-only access granted, subscribed for webhooks, no registration or messaging steps', async ({ page }) => {
   const popup = await launch(page, links.measurement);
   await completePopup(popup, { person: '8000000000000002', business: '2100000000000002', waba: '2200000000000002' });
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
-  for (const step of ['register_phone', 'assign_system_user', 'share_credit_line', 'subscribe_app']) {
+  expect(await finalStatus(page)).toBe('connected');
+  await expect(page.getByTestId('status-headline')).toHaveText(`Read-only access granted to ${partner.name}`);
+  await expect(page.locator('[data-step="subscribe_app"]')).toHaveAttribute('data-step-status', 'done');
+  for (const step of ['register_phone', 'assign_system_user', 'share_credit_line']) {
     await expect(page.locator(`[data-step="${step}"]`)).toHaveCount(0);
   }
 });
@@ -179,7 +202,7 @@ test('a forged message from another origin is ignored', async ({ page }) => {
     await page.evaluate((url) => void window.open(url, 'forger'), forgerUrl);
     await expect.poll(() => warnings.some((w) => w.includes('untrusted origin'))).toBe(true);
     await completePopup(popup);
-    expect(await finalStatus(page)).toMatch(/live|action_needed/);
+    expect(await finalStatus(page)).toBe('live');
   } finally {
     forger.close();
   }
@@ -194,20 +217,25 @@ test('a WABA that was not granted is refused and nothing about it is shown', asy
   await expect(page.getByTestId('signup-problem')).toContainText('not shared with us');
 });
 
-test('a replayed code and a code exchanged after 30 seconds are refused', async ({ page }) => {
+test('a replayed code is refused before it reaches Meta, and a code exchanged after 30 seconds is refused', async ({ page }) => {
   let firstCode: string | undefined;
   await rewriteCompletion(page, ([, input]) => {
     firstCode ??= input.code;
   });
   await completePopup(await launch(page));
-  expect(await finalStatus(page)).toMatch(/live|action_needed/);
+  expect(await finalStatus(page)).toBe('live');
   await page.unrouteAll({ behavior: 'wait' });
 
   await rewriteCompletion(page, ([, input]) => {
     input.code = firstCode!;
   });
+  // A 0 ms latency fault on the exchange only counts the calls that reach Meta.
+  await control('POST', '/faults', { path: '/oauth/access_token', kind: 'latency', latencyMs: 0 });
   await completePopup(await launch(page));
-  await expect(page.getByTestId('signup-problem')).toContainText('30 seconds');
+  await expect(page.getByTestId('signup-problem')).toContainText('already used once, so we did not send it to Meta again');
+  const { data: faults } = await control<{ data: { path: string; hits: number }[] }>('GET', '/faults');
+  expect(faults.find((f) => f.path === '/oauth/access_token')?.hits).toBe(0);
+  await control('DELETE', '/faults');
   await page.unrouteAll({ behavior: 'wait' });
 
   await page.route('**/signup**', async (route) => {
@@ -225,7 +253,7 @@ test('503s and rate limits from Meta are retried and onboarding still completes'
   await control('POST', '/faults', { path: '/{id}/register', error: { code: 80008, message: '(#80008) Rate limit hit' }, next: 1 });
   try {
     await completePopup(await launch(page));
-    expect(await finalStatus(page)).toMatch(/live|action_needed/);
+    expect(await finalStatus(page)).toBe('live');
   } finally {
     await control('DELETE', '/faults');
   }
@@ -238,6 +266,10 @@ test('133016 stops registration with the right message and no retry; staff resum
     expect(await finalStatus(page)).toBe('failed');
     await expect(page.getByTestId('status-message')).toContainText('72 hours');
     await expect(page.locator('[data-step="register_phone"]')).toHaveAttribute('data-step-status', 'failed');
+    // Only staff can resume: the customer is told who does, and how to reach them.
+    await expect(page.getByTestId('status-next')).toContainText('Our team will resume your setup');
+    await expect(page.getByTestId('onboarding-status')).not.toContainText(/\bResume\b/);
+    await expect(page.getByTestId('support-contact').getByRole('link', { name: partner.contact })).toHaveAttribute('href', `mailto:${partner.contact}`);
   } finally {
     await control('DELETE', '/faults');
   }
@@ -247,7 +279,7 @@ test('133016 stops registration with the right message and no retry; staff resum
   await expect(staff.locator('[data-step="register_phone"]')).toContainText('133016');
   await staff.getByRole('button', { name: 'Resume' }).click();
   await page.reload();
-  await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', /^(live|action_needed)$/, { timeout: 30_000 });
+  await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
   await staff.close();
 });
 
@@ -262,7 +294,9 @@ test('as a Tech Provider the customer is told to add a payment method', async ({
   try {
     await completePopup(await launch(page));
     expect(await finalStatus(page)).toBe('action_needed');
-    await expect(page.getByTestId('status-message')).toContainText('payment method');
+    await expect(page.getByTestId('status-message')).toHaveText('Add a payment method in WhatsApp Manager so that messages can be sent.');
+    await expect(page.getByTestId('status-message').getByRole('link', { name: 'WhatsApp Manager' })).toHaveAttribute('href', 'https://business.facebook.com/wa/manage/home/');
+    await expect(page.getByTestId('onboarding-status')).not.toContainText('already send');
     await expect(page.locator('[data-step="share_credit_line"]')).toHaveCount(0);
   } finally {
     await staff.getByLabel('Partner type').selectOption('solution_partner');
@@ -270,4 +304,57 @@ test('as a Tech Provider the customer is told to add a payment method', async ({
     await control('PATCH', '/config', { partnerType: 'solution_partner' });
     await staff.close();
   }
+});
+
+test('after these onboardings the Overview counts them and the Audit log lists what happened; both move with new data', async ({ page, browser }) => {
+  const staff = await browser.newPage();
+  await signInAsAdmin(staff);
+  const count = async (testId: string) => Number(await staff.getByTestId(testId).getByTestId('count').first().textContent());
+
+  await staff.goto('/dashboard');
+  await expect(staff.getByText('No customers yet')).toHaveCount(0);
+  const live = await count('customers-live');
+  expect(live).toBeGreaterThan(0);
+  expect(await count('customers-connected')).toBeGreaterThan(0);
+  expect(await count('customers-waiting_on_partner')).toBeGreaterThan(0);
+  expect(await count('customers-action_needed')).toBeGreaterThan(0);
+  expect(await count('signups-today')).toBeGreaterThan(0);
+  const opened = await count('funnel-opened');
+  const completed = await count('funnel-completed');
+  expect(opened).toBeGreaterThanOrEqual(completed);
+  await expect(staff.getByTestId('cancel-step').filter({ hasText: 'Adding a phone number' })).toBeVisible();
+
+  await completePopup(await launch(page));
+  expect(await finalStatus(page)).toBe('live');
+  const onboarding = await page.request.get(page.url().replace('/onboarding/', '/api/onboarding/'));
+  const { waba } = (await onboarding.json()) as { waba: { id: string } };
+  await staff.reload();
+  expect(await count('customers-live')).toBe(live + 1);
+  expect(await count('funnel-opened')).toBeGreaterThan(opened);
+  expect(await count('funnel-completed')).toBe(completed + 1);
+
+  await staff.goto('/audit');
+  await expect(staff.getByText('No staff actions yet')).toHaveCount(0);
+  await staff.getByLabel('Action', { exact: true }).selectOption('link.create');
+  await staff.getByRole('button', { name: 'Filter' }).click();
+  for (const label of ['Bakery coexistence', 'Share WABA only', 'Brew Tech solution', 'Measurement']) {
+    await expect(staff.getByTestId('staff-action').filter({ has: staff.getByText(label, { exact: true }) })).toHaveCount(1);
+  }
+  await staff.getByLabel('Action', { exact: true }).selectOption('settings.update');
+  await staff.getByRole('button', { name: 'Filter' }).click();
+  await expect(staff).toHaveURL(/action=settings\.update/);
+  const settingsRows = staff.getByTestId('staff-action');
+  await expect(settingsRows.first()).toContainText('Ada Admin');
+  expect(await settingsRows.evaluateAll((rows) => rows.every((row) => row.getAttribute('data-action') === 'settings.update'))).toBe(true);
+
+  await staff.getByRole('link', { name: 'Calls to Meta' }).click();
+  await expect(staff.getByRole('search', { name: 'Filter calls to Meta' })).toBeVisible();
+  await expect(staff.getByTestId('graph-call').first()).toBeVisible();
+  await staff.getByLabel('WABA id').fill(waba.id);
+  await staff.getByRole('button', { name: 'Filter' }).click();
+  await expect(staff).toHaveURL(new RegExp(`view=graph.*waba=${waba.id}`));
+  await expect(staff.getByTestId('graph-call').filter({ hasText: `POST /${waba.id}/subscribed_apps` })).toHaveCount(1);
+  await expect(staff.getByTestId('graph-call').filter({ hasText: '/register' })).toHaveCount(1);
+  expect(await staff.content()).not.toMatch(/EAA[A-Za-z0-9]{20,}/);
+  await staff.close();
 });

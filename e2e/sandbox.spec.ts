@@ -171,8 +171,8 @@ for (const [step, currentStep] of cancelSteps) {
     await clickAndClose(popup, '#close');
     await p.waitForFunction(() => (window as unknown as Seen).callbacks.length === 1);
     if (currentStep) await p.waitForFunction(() => (window as unknown as Seen).messages.some((m) => typeof m.data === 'string' && m.data.includes('CANCEL')));
-    // Give a duplicate (popup and fallback frame both reporting) the chance to show up.
-    await p.waitForTimeout(200);
+    // The SDK says when it has sent every message of this login (popup and fallback frame).
+    await p.waitForFunction(() => (window as unknown as { __fbSandboxSettled?: boolean }).__fbSandboxSettled === true);
     const s = await seen(p);
     expect(s.callbacks[0]).toEqual({ status: 'unknown', authResponse: null });
     const events = sessionMessages(s);
@@ -187,7 +187,7 @@ test('closing the window itself (not the X) also reports CANCEL', async ({ page:
   await popup.close();
   await p.waitForFunction(() => (window as unknown as Seen).callbacks.length === 1);
   await p.waitForFunction(() => (window as unknown as Seen).messages.some((m) => typeof m.data === 'string' && m.data.includes('CANCEL')));
-  await p.waitForTimeout(300);
+  await p.waitForFunction(() => (window as unknown as { __fbSandboxSettled?: boolean }).__fbSandboxSettled === true);
   const s = await seen(p);
   expect(s.callbacks[0]?.status).toBe('unknown');
   expect(sessionMessages(s).map((m) => m.data.current_step)).toEqual(['WABA_PHONE_PROFILE_PICKER']);

@@ -60,13 +60,13 @@ test('an admin creates a pre-filled signup link; bad input is explained first', 
   await form.getByLabel('Flow').selectOption('default');
   await expect(form.getByLabel('Solution id')).toHaveCount(0);
   await form.getByLabel('Single use').check();
-  await form.getByLabel('Expires in (days, empty for never)').fill('14');
+  await form.getByLabel('Expires in (1 to 365 days, empty for never)').fill('14');
   await form.getByLabel('Business name').fill('Acme Bakery');
   await form.getByLabel('Business email').fill('not-an-email');
   await form.getByLabel('Business website').fill('https://acme.example');
   await form.getByLabel('Business country (two letters, e.g. US)').fill('US');
   await form.getByLabel('Display name').fill('Acme Bakery');
-  await form.getByLabel('Business category').fill('FOOD');
+  await form.getByLabel('Business category').selectOption('GROCERY');
   await form.getByRole('button', { name: 'Create link' }).click();
 
   await expect(form.getByText('Enter a valid email address.')).toBeVisible();
@@ -120,6 +120,11 @@ test('the onboardings list shows the session the link opened, filtered by link, 
   await page.getByLabel('Signup link').selectOption({ label });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/\/onboardings\?.*link=/);
+  // The customer only opened the page: hidden by default, counted, and shown on request.
+  await expect(page.getByTestId('hidden-unlaunched')).toContainText('1 session whose page was opened but never launched is hidden');
+  await page.getByLabel('Sessions').selectOption('unlaunched');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/include=unlaunched/);
   const rows = page.getByTestId('onboardings').locator('tbody tr');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(label);
@@ -129,13 +134,14 @@ test('the onboardings list shows the session the link opened, filtered by link, 
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByText('No onboardings match')).toBeVisible();
   await page.getByRole('link', { name: 'Clear filters' }).click();
-  await expect(page.getByTestId('onboardings').locator('tbody tr').filter({ hasText: label })).toHaveCount(1);
+  await expect(page.getByTestId('onboardings').locator('tbody tr').filter({ hasText: label })).toHaveCount(0);
+  await page.getByTestId('hidden-unlaunched').getByRole('link', { name: 'Show them' }).click();
 
   await page.getByTestId('onboardings').locator('tbody tr').filter({ hasText: label }).getByRole('link').click();
   await expect(page).toHaveURL(/\/onboardings\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', 'started');
   await expect(page.getByRole('region', { name: 'Session' })).toContainText(label);
-  await expect(page.getByRole('region', { name: 'Steps' })).toContainText('No steps have been recorded');
+  await expect(page.getByRole('region', { name: 'Steps' })).toContainText('No steps yet');
   await expect(page.getByRole('region', { name: 'Calls to Meta' })).toContainText('No calls to Meta were made');
 });
 

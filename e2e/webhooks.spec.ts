@@ -126,7 +126,7 @@ test('an admin creates a forward and sees its secret once, with how to verify it
   await signInAsAdmin(page);
   await page.goto('/webhooks');
   const forwards = page.getByTestId('forwards');
-  await forwards.getByLabel('Field', { exact: true }).fill('messages');
+  await forwards.getByLabel('Field', { exact: true }).selectOption('messages');
   await forwards.getByLabel('Destination URL').fill('ftp://example.com/hook');
   await forwards.getByRole('button', { name: 'Create forward' }).click();
   await expect(forwards.getByText('Enter an http:// or https:// URL.')).toBeVisible();

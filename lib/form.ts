@@ -20,17 +20,25 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-export function fieldErrorsOf(error: z.ZodError, formData?: FormData): FormState {
+/**
+ * The form state for a failed parse. Problems with hidden fields (a row's id, by default any `id` or
+ * `…Id`) are said in words, since the person cannot see or fix those fields.
+ */
+export function fieldErrorsOf(error: z.ZodError, formData?: FormData, hidden: (key: string) => boolean = isIdentifier): FormState {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     // Nested schemas (prefill.businessEmail, ids.0) report on the form's flat field.
     const key = String(issue.path.findLast((part) => typeof part === 'string') ?? 'form');
     (fieldErrors[key] ??= []).push(issue.message);
   }
+  const onHidden = Object.keys(fieldErrors).every(hidden);
   return {
-    // A single problem (often a hidden field: the id of a row) is said as it is.
-    error: error.issues.length === 1 ? error.issues[0]!.message : 'Please correct the highlighted fields.',
+    error: onHidden ? error.issues.map((i) => i.message).join(' ') : 'Please correct the highlighted fields.',
     fieldErrors,
     values: formData ? formValues(formData) : undefined,
   };
+}
+
+function isIdentifier(key: string): boolean {
+  return key === 'id' || key.endsWith('Id');
 }

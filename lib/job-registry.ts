@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@/lib/jobs';
 import { pruneSignInFailuresJob } from '@/lib/jobs';
+import { signupSessionsJob } from '@/lib/onboarding/sessions';
 import { sweepJob } from '@/lib/operations/control';
 import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { stepJob } from '@/lib/operations/dispatch';
@@ -17,5 +18,6 @@ export const allJobs: readonly JobDefinition[] = [
   forwardJob,
   revokeCreditLineJob,
   revokeSweepJob,
+  signupSessionsJob,
   refreshSolutionJob,
 ];

@@ -20,6 +20,10 @@ export const partnerTypeLabels: Record<PartnerType, string> = {
 const definitions = {
   'partner.type': { schema: z.enum(partnerTypes), fallback: (): PartnerType => env.PARTNER_TYPE },
   'webhooks.revokeCreditLineOnPartnerRemoved': { schema: z.boolean(), fallback: () => false },
+  /** The partner's name as customers know it (their status page); empty = not set. */
+  'partner.name': { schema: z.string().trim().max(100), fallback: () => '' },
+  /** How customers reach the partner's support (an email, phone number or web address); empty = not set. */
+  'partner.supportContact': { schema: z.string().trim().max(200), fallback: () => '' },
 } as const;
 
 type Definitions = typeof definitions;

@@ -36,6 +36,8 @@ type Definition<S extends z.ZodType> = {
   schema: S;
   /** The audit target when the action failed before naming one (e.g. the id it was given). */
   targetOf?: (input: z.output<S>) => string | null | undefined;
+  /** Fields the form sends in hidden inputs, besides `id` and `…Id` (their problems are said in words). */
+  hidden?: readonly string[];
 };
 
 /** FormData as a plain object; a name given several times becomes an array. */
@@ -64,7 +66,10 @@ export function staffAction<S extends z.ZodType>(
     const user = await requireRole(definition.role);
     const formData = raw instanceof FormData ? raw : undefined;
     const parsed = definition.schema.safeParse(formData ? formObject(formData) : raw);
-    if (!parsed.success) return fieldErrorsOf(parsed.error, formData);
+    if (!parsed.success) {
+      const hidden = definition.hidden ?? [];
+      return fieldErrorsOf(parsed.error, formData, (key) => key === 'id' || key.endsWith('Id') || hidden.includes(key));
+    }
     const audit = new Auditor(user.id, definition.action);
     const target = definition.targetOf?.(parsed.data) ?? null;
     let result: ActionResult;

@@ -564,6 +564,8 @@ export function newPhoneNumber(sb: Sandbox, wabaId: string, cc: string, number: 
   return phone;
 }
 
+let codeSerial = 0;
+
 /** Completes the flow on the permissions screen: assets, grants, code, webhooks, session-info message. */
 export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; message: Record<string, unknown>; signup: Signup } {
   requireStep(s, 'permissions');
@@ -661,7 +663,8 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
     at: now,
   };
   sb.state.signups.push(signup);
-  const code = `AQ${sb.rng.ids.alnum(120)}`;
+  // Meta never issues a code twice: the serial, which survives resets, keeps seeded codes unique.
+  const code = `AQ${(++codeSerial).toString(36)}${sb.rng.ids.alnum(120)}`;
   sb.state.codes[code] = { code, appId: s.appId, integrationUserId: ourUser.id, signupId: signup.id, issuedAt: now };
 
   const data: Record<string, unknown> =

@@ -128,7 +128,7 @@ export async function createOnboarding(meta: MetaSandbox, flow: SignupFlow, part
   });
 }
 
-const finalStatuses = ['live', 'action_needed', 'failed'] as const;
+const finalStatuses = ['live', 'connected', 'waiting_on_partner', 'action_needed', 'failed'] as const;
 
 /** Polls the session row until it reaches one of `statuses` (by default a final one). */
 export async function waitForSession(

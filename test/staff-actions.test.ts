@@ -97,13 +97,13 @@ describe('signup link actions', () => {
         businessWebsite: 'https://acme.example',
         businessCountry: 'US',
         displayName: 'Acme Bakery',
-        category: 'FOOD',
+        category: 'GROCERY',
       }),
     );
     expect(created).toEqual({ ok: 'Link “Bakery campaign” created. Copy it from the list.' });
     const [link] = await linksLabelled('Bakery campaign');
     expect(link).toMatchObject({ flow: 'default', singleUse: true, createdBy: operator.id });
-    expect(link!.prefill).toEqual({ businessName: 'Acme Bakery', businessEmail: 'owner@acme.example', businessWebsite: 'https://acme.example', businessCountry: 'US', displayName: 'Acme Bakery', category: 'FOOD' });
+    expect(link!.prefill).toEqual({ businessName: 'Acme Bakery', businessEmail: 'owner@acme.example', businessWebsite: 'https://acme.example', businessCountry: 'US', displayName: 'Acme Bakery', category: 'GROCERY' });
     expect(link!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
     expect((await auditActions('link.create')).map((a) => a.target)).toContain(link!.id);
 
@@ -139,7 +139,22 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    expect(audits[0]?.details).toEqual({ from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false }, to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true } });
+    const unnamed = { 'partner.name': '', 'partner.supportContact': '' };
+    expect(audits[0]?.details).toEqual({
+      from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false, ...unnamed },
+      to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true, ...unnamed },
+    });
+  });
+
+  it("saves the partner's name and support contact for customers' pages; one that is too long is refused and nothing changes", async () => {
+    signedIn.id = admin.id;
+    await saveSettings({}, form({ partnerType: 'tech_provider', partnerName: ' Acme Messaging ', supportContact: 'help@acme.example' }));
+    expect(await readSetting('partner.name')).toBe('Acme Messaging');
+    expect(await readSetting('partner.supportContact')).toBe('help@acme.example');
+    const refused = await saveSettings({}, form({ partnerType: 'solution_partner', partnerName: 'Acme', supportContact: 'x'.repeat(201) }));
+    expect(refused.fieldErrors?.supportContact).toEqual(['Use at most 200 characters.']);
+    expect(await readSetting('partner.type')).toBe('tech_provider');
+    expect(await readSetting('partner.supportContact')).toBe('help@acme.example');
   });
 });
 

@@ -1,16 +1,51 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import type { CustomerStatus } from '@/lib/onboarding/status';
 
 const stepIcons: Record<string, string> = { done: '✓', skipped: '–', failed: '✕', running: '…', retrying: '↻', pending: '○' };
-const stepText: Record<string, string> = { done: 'Done', skipped: 'Not needed', failed: 'Stopped', running: 'In progress', retrying: 'Retrying', pending: 'Waiting' };
 
 async function fetchStatus(id: string): Promise<CustomerStatus> {
   const response = await fetch(`/api/onboarding/${id}`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`Status ${response.status}`);
   return (await response.json()) as CustomerStatus;
 }
+
+// Only Meta's own pages are turned into links: the text comes from our server, but a link is a promise.
+const metaLink = /(https:\/\/business\.facebook\.com\/[A-Za-z0-9/_\-.?=&]*[A-Za-z0-9/_-])/g;
+
+function withLinks(text: string): ReactNode[] {
+  return text.split(metaLink).map((part, i) =>
+    i % 2 === 1 ? (
+      <a key={i} href={part} target="_blank" rel="noreferrer" className="font-medium text-brand-700 underline">
+        WhatsApp Manager
+      </a>
+    ) : (
+      part.replace(/WhatsApp Manager \($/, '').replace(/^\)/, '')
+    ),
+  );
+}
+
+function Contact({ contact }: { contact: string | null }) {
+  if (!contact) return <>Questions? Contact the business that sent you the signup link.</>;
+  const href = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contact) ? `mailto:${contact}` : /^https?:\/\//.test(contact) ? contact : null;
+  return (
+    <>
+      Questions? Contact{' '}
+      {href ? (
+        <a href={href} className="underline">
+          {contact}
+        </a>
+      ) : (
+        contact
+      )}
+      .
+    </>
+  );
+}
+
+const slowPolling: ReadonlySet<string> = new Set(['action_needed', 'waiting_on_partner', 'failed']);
 
 /** The live status of one onboarding, polled until nothing more can happen without someone acting. */
 export function StatusView({ initial }: { initial: CustomerStatus }) {
@@ -21,20 +56,27 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
     refetchInterval: (query) => {
       const status = query.state.data?.status;
       if (!status || query.state.data?.settled) return false;
-      return status === 'action_needed' || status === 'failed' ? 10_000 : 1_000;
+      return slowPolling.has(status) ? 10_000 : 1_000;
     },
   });
   const live = data.status === 'live';
   return (
     <section className="space-y-5" data-testid="onboarding-status" data-status={data.status}>
       <div>
-        <h1 className={`text-xl font-semibold ${live ? 'text-brand-700' : ''}`}>{data.headline}</h1>
+        <h1 className={`text-xl font-semibold ${live ? 'text-brand-700' : ''}`} data-testid="status-headline">
+          {data.headline}
+        </h1>
+        {live ? <p className="mt-2 text-sm text-slate-700">Your WhatsApp Business Account is connected and ready to send and receive messages.</p> : null}
         {data.message ? (
           <p role={data.status === 'failed' || data.status === 'rejected' ? 'alert' : undefined} className="mt-2 text-sm text-slate-700" data-testid="status-message">
-            {data.message}
+            {withLinks(data.message)}
           </p>
         ) : null}
-        {live ? <p className="mt-2 text-sm text-slate-700">Your WhatsApp Business Account is connected and ready to send and receive messages.</p> : null}
+        {data.next ? (
+          <p className="mt-2 text-sm font-medium text-slate-800" data-testid="status-next">
+            {withLinks(data.next)}
+          </p>
+        ) : null}
       </div>
       {data.waba ? (
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -61,7 +103,7 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
                 {step.label}
                 {step.note ? <span className="block text-xs text-slate-600">{step.note}</span> : null}
               </span>
-              <span className="text-xs text-slate-500">{stepText[step.status] ?? step.status}</span>
+              <span className="text-xs text-slate-500">{step.statusText}</span>
             </li>
           ))}
         </ol>
@@ -71,6 +113,9 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
           Start a new signup
         </a>
       ) : null}
+      <p className="border-t border-slate-100 pt-4 text-xs text-slate-600" data-testid="support-contact">
+        <Contact contact={data.contact} />
+      </p>
       {isError ? <p className="text-xs text-amber-700">Lost contact with the server; retrying…</p> : null}
     </section>
   );

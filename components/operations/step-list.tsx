@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { StatusBadge, When } from '@/components/staff/display';
+import { Bar } from '@/components/ui/bar';
 import type { RunProgress, StepProgress } from '@/lib/operations/progress';
 
 // Any operation's steps for staff: status, attempts, times and the last error with Meta's code,
@@ -34,12 +35,9 @@ function LastError({ error }: { error: NonNullable<StepProgress['lastError']> })
 
 /** A bar and "3 of 5 steps done" for a run. */
 export function RunProgressBar({ progress }: { progress: RunProgress }) {
-  const percent = progress.total === 0 ? 0 : Math.round((progress.settled / progress.total) * 100);
   return (
     <div className="space-y-1" data-testid="run-progress" data-status={progress.status}>
-      <div className="h-2 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
-        <div className={`h-full ${progress.status === 'failed' ? 'bg-red-500' : 'bg-brand-600'}`} style={{ width: `${percent}%` }} />
-      </div>
+      <Bar value={progress.settled} max={progress.total} tone={progress.status === 'failed' ? 'red' : 'brand'} label={`${progress.settled} of ${progress.total} steps done`} />
       <p className="text-xs text-slate-600">
         {progress.settled} of {progress.total} steps done · <StatusBadge status={progress.status} label={runStatusText[progress.status]} />
       </p>

@@ -2,13 +2,13 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { completeAction, launchAction, openSessionAction, outcomeAction } from '@/app/(public)/signup/actions';
+import { completeAction, finishAction, launchAction, openSessionAction, outcomeAction } from '@/app/(public)/signup/actions';
 import type { LaunchConfig } from '@/lib/onboarding/sessions';
 import { isTrustedOrigin, parseSignupMessage, type FinishInfo, type SignupMessage } from '@/lib/onboarding/signup-messages';
 
 // The Embedded Signup button (reference §1): loads the SDK from the configured URL, launches the
-// popup for a server-issued session, pairs the code with the session-info message whichever comes
-// first, and hands both to the completion action.
+// popup for a server-issued session, reports the FINISH message's ids as soon as they arrive, pairs
+// the code with them whichever comes first, and hands both to the completion action.
 
 type LoginResponse = { status?: string; authResponse?: { code?: string | null } | null };
 type FacebookSdk = {
@@ -71,6 +71,8 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
   const [sdkReady, setSdkReady] = useState(false);
   const [sessionId, setSessionId] = useState<string | null>(null);
   const received = useRef<{ code?: string; finish?: FinishInfo; stop?: SignupMessage; settled: boolean }>({ settled: false });
+  // The session the popup completes, as the launch reported it (a fresh one when the page stood open too long).
+  const launched = useRef<Promise<{ sessionId: string } | { error: string }> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const track = useCallback(
@@ -80,6 +82,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
 
   const openSession = useCallback(async () => {
     received.current = { settled: false };
+    launched.current = null;
     setSessionId(null);
     setPhase({ name: 'preparing' });
     const opened = await openSessionAction(linkToken);
@@ -118,14 +121,21 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     return () => clearTimeout(timer);
   }, [launch]);
 
+  const launchedSession = useCallback(async (fallback: string) => (await launched.current) ?? { sessionId: fallback }, []);
+
   const submit = useCallback(
-    async (id: string) => {
+    async (fallbackId: string) => {
       const state = received.current;
       if (state.settled || !state.code) return;
       state.settled = true;
       clearTimeout(timer.current);
       setPhase({ name: 'submitting' });
-      const result = await completeAction(id, { code: state.code, finish: state.finish ?? null });
+      const launch = await launchedSession(fallbackId);
+      if ('error' in launch) {
+        setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: launch.error });
+        return;
+      }
+      const result = await completeAction(launch.sessionId, { code: state.code, finish: state.finish ?? null });
       if (result.ok) {
         track('WhatsAppOnboardingFinish');
         router.push(`/onboarding/${result.sessionId}`);
@@ -133,11 +143,11 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: result.message });
       }
     },
-    [router, track],
+    [router, track, launchedSession],
   );
 
   const stop = useCallback(
-    async (id: string) => {
+    async (fallbackId: string) => {
       const state = received.current;
       if (state.settled || state.code) return;
       state.settled = true;
@@ -148,14 +158,15 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
           ? message
           : { kind: 'cancel' as const, currentStep: message?.kind === 'cancel' ? message.currentStep : null };
       track('WhatsAppOnboardingCancel');
-      const result = await outcomeAction(id, outcome);
+      const launch = await launchedSession(fallbackId);
+      const result = 'error' in launch ? launch : await outcomeAction(launch.sessionId, outcome);
       setPhase({
         name: 'stopped',
         title: outcome.kind === 'error' ? 'Meta stopped the signup' : 'Signup not finished',
         message: 'advice' in result ? result.advice : result.error,
       });
     },
-    [track],
+    [track, launchedSession],
   );
 
   useEffect(() => {
@@ -171,6 +182,9 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
       const state = received.current;
       if (message.kind === 'finish') {
         state.finish = message;
+        const { kind: _kind, ...finish } = message;
+        // Kept before the code arrives: if the page closes now, staff can still follow up.
+        void launchedSession(id).then((launch) => ('sessionId' in launch ? finishAction(launch.sessionId, finish) : undefined));
         if (state.code) void submit(id);
       } else {
         state.stop = message;
@@ -178,7 +192,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     }
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [sessionId, launch.trustedOrigins, submit]);
+  }, [sessionId, launch.trustedOrigins, submit, launchedSession]);
 
   function start() {
     const w = window as SignupWindow;
@@ -187,7 +201,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     received.current = { settled: false };
     setPhase({ name: 'waiting' });
     track('WhatsAppOnboardingStart');
-    void launchAction(id);
+    launched.current = launchAction(id, linkToken).catch(() => ({ sessionId: id }));
     // The SDK rejects async callbacks: keep this one plain and chain the work.
     w.FB.login(
       (response) => {

@@ -1,6 +1,7 @@
+import { notFound } from 'next/navigation';
 import { EmbeddedSignup } from '@/components/signup/embedded-signup';
 import { linkProblemMessages } from '@/lib/onboarding/link-messages';
-import { findSignupLink, flowLabels, linkProblem } from '@/lib/onboarding/links';
+import { findSignupLink, flowLabels, linkProblem, type LinkProblem } from '@/lib/onboarding/links';
 import { log } from '@/lib/log';
 import { launchConfig, type LaunchConfig } from '@/lib/onboarding/sessions';
 import { solutionSignupRefusal } from '@/lib/solutions/limit';
@@ -13,19 +14,22 @@ const flowIntro: Record<string, string> = {
   measurement: 'Give us read-only access to your WhatsApp Business Account so we can measure results. We cannot send messages for you.',
 };
 
-/** The public page behind a signup link: a clear explanation when the link cannot be used. */
+export function LinkProblemNotice({ problem }: { problem: LinkProblem }) {
+  const message = linkProblemMessages[problem];
+  return (
+    <section data-testid="link-problem" className="space-y-2">
+      <h1 className="text-xl font-semibold">{message.title}</h1>
+      <p className="text-sm text-slate-600">{message.body}</p>
+    </section>
+  );
+}
+
+/** The public page behind a signup link: a clear explanation when the link cannot be used (404 for an unknown one). */
 export async function SignupPage({ token }: { token: string }) {
   const link = await findSignupLink(token);
   const problem = linkProblem(link);
-  if (problem || !link) {
-    const message = linkProblemMessages[problem ?? 'unknown'];
-    return (
-      <section data-testid="link-problem" className="space-y-2">
-        <h1 className="text-xl font-semibold">{message.title}</h1>
-        <p className="text-sm text-slate-600">{message.body}</p>
-      </section>
-    );
-  }
+  if (!link) notFound();
+  if (problem) return <LinkProblemNotice problem={problem} />;
   const refused = await solutionSignupRefusal(link);
   if (refused) {
     return (

@@ -10,9 +10,18 @@ export const onboardingStatusLabels: Record<OnboardingStatus, string> = {
   exchanging: 'Confirming with Meta',
   running: 'Setting up',
   failed: 'Failed',
-  action_needed: 'Action needed',
+  action_needed: 'Customer action needed',
+  waiting_on_partner: 'Waiting on a partner',
+  connected: 'Connected, not sending',
   live: 'Live',
   rejected: 'Rejected',
+  expired: 'Expired (not finished in time)',
+};
+
+// Onboarding endings that share a word with other statuses get their own colour ("connected" WABA vs onboarding).
+const onboardingTones: Partial<Record<OnboardingStatus, string>> = {
+  connected: 'bg-teal-50 text-teal-800',
+  waiting_on_partner: 'bg-indigo-50 text-indigo-800',
 };
 
 const tones: Record<string, string> = {
@@ -37,17 +46,17 @@ const tones: Record<string, string> = {
 };
 
 /** A status as a coloured tag; `label` replaces the raw value for people. */
-export function StatusBadge({ status, label }: { status: string | null | undefined; label?: string }) {
+export function StatusBadge({ status, label, tone }: { status: string | null | undefined; label?: string; tone?: string }) {
   if (!status) return <span className="text-slate-400">—</span>;
   return (
-    <span data-status={status} className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${tones[status] ?? 'bg-slate-100 text-slate-700'}`}>
+    <span data-status={status} className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${tone ?? tones[status] ?? 'bg-slate-100 text-slate-700'}`}>
       {label ?? status}
     </span>
   );
 }
 
 export function OnboardingStatusBadge({ status }: { status: OnboardingStatus }) {
-  return <StatusBadge status={status} label={onboardingStatusLabels[status]} />;
+  return <StatusBadge status={status} label={onboardingStatusLabels[status]} tone={onboardingTones[status]} />;
 }
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });

@@ -196,6 +196,8 @@ export const signupLinks = pgTable('signup_links', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   usedAt: timestamp('used_at', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /** Sessions opened on this link that were never launched and have been pruned: still counted as opened. */
+  prunedOpened: integer('pruned_opened').notNull().default(0),
   createdBy: uuid('created_by').references(() => staffUsers.id),
   createdAt: createdAt(),
 });
@@ -208,8 +210,11 @@ export const onboardingStatuses = [
   'running',
   'failed',
   'action_needed',
+  'waiting_on_partner',
+  'connected',
   'live',
   'rejected',
+  'expired',
 ] as const;
 export type OnboardingStatus = (typeof onboardingStatuses)[number];
 
@@ -227,6 +232,9 @@ export const onboardingSessions = pgTable(
     launchedAt: timestamp('launched_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     finishEvent: text('finish_event'),
+    /** What the FINISH message claimed, recorded when it arrived (before the code): a claim until Meta confirms it. */
+    reportedWabaId: text('reported_waba_id'),
+    reportedBusinessId: text('reported_business_id'),
     cancelStep: text('cancel_step'),
     errorCode: text('error_code'),
     errorSessionId: text('error_session_id'),
@@ -245,8 +253,20 @@ export const onboardingSessions = pgTable(
   (t) => [
     index('onboarding_sessions_created_idx').on(t.createdAt, t.id),
     index('onboarding_sessions_waba_idx').on(t.wabaId),
+    index('onboarding_sessions_reported_waba_idx').on(t.reportedWabaId),
+    // Serves the expiry job: only sessions still waiting for the customer are indexed.
+    index('onboarding_sessions_waiting_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'started'`),
   ],
 );
+
+/** Hashes of Embedded Signup codes already sent to Meta, so a replayed code is refused before the exchange. */
+export const exchangedCodes = pgTable('exchanged_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  sessionId: uuid('session_id').notNull(),
+  createdAt: createdAt(),
+});
 
 export const onboardingEvents = pgTable(
   'onboarding_events',

@@ -107,9 +107,14 @@ export async function getSolution(
   return readNode(solutionId, fields, solutionSchema, token, audit);
 }
 
-/** The solutions that onboarded a WABA. */
-export async function listWabaSolutions(wabaId: string, token: GraphToken, audit: AuditContext = {}): Promise<Solution[]> {
-  return graphList({ path: `/${wabaId}/solutions`, token, audit, item: solutionSchema });
+/** The solutions that onboarded a WABA (business token); `fields` as for one solution, Meta's default when omitted. */
+export async function listWabaSolutions(
+  wabaId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+  fields?: readonly string[],
+): Promise<Solution[]> {
+  return graphList({ path: `/${wabaId}/solutions`, query: { fields: fields ? fieldList(fields) : undefined }, token, audit, item: solutionSchema });
 }
 
 export type SolutionTransition =

@@ -3,6 +3,8 @@ import { and, count, desc, eq, isNull, max } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { onboardingSessions, signupFlows, signupLinks, type SignupFlow, type SignupLink } from '@/lib/db/schema';
+import { appToken, graphSettings } from '@/lib/meta/graph';
+import { listSolutions } from '@/lib/meta/solutions';
 
 // Signup links: what a customer's Embedded Signup launches with (flow, solution, pre-filled data),
 // how long the link works and whether it works once.
@@ -16,6 +18,33 @@ export const flowLabels: Record<SignupFlow, string> = {
   mps: 'Multi-Partner Solution',
   measurement: 'Measurement Partner (read-only)',
 };
+
+/**
+ * The business categories Meta accepts for a WhatsApp business profile (the `vertical` of Meta:
+ * Business profiles), which Embedded Signup's pre-filled `phone.category` takes.
+ */
+export const businessCategories = {
+  AUTO: 'Automotive',
+  BEAUTY: 'Beauty, spa and salon',
+  APPAREL: 'Clothing and apparel',
+  EDU: 'Education',
+  ENTERTAIN: 'Entertainment',
+  EVENT_PLAN: 'Event planning and service',
+  FINANCE: 'Finance and banking',
+  GROCERY: 'Food and grocery',
+  GOVT: 'Public service',
+  HOTEL: 'Hotel and lodging',
+  HEALTH: 'Medical and health',
+  NONPROFIT: 'Non-profit',
+  PROF_SERVICES: 'Professional services',
+  RETAIL: 'Shopping and retail',
+  TRAVEL: 'Travel and transportation',
+  RESTAURANT: 'Restaurant',
+  OTHER: 'Other',
+} as const;
+
+export type BusinessCategory = keyof typeof businessCategories;
+const categoryValues = Object.keys(businessCategories) as [BusinessCategory, ...BusinessCategory[]];
 
 const optionalText = (max: number) =>
   z
@@ -33,7 +62,7 @@ export const prefillSchema = z
     businessWebsite: optionalText(300).pipe(z.url('Enter a full URL, e.g. https://example.com.').optional()),
     businessCountry: optionalText(2).pipe(z.string().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional()),
     displayName: optionalText(100),
-    category: optionalText(50),
+    category: optionalText(50).pipe(z.enum(categoryValues, 'Choose one of Meta’s business categories.').optional()),
     description: optionalText(512),
   })
   .superRefine((value, context) => {
@@ -65,8 +94,8 @@ export const newLinkSchema = z
     expiresInDays: z.coerce
       .number('Enter a number of days.')
       .int('Whole days only.')
-      .min(0, 'Enter 0 to 365 days, or leave it empty.')
-      .max(365, 'Enter 0 to 365 days, or leave it empty.')
+      .min(1, 'Enter 1 to 365 days, or leave it empty for a link that never expires.')
+      .max(365, 'Enter 1 to 365 days, or leave it empty for a link that never expires.')
       .optional(),
     prefill: prefillSchema,
   })
@@ -91,11 +120,34 @@ export async function createSignupLink(input: NewLink, createdBy: string | null)
       solutionId: link.solutionId ?? null,
       prefill: compactPrefill(link.prefill),
       singleUse: link.singleUse,
-      expiresAt: link.expiresInDays ? new Date(Date.now() + link.expiresInDays * 86_400_000) : null,
+      expiresAt: link.expiresInDays === undefined ? null : new Date(Date.now() + link.expiresInDays * 86_400_000),
       createdBy,
     })
     .returning();
   return row!;
+}
+
+const solutionStatusText: Record<string, string> = {
+  DRAFT: 'is still a draft',
+  INITIATED: 'is waiting for its partner to accept the invitation',
+  REJECTED: 'was declined by its partner',
+  DEACTIVATED: 'was deactivated',
+};
+
+/**
+ * Why Embedded Signup would refuse this Multi-Partner Solution, in plain words, or null when Meta
+ * lists it as ACTIVE for our app (Meta: Multi-Partner Solutions; only active solutions onboard).
+ * Read with the app token, which every partner type has.
+ */
+export async function solutionProblem(solutionId: string): Promise<string | null> {
+  const { appId } = graphSettings();
+  const solutions = await listSolutions(appId, appToken(), { step: 'check_solution' }, { fields: ['id', 'name', 'status'], limit: 100, maxPages: 20 });
+  const solution = solutions.find((s) => s.id === solutionId);
+  if (!solution) return `Meta lists no Multi-Partner Solution with id ${solutionId} for this app. Check the id.`;
+  if (solution.status === 'ACTIVE') return null;
+  const name = solution.name ? `“${solution.name}”` : `Solution ${solutionId}`;
+  const why = (solution.status && solutionStatusText[solution.status]) ?? `is ${String(solution.status ?? 'in an unknown state').toLowerCase()}`;
+  return `${name} ${why}; Meta only onboards customers through an active solution.`;
 }
 
 /** The link every installation has: the default flow, reusable, never expiring. */
@@ -153,6 +205,6 @@ export async function listSignupLinks(): Promise<LinkWithFunnel[]> {
   const links = await db().select().from(signupLinks).orderBy(desc(signupLinks.createdAt));
   return links.map((link) => {
     const row = byLink.get(link.id);
-    return { ...link, opened: row?.opened ?? 0, launched: row?.launched ?? 0, completed: row?.completed ?? 0, lastUsedAt: row?.lastUsedAt ?? null };
+    return { ...link, opened: (row?.opened ?? 0) + link.prunedOpened, launched: row?.launched ?? 0, completed: row?.completed ?? 0, lastUsedAt: row?.lastUsedAt ?? null };
   });
 }

@@ -66,8 +66,9 @@ describe('planSteps', () => {
     expect(names('default', 'tech_provider')).toEqual(['subscribe_app', 'register_phone', 'read_status']);
     expect(names('coexistence', 'solution_partner')).toEqual(['subscribe_app', 'assign_system_user', 'share_credit_line', 'sync_contacts', 'sync_history', 'read_status']);
     expect(names('waba_only', 'tech_partner')).toEqual(['subscribe_app', 'read_status']);
-    expect(names('measurement', 'measurement_partner')).toEqual(['read_status']);
-    expect(names('default', 'measurement_partner')).toEqual(['read_status']);
+    // Measurement Partners subscribe to each client's WABA to receive its webhooks, and write nothing else.
+    expect(names('measurement', 'measurement_partner')).toEqual(['subscribe_app', 'read_status']);
+    expect(names('default', 'measurement_partner')).toEqual(['subscribe_app', 'read_status']);
     const plan = planSteps('default', 'solution_partner');
     expect(plan.find((s) => s.name === 'share_credit_line')?.dependsOn).toEqual(['assign_system_user']);
     expect(plan.find((s) => s.name === 'register_phone')?.dependsOn).toEqual(['subscribe_app']);
@@ -177,18 +178,18 @@ describe('pipeline end states', () => {
     expect((await stepsOf(o.sessionId)).sync_history!.result).toEqual({ requestId: phone.coexistence!.syncs.history, alreadyRequested: true });
   });
 
-  it('WABA-only sharing: no number to register, live once billing and webhooks are set up', async () => {
+  it('WABA-only sharing: no number to register, connected (not live) once billing and webhooks are set up', async () => {
     const o = await onboard('waba_only', 'solution_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session.status).toBe('live');
+    expect(session.status).toBe('connected');
     expect(await stepStatuses(o.sessionId)).toEqual({ subscribe_app: 'done', assign_system_user: 'done', share_credit_line: 'done', read_status: 'done' });
     expect(o.metaPhoneNumberId).toBeNull();
   });
 
-  it('MPS without MESSAGING: granular tasks with MANAGE_BILLING, credit line shared, the messaging partner registers', async () => {
+  it('MPS without MESSAGING: granular tasks with MANAGE_BILLING, credit line shared, waiting on the messaging partner to register', async () => {
     const o = await onboard('mps', 'solution_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session.status).toBe('live');
+    expect(session.status).toBe('waiting_on_partner');
     const waba = state().wabas[o.metaWabaId]!;
     expect(waba.assignedUsers[0]!.tasks).toContain('MANAGE_BILLING');
     expect(waba.assignedUsers[0]!.tasks).not.toContain('MANAGE');
@@ -198,16 +199,18 @@ describe('pipeline end states', () => {
     expect(state().phoneNumbers[o.metaPhoneNumberId!]!.registerCalls).toHaveLength(0);
   });
 
-  it('Measurement Partner: read-only, only reads, live', async () => {
+  it('Measurement Partner: read-only, subscribes to the WABA for its webhooks, otherwise only reads, connected', async () => {
     await meta.configure({ partnerType: 'measurement_partner' });
     const o = await onboard('measurement', 'measurement_partner');
     const session = await waitForSession(o.sessionId);
-    expect(session).toMatchObject({ status: 'live', statusMessage: null });
-    expect(await stepStatuses(o.sessionId)).toEqual({ read_status: 'done' });
+    expect(session.status).toBe('connected');
+    expect(await stepStatuses(o.sessionId)).toEqual({ subscribe_app: 'done', read_status: 'done' });
     const calls = await callsOf(o.sessionId, 'read_status');
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.method === 'GET')).toBe(true);
-    expect(state().wabas[o.metaWabaId]!.subscriptions.some((s) => s.appId === meta.sandbox.options.appId)).toBe(false);
+    const posts = (await callsOf(o.sessionId)).filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.path)).toEqual([`/${o.metaWabaId}/subscribed_apps`]);
+    expect(state().wabas[o.metaWabaId]!.subscriptions.some((s) => s.appId === meta.sandbox.options.appId)).toBe(true);
   });
 
   it('startPipeline is idempotent, also when the completion already marked the session running', async () => {
@@ -320,7 +323,7 @@ describe('lost responses', () => {
       await meta.fault({ method: 'POST', path: '/{id}/whatsapp_credit_sharing_and_attach', kind: 'latency', latencyMs: 500, next: 1 });
       const o = await onboard('waba_only', 'solution_partner');
       const session = await waitForSession(o.sessionId);
-      expect(session.status).toBe('live');
+      expect(session.status).toBe('connected');
       const step = (await stepsOf(o.sessionId)).share_credit_line!;
       expect(step).toMatchObject({ status: 'done', attempts: 2, lastErrorCode: 'timeout' });
       const waba = state().wabas[o.metaWabaId]!;

@@ -1,36 +1,48 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import {
   attentionItems,
   businessTokens,
   businesses,
+  exchangedCodes,
+  graphCalls,
   onboardingEvents,
   onboardingSessions,
   signupLinks,
+  wabas,
   type OnboardingSession,
   type SignupLink,
 } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
+import { defineJob, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { appToken, businessToken, isGraphError, type AuditContext } from '@/lib/meta/graph';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { debugToken, exchangeCode, tokenGrantsWaba } from '@/lib/meta/tokens';
 import { getWaba } from '@/lib/meta/wabas';
+import { abandonedSignupKind, linkAbandonedSignup, sharedWithUs } from '@/lib/onboarding/abandoned-signups';
 import { findSignupLink, linkProblem, type LinkProblem, type Prefill } from '@/lib/onboarding/links';
 import { startPipeline } from '@/lib/onboarding/pipeline';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
-import { cancelAdvice, finishInfoSchema } from '@/lib/onboarding/signup-messages';
+import { cancelAdvice, finishInfoSchema, type FinishInfo } from '@/lib/onboarding/signup-messages';
 import { partnerType } from '@/lib/settings';
 import { solutionSignupRefusal } from '@/lib/solutions/limit';
 import { storeSecret } from '@/lib/vault';
 
 // An onboarding session: issued by the server before the customer launches Embedded Signup, bound to
-// that browser by a key only its HttpOnly cookie holds, and completed once with the code.
+// that browser by the hash of a key only its HttpOnly cookies hold, and completed once with the code.
+// A session nobody completes in time expires; never-launched ones are pruned later.
 
 /** How long a customer has from opening the signup page, or from clicking the button, to finishing the popup. */
 export const launchWindowMs = 60 * 60_000;
+/** A completion holds a single-use link this long at most (the exchange takes seconds; longer means it crashed). */
+export const linkHoldMs = 5 * 60_000;
+/** Sessions that were never launched are deleted this long after they were opened (their link keeps the count). */
+export const unlaunchedRetentionMs = 30 * 86_400_000;
+/** Meta's codes live 30 seconds; their hashes are kept well past that. */
+const codeHashRetentionMs = 7 * 86_400_000;
 
 export type LaunchConfig = {
   appId: string;
@@ -88,38 +100,59 @@ export function launchConfig(link: SignupLink): LaunchConfig {
   };
 }
 
-function hashKey(browserKey: string): string {
-  return createHash('sha256').update(browserKey).digest('hex');
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** A new random key for a browser (its cookies hold it; sessions store only its hash). */
+export function newBrowserKey(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 export type OpenedSession = { sessionId: string; browserKey: string; expiresAt: Date };
 
 export type SessionRefusal = { problem: LinkProblem } | { problem: 'limit_reached'; message: string };
 
-/** A new session for a signup link, or why the link cannot be used (or not now: a solution's weekly limit). */
-export async function openOnboardingSession(linkToken: string): Promise<OpenedSession | SessionRefusal> {
+/**
+ * A new session for a signup link in the browser holding `browserKey` (a new one by default), or why
+ * the link cannot be used (or not now: a solution's weekly limit).
+ */
+export async function openOnboardingSession(linkToken: string, browserKey = newBrowserKey()): Promise<OpenedSession | SessionRefusal> {
   const link = await findSignupLink(linkToken);
   const problem = linkProblem(link);
   if (problem || !link) return { problem: problem ?? 'unknown' };
   const refused = await solutionSignupRefusal(link);
   if (refused) return { problem: 'limit_reached', message: refused };
-  const browserKey = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + launchWindowMs);
   const [session] = await db()
     .insert(onboardingSessions)
-    .values({ browserKeyHash: hashKey(browserKey), linkId: link.id, flow: link.flow, partnerType: await partnerType(), expiresAt })
+    .values({ browserKeyHash: sha256(browserKey), linkId: link.id, flow: link.flow, partnerType: await partnerType(), expiresAt })
     .returning({ id: onboardingSessions.id });
   return { sessionId: session!.id, browserKey, expiresAt };
 }
 
-/** The session, if this browser's key opens it. */
+function keyOpens(session: OnboardingSession, browserKey: string): boolean {
+  const expected = Buffer.from(session.browserKeyHash, 'hex');
+  const actual = Buffer.from(sha256(browserKey), 'hex');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** The session, if this browser's key opens it; a session whose time ran out is marked expired first. */
 export async function sessionForBrowser(sessionId: string, browserKey: string | undefined): Promise<OnboardingSession | undefined> {
   if (!browserKey || !z.uuid().safeParse(sessionId).success) return undefined;
   const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, sessionId));
-  if (!session) return undefined;
-  const expected = Buffer.from(session.browserKeyHash, 'hex');
-  const actual = Buffer.from(hashKey(browserKey), 'hex');
-  return expected.length === actual.length && timingSafeEqual(expected, actual) ? session : undefined;
+  if (!session || !keyOpens(session, browserKey)) return undefined;
+  if (session.status !== 'started' || session.expiresAt > new Date()) return session;
+  await expireSessions([session.id]);
+  const [settled] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, sessionId));
+  return settled;
+}
+
+/** Moves a session opened under an older key to `browserKey`, if `oldKey` opens it. */
+export async function rebindSession(sessionId: string, oldKey: string, browserKey: string): Promise<void> {
+  const session = await sessionForBrowser(sessionId, oldKey);
+  if (!session) return;
+  await db().update(onboardingSessions).set({ browserKeyHash: sha256(browserKey) }).where(eq(onboardingSessions.id, session.id));
 }
 
 async function addEvent(sessionId: string, type: string, data?: Record<string, unknown>) {
@@ -128,16 +161,52 @@ async function addEvent(sessionId: string, type: string, data?: Record<string, u
 
 /**
  * The customer clicked the button: recorded for the funnel, and the completion window starts again
- * from here (a page left open for a while still works). Never blocks the launch.
+ * from here. Returns whether the session was still open.
  */
-export async function recordLaunch(session: OnboardingSession): Promise<void> {
-  if (session.status !== 'started') return;
+export async function recordLaunch(session: OnboardingSession): Promise<boolean> {
+  if (session.status !== 'started') return false;
   const now = new Date();
-  await db()
+  const launched = await db()
     .update(onboardingSessions)
     .set({ launchedAt: session.launchedAt ?? now, expiresAt: new Date(now.getTime() + launchWindowMs), updatedAt: now })
-    .where(and(eq(onboardingSessions.id, session.id), eq(onboardingSessions.status, 'started')));
+    .where(and(eq(onboardingSessions.id, session.id), eq(onboardingSessions.status, 'started'), gt(onboardingSessions.expiresAt, now)))
+    .returning({ id: onboardingSessions.id });
+  if (launched.length === 0) return false;
   if (!session.launchedAt) await addEvent(session.id, 'launched');
+  return true;
+}
+
+/**
+ * The launch as the signup page reports it: the session it launched, or, when that one expired while
+ * the page stood open, a fresh session on the same link (so a page left open still works with one click).
+ */
+export async function launchOnboardingSession(
+  sessionId: string,
+  browserKey: string,
+  linkToken: string,
+): Promise<{ sessionId: string } | SessionRefusal | null> {
+  const session = await sessionForBrowser(sessionId, browserKey);
+  if (!session) return null;
+  if ((await recordLaunch(session)) || session.status !== 'expired') return { sessionId: session.id };
+  const opened = await openOnboardingSession(linkToken, browserKey);
+  if ('problem' in opened) return opened;
+  const fresh = await sessionForBrowser(opened.sessionId, browserKey);
+  await recordLaunch(fresh!);
+  return { sessionId: opened.sessionId };
+}
+
+/**
+ * The FINISH message arrived (the customer completed the popup): its ids are kept before the code
+ * comes, so a signup whose page was closed can still be matched when Meta reports the shared WABA.
+ */
+export async function recordFinish(session: OnboardingSession, input: FinishInfo): Promise<void> {
+  const finish = finishInfoSchema.parse(input);
+  const recorded = await db()
+    .update(onboardingSessions)
+    .set({ finishEvent: finish.event, reportedWabaId: finish.wabaId ?? null, reportedBusinessId: finish.businessId ?? null, updatedAt: new Date() })
+    .where(and(eq(onboardingSessions.id, session.id), inArray(onboardingSessions.status, ['started', 'exchanging']), isNull(onboardingSessions.reportedWabaId)))
+    .returning({ id: onboardingSessions.id });
+  if (recorded.length > 0) await addEvent(session.id, 'finish_reported', { ...finish });
 }
 
 export const outcomeSchema = z.discriminatedUnion('kind', [
@@ -189,6 +258,7 @@ export type CompletionInput = z.input<typeof completionSchema>;
 export type CompletionResult = { ok: true; sessionId: string } | { ok: false; message: string };
 
 const startAgain = 'Please start the signup again.';
+const expiredMessage = 'This signup session expired before the signup was completed (a session lasts an hour from the click), so we did not finish connecting your account. Start the signup again to finish.';
 
 async function endSession(sessionId: string, status: 'failed' | 'rejected', message: string, data: Record<string, unknown> = {}) {
   await db()
@@ -199,15 +269,79 @@ async function endSession(sessionId: string, status: 'failed' | 'rejected', mess
   return { ok: false as const, message };
 }
 
+/** Why a completion may not go on with its link: the link changed after the session was opened. */
+export type LinkRefusal = Exclude<LinkProblem, 'unknown'> | 'busy';
+
+export const linkRefusalMessages: Record<LinkRefusal, string> = {
+  disabled: 'Your provider switched this signup link off while you were signing up, so we did not connect your account. Ask them for a current link.',
+  expired: 'This signup link expired while you were signing up, so we did not connect your account. Ask your provider for a new link.',
+  used: 'This signup link was made for one signup, and that signup has already been completed, so we did not connect your account. Ask your provider for a new link if you need to connect another account.',
+  busy: 'Another signup with this single-use link is being completed right now, so we did not connect this one. If that signup does not go through, open the link again in a few minutes.',
+};
+
+/**
+ * Whether the session's link still lets a completion through, read with the link row locked so that
+ * concurrent completions of one link decide in turn: a disabled or expired link lets none through,
+ * and a single-use link one at a time, never after one has succeeded.
+ */
+async function linkRefusal(tx: Tx, session: OnboardingSession): Promise<LinkRefusal | null> {
+  if (!session.linkId) return null;
+  const [link] = await tx.select().from(signupLinks).where(eq(signupLinks.id, session.linkId)).for('update');
+  const problem = linkProblem(link);
+  if (problem) return problem === 'unknown' ? 'disabled' : problem;
+  if (!link!.singleUse) return null;
+  const [other] = await tx
+    .select({ id: onboardingSessions.id })
+    .from(onboardingSessions)
+    .where(
+      and(
+        eq(onboardingSessions.linkId, link!.id),
+        ne(onboardingSessions.id, session.id),
+        eq(onboardingSessions.status, 'exchanging'),
+        gt(onboardingSessions.updatedAt, new Date(Date.now() - linkHoldMs)),
+      ),
+    )
+    .limit(1);
+  return other ? 'busy' : null;
+}
+
+/**
+ * Moves the session from started to exchanging, in one transaction with the link check: exactly one
+ * completion of a single-use link gets through, and a disabled or expired link completes nothing.
+ */
 async function claimSession(session: OnboardingSession): Promise<CompletionResult | null> {
-  if (session.expiresAt <= new Date()) return { ok: false, message: `This signup session expired. ${startAgain}` };
-  const claimed = await db()
-    .update(onboardingSessions)
-    .set({ status: 'exchanging', updatedAt: new Date() })
-    .where(and(eq(onboardingSessions.id, session.id), eq(onboardingSessions.status, 'started')))
-    .returning({ id: onboardingSessions.id });
-  if (claimed.length > 0) return null;
-  return { ok: false, message: `This signup session was already used. ${startAgain}` };
+  const outcome = await db().transaction(async (tx) => {
+    const refusal = await linkRefusal(tx, session);
+    if (refusal) return { refusal };
+    const now = new Date();
+    const claimed = await tx
+      .update(onboardingSessions)
+      .set({ status: 'exchanging', updatedAt: now })
+      .where(and(eq(onboardingSessions.id, session.id), eq(onboardingSessions.status, 'started'), gt(onboardingSessions.expiresAt, now)))
+      .returning({ id: onboardingSessions.id });
+    return { claimed: claimed.length > 0 };
+  });
+  if ('claimed' in outcome && outcome.claimed) return null;
+  await expireSessions([session.id]);
+  const [current] = await db().select({ status: onboardingSessions.status }).from(onboardingSessions).where(eq(onboardingSessions.id, session.id));
+  if (current?.status === 'expired') return { ok: false, message: expiredMessage };
+  if (current?.status !== 'started' || !('refusal' in outcome) || !outcome.refusal) {
+    return { ok: false, message: `This signup session was already used. ${startAgain}` };
+  }
+  return endSession(session.id, 'rejected', linkRefusalMessages[outcome.refusal], { link: outcome.refusal });
+}
+
+/**
+ * Records the code's hash before it goes to Meta; false when it was recorded already (a replay, or
+ * the same result sent twice), in which case it must not be sent again.
+ */
+async function firstUseOfCode(code: string, sessionId: string): Promise<boolean> {
+  const inserted = await db()
+    .insert(exchangedCodes)
+    .values({ codeHash: sha256(code), sessionId })
+    .onConflictDoNothing({ target: exchangedCodes.codeHash })
+    .returning({ codeHash: exchangedCodes.codeHash });
+  return inserted.length > 0;
 }
 
 /** Reads that verify the signup may be retried briefly within the request (unlike the exchange). */
@@ -249,6 +383,9 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
   if (refused) return refused;
   const sessionId = session.id;
   const audit = (step: string): AuditContext => ({ sessionId, step });
+  if (!(await firstUseOfCode(code, sessionId))) {
+    return endSession(sessionId, 'failed', `This signup result was already used once, so we did not send it to Meta again. ${startAgain}`, { replayedCode: true });
+  }
 
   let accessToken: string;
   try {
@@ -297,7 +434,10 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
     if (!owner) return endSession(sessionId, 'failed', `Meta did not tell us which business owns the account. ${startAgain}`);
 
     const solutionId = session.linkId ? await linkSolution(session.linkId) : null;
-    await db().transaction(async (tx) => {
+    const refusal = await db().transaction(async (tx) => {
+      // The link is checked again under its lock: it may have been disabled while Meta was asked.
+      const changed = await linkRefusal(tx, session);
+      if (changed) return changed;
       await tx.insert(businesses).values({ metaBusinessId: owner.id, name: owner.name }).onConflictDoUpdate({
         target: businesses.metaBusinessId,
         set: { ...(owner.name && { name: owner.name }), updatedAt: new Date() },
@@ -336,7 +476,7 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
       await tx
         .update(attentionItems)
         .set({ resolvedAt: new Date() })
-        .where(and(eq(attentionItems.wabaId, wabaId), eq(attentionItems.kind, 'finish_onboarding'), isNull(attentionItems.resolvedAt)));
+        .where(and(eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, ['finish_onboarding', abandonedSignupKind]), isNull(attentionItems.resolvedAt)));
       await tx.insert(onboardingEvents).values({
         sessionId,
         type: 'verified',
@@ -349,7 +489,9 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
           tokenExpiresAt: info.expiresAt?.toISOString() ?? null,
         },
       });
+      return null;
     });
+    if (refusal) return endSession(sessionId, 'rejected', linkRefusalMessages[refusal], { link: refusal });
   } catch (error) {
     log.warn({ sessionId, ...graphFailure(error) }, 'onboarding verification failed');
     const hint = isGraphError(error) ? error.hint : 'Something went wrong on our side.';
@@ -363,3 +505,82 @@ async function linkSolution(linkId: string): Promise<string | null> {
   const [link] = await db().select({ solutionId: signupLinks.solutionId }).from(signupLinks).where(eq(signupLinks.id, linkId));
   return link?.solutionId ?? null;
 }
+
+/**
+ * Marks started sessions whose time ran out as expired (every one, or those in `ids`); returns how
+ * many. One that had reported a WABA Meta has since shared with us becomes an abandoned signup.
+ */
+export async function expireSessions(ids?: string[], now = new Date()): Promise<number> {
+  const expired = await db()
+    .update(onboardingSessions)
+    .set({ status: 'expired', statusMessage: expiredMessage, updatedAt: now })
+    .where(and(eq(onboardingSessions.status, 'started'), lte(onboardingSessions.expiresAt, now), ids ? inArray(onboardingSessions.id, ids) : undefined))
+    .returning();
+  if (expired.length === 0) return 0;
+  await db().insert(onboardingEvents).values(expired.map((session) => ({ sessionId: session.id, type: 'expired' })));
+  for (const session of expired.filter((s) => s.reportedWabaId)) {
+    await db().transaction(async (tx) => {
+      const [waba] = await tx.select().from(wabas).where(eq(wabas.metaWabaId, session.reportedWabaId!)).for('update');
+      if (waba && sharedWithUs(waba)) await linkAbandonedSignup(tx, session, waba);
+    });
+  }
+  return expired.length;
+}
+
+const pruneBatch = 1000;
+
+/**
+ * Deletes sessions that were never launched and are older than the retention; each link keeps
+ * counting them as opened. Returns how many were deleted.
+ */
+export async function pruneUnlaunchedSessions(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - unlaunchedRetentionMs);
+  let total = 0;
+  for (;;) {
+    const deleted = await db().transaction(async (tx) => {
+      const old = await tx
+        .select({ id: onboardingSessions.id, linkId: onboardingSessions.linkId })
+        .from(onboardingSessions)
+        .where(
+          and(
+            isNull(onboardingSessions.launchedAt),
+            isNull(onboardingSessions.wabaId),
+            inArray(onboardingSessions.status, ['started', 'expired']),
+            lt(onboardingSessions.createdAt, cutoff),
+          ),
+        )
+        .limit(pruneBatch)
+        .for('update', { skipLocked: true });
+      if (old.length === 0) return 0;
+      const ids = old.map((s) => s.id);
+      await tx.delete(onboardingEvents).where(inArray(onboardingEvents.sessionId, ids));
+      await tx.delete(graphCalls).where(inArray(graphCalls.sessionId, ids));
+      await tx.delete(onboardingSessions).where(inArray(onboardingSessions.id, ids));
+      const perLink = new Map<string, number>();
+      for (const { linkId } of old) if (linkId) perLink.set(linkId, (perLink.get(linkId) ?? 0) + 1);
+      for (const [linkId, count] of perLink) {
+        await tx
+          .update(signupLinks)
+          .set({ prunedOpened: sql`${signupLinks.prunedOpened} + ${count}` })
+          .where(eq(signupLinks.id, linkId));
+      }
+      return old.length;
+    });
+    total += deleted;
+    if (deleted < pruneBatch) return total;
+  }
+}
+
+export const signupSessionsJob = defineJob({
+  name: 'maintenance.signup-sessions',
+  schema: noData,
+  schedule: '*/10 * * * *',
+  async handle() {
+    const expired = await expireSessions();
+    const pruned = await pruneUnlaunchedSessions();
+    await db()
+      .delete(exchangedCodes)
+      .where(lt(exchangedCodes.createdAt, new Date(Date.now() - codeHashRetentionMs)));
+    if (expired > 0 || pruned > 0) log.info({ expired, pruned }, 'signup sessions expired and pruned');
+  },
+});

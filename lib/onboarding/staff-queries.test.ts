@@ -16,7 +16,7 @@ import {
   wabas,
   type OnboardingSession,
 } from '@/lib/db/schema';
-import { getOnboardingDetail, linkChoices, listOnboardings, onboardingFiltersSchema } from '@/lib/onboarding/staff-queries';
+import { countHiddenUnlaunched, getOnboardingDetail, linkChoices, listOnboardings, onboardingFiltersSchema } from '@/lib/onboarding/staff-queries';
 
 type NewSession = Partial<typeof onboardingSessions.$inferInsert>;
 
@@ -48,15 +48,15 @@ describe('listOnboardings', () => {
     // Microseconds a JavaScript Date cannot hold: a cursor built from Date would skip or repeat rows.
     const stamps = ['2030-01-01 10:00:00.123456+00', '2030-01-01 10:00:00.123400+00', '2030-01-01 10:00:00.123400+00', '2030-01-01 10:00:00.123001+00', '2030-01-01 09:00:00+00'];
     const ids: string[] = [];
-    for (const stamp of stamps) ids.push((await insertSession({ linkId: campaign, createdAt: sql`${stamp}::timestamptz` as unknown as Date })).id);
+    for (const stamp of stamps) ids.push((await insertSession({ linkId: campaign, launchedAt: new Date(), createdAt: sql`${stamp}::timestamptz` as unknown as Date })).id);
 
     const seen: string[] = [];
-    let after: string | undefined;
+    let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const { rows, nextAfter } = await listOnboardings({ link: campaign, after }, 2);
-      seen.push(...rows.map((r) => r.id));
-      if (!nextAfter) break;
-      after = nextAfter;
+      const { items, next } = await listOnboardings({ link: campaign, cursor }, 2);
+      seen.push(...items.map((r) => r.id));
+      if (!next) break;
+      cursor = next;
     }
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
@@ -74,27 +74,49 @@ describe('listOnboardings', () => {
     await insertSession({ flow: 'waba_only', status: 'failed' });
 
     const byLink = await listOnboardings({ link: other });
-    expect(byLink.rows.map((r) => r.id)).toEqual([failed.id, live.id]);
-    expect(byLink.rows[1]).toMatchObject({ linkLabel: 'Coexistence pilot', wabaName: 'Acme WhatsApp', businessName: 'Acme Bakery', metaWabaId: '720000000000001' });
-    expect(byLink.nextAfter).toBeNull();
+    expect(byLink.items.map((r) => r.id)).toEqual([failed.id, live.id]);
+    expect(byLink.items[1]).toMatchObject({ linkLabel: 'Coexistence pilot', wabaName: 'Acme WhatsApp', businessName: 'Acme Bakery', metaWabaId: '720000000000001' });
+    expect(byLink.next).toBeNull();
 
     const failedCoex = await listOnboardings({ status: 'failed', flow: 'coexistence' });
-    expect(failedCoex.rows.map((r) => r.id)).toEqual([failed.id]);
-    expect(failedCoex.rows[0]?.statusMessage).toBe('Meta refused the PIN.');
+    expect(failedCoex.items.map((r) => r.id)).toEqual([failed.id]);
+    expect(failedCoex.items[0]?.statusMessage).toBe('Meta refused the PIN.');
 
     const allFailed = await listOnboardings({ status: 'failed' });
-    expect(allFailed.rows).toHaveLength(2);
-    expect(allFailed.rows.every((r) => r.status === 'failed')).toBe(true);
+    expect(allFailed.items).toHaveLength(2);
+    expect(allFailed.items.every((r) => r.status === 'failed')).toBe(true);
+  });
+
+  it('hides sessions that were opened and never launched unless asked, and counts what it hides', async () => {
+    const [link] = await db().insert(signupLinks).values({ token: 'views-token', label: 'Page views', flow: 'default' }).returning();
+    const viewed = await insertSession({ linkId: link!.id });
+    const viewedExpired = await insertSession({ linkId: link!.id, status: 'expired' });
+    const launched = await insertSession({ linkId: link!.id, launchedAt: new Date() });
+    const completed = await insertSession({ linkId: link!.id, status: 'running' });
+
+    const shown = await listOnboardings({ link: link!.id });
+    expect(shown.items.map((r) => r.id).sort()).toEqual([launched.id, completed.id].sort());
+    expect(await countHiddenUnlaunched({ link: link!.id })).toBe(2);
+    expect(await countHiddenUnlaunched({ link: link!.id, status: 'expired' })).toBe(1);
+
+    const all = await listOnboardings({ link: link!.id, include: 'unlaunched' });
+    expect(all.items.map((r) => r.id).sort()).toEqual([viewed.id, viewedExpired.id, launched.id, completed.id].sort());
+    expect(await countHiddenUnlaunched({ link: link!.id, include: 'unlaunched' })).toBe(0);
+
+    await db().update(onboardingSessions).set({ launchedAt: new Date() }).where(sql`${onboardingSessions.id} = ${viewed.id}`);
+    expect(await countHiddenUnlaunched({ link: link!.id })).toBe(1);
+    expect((await listOnboardings({ link: link!.id })).items.map((r) => r.id)).toContain(viewed.id);
+    expect(onboardingFiltersSchema.parse({ include: 'everything' })).toEqual({});
   });
 
   it('ignores query-string values that are not valid choices', () => {
-    expect(onboardingFiltersSchema.parse({ status: 'live', flow: 'nonsense', link: 'not-a-uuid', after: "1' or 1=1" })).toEqual({ status: 'live' });
+    expect(onboardingFiltersSchema.parse({ status: 'live', flow: 'nonsense', link: 'not-a-uuid', cursor: 'x'.repeat(300) })).toEqual({ status: 'live' });
     expect(onboardingFiltersSchema.parse({})).toEqual({});
   });
 
   it('offers every link as a filter choice', async () => {
     const choices = await linkChoices();
-    expect(choices.map((c) => c.label).sort()).toEqual(['Coexistence pilot', 'Spring campaign']);
+    expect(choices.map((c) => c.label).sort()).toEqual(['Coexistence pilot', 'Page views', 'Spring campaign']);
   });
 });
 

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { cursorText, decodeCursor, olderThan, pageOf, type Page } from '@/lib/pagination';
 import { runProgress } from '@/lib/operations/progress';
 import {
   businessTokens,
@@ -25,7 +26,10 @@ export const onboardingFiltersSchema = z.object({
   status: optionalFilter(z.enum(onboardingStatuses)),
   flow: optionalFilter(z.enum(signupFlows)),
   link: optionalFilter(z.uuid()),
-  after: optionalFilter(z.uuid()),
+  /** Sessions whose page was opened but whose button was never clicked are hidden unless asked for. */
+  include: optionalFilter(z.literal('unlaunched')),
+  /** The next page's cursor (lib/pagination.ts). */
+  cursor: optionalFilter(z.string().max(200)),
 });
 
 export type OnboardingFilters = z.output<typeof onboardingFiltersSchema>;
@@ -46,23 +50,36 @@ export type OnboardingListRow = {
 
 export const onboardingPageSize = 25;
 
-/** Newest first, keyset-paged on (created_at, id): `after` is the last id of the previous page. */
-export async function listOnboardings(
-  filters: OnboardingFilters,
-  limit = onboardingPageSize,
-): Promise<{ rows: OnboardingListRow[]; nextAfter: string | null }> {
+/** Opened and never launched: a page view, not yet an onboarding. */
+const neverLaunched = and(isNull(onboardingSessions.launchedAt), inArray(onboardingSessions.status, ['started', 'expired']))!;
+
+function filterConditions(filters: OnboardingFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.status) conditions.push(eq(onboardingSessions.status, filters.status));
   if (filters.flow) conditions.push(eq(onboardingSessions.flow, filters.flow));
   if (filters.link) conditions.push(eq(onboardingSessions.linkId, filters.link));
-  if (filters.after) {
-    // Compared in the database, so the cursor keeps PostgreSQL's microseconds that a JavaScript Date would drop.
-    conditions.push(
-      sql`(${onboardingSessions.createdAt}, ${onboardingSessions.id}) < (select created_at, id from onboarding_sessions where id = ${filters.after})`,
-    );
-  }
+  return conditions;
+}
+
+/** How many sessions the list hides because they were never launched (0 when they are shown). */
+export async function countHiddenUnlaunched(filters: OnboardingFilters): Promise<number> {
+  if (filters.include === 'unlaunched') return 0;
+  const [row] = await db()
+    .select({ n: count() })
+    .from(onboardingSessions)
+    .where(and(...filterConditions(filters), neverLaunched));
+  return row?.n ?? 0;
+}
+
+/** Newest first, keyset-paged on (created_at, id). */
+export async function listOnboardings(filters: OnboardingFilters, limit = onboardingPageSize): Promise<Page<OnboardingListRow>> {
+  const conditions = filterConditions(filters);
+  if (filters.include !== 'unlaunched') conditions.push(not(neverLaunched));
+  const cursor = decodeCursor(filters.cursor);
+  if (cursor) conditions.push(olderThan(onboardingSessions.createdAt, onboardingSessions.id, cursor));
   const rows = await db()
     .select({
+      cursorAt: cursorText(onboardingSessions.createdAt),
       id: onboardingSessions.id,
       createdAt: onboardingSessions.createdAt,
       status: onboardingSessions.status,
@@ -82,8 +99,8 @@ export async function listOnboardings(
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(onboardingSessions.createdAt), desc(onboardingSessions.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { rows: page, nextAfter: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const page = pageOf(rows, limit, (row) => ({ at: row.cursorAt, id: row.id }));
+  return { items: page.items.map(({ cursorAt: _cursor, ...row }) => row), next: page.next };
 }
 
 /** Every link by label, for the list's filter. */

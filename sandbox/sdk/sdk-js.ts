@@ -65,6 +65,7 @@ export function sdkScript(origin: string): string {
       var terminalSeen = false;
       var done = false;
       var timer = null;
+      window.__fbSandboxSettled = false;
       function finish(response) {
         if (done) return;
         done = true;
@@ -93,14 +94,21 @@ export function sdkScript(origin: string): string {
         if (!popup.closed) return;
         // A window torn down without its unload handlers never said goodbye: a hidden frame at the
         // sandbox origin reports the CANCEL for the screen it was closed on.
-        if (!terminalSeen && sessionId) {
+        var reporting = !terminalSeen && sessionId;
+        if (reporting) {
           var frame = document.createElement('iframe');
           frame.style.display = 'none';
           frame.src = ORIGIN + '/dialog/es/' + encodeURIComponent(sessionId) + '/closed';
+          // The frame reports while it loads; once loaded it has nothing more to say.
+          frame.onload = function () {
+            if (frame.parentNode) frame.parentNode.removeChild(frame);
+            window.__fbSandboxSettled = true;
+          };
           document.body.appendChild(frame);
-          setTimeout(function () { if (frame.parentNode) frame.parentNode.removeChild(frame); }, 5000);
         }
         finish(pending ? { status: 'connected', authResponse: pending } : { status: 'unknown', authResponse: null });
+        // Sandbox only: tells a test that this login has sent every message it will send.
+        if (!reporting) window.__fbSandboxSettled = true;
       }, 100);
     },
     AppEvents: {

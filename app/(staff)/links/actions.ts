@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { metaConfig } from '@/lib/env';
-import { createSignupLink, disableSignupLink, newLinkSchema } from '@/lib/onboarding/links';
+import { createSignupLink, disableSignupLink, newLinkSchema, solutionProblem } from '@/lib/onboarding/links';
 import { staffAction } from '@/lib/staff-action';
 import { UserError } from '@/lib/user-error';
 
@@ -28,6 +28,8 @@ export const createLink = staffAction({ action: 'link.create', role: 'operator',
     const message = 'Set META_MEASUREMENT_CONFIG_ID (your Measurement Partner configuration) before creating these links.';
     throw new UserError(message, { flow: [message] });
   }
+  const solution = input.flow === 'mps' && input.solutionId ? await solutionProblem(input.solutionId) : null;
+  if (solution) throw new UserError(solution, { solutionId: [solution] });
   const link = await createSignupLink(input, user.id);
   revalidatePath('/links');
   return {

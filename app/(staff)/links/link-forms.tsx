@@ -11,7 +11,17 @@ function FieldError({ state, name }: { state: FormState; name: string }) {
   return errors ? <span className="mt-1 block text-sm text-red-700">{errors.join(' ')}</span> : null;
 }
 
-export function CreateLinkForm({ flows, solutions = [] }: { flows: Array<{ value: SignupFlow; label: string }>; solutions?: Array<{ id: string; label: string }> }) {
+const selectClass = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2';
+
+export function CreateLinkForm({
+  flows,
+  categories,
+  solutions = [],
+}: {
+  flows: Array<{ value: SignupFlow; label: string }>;
+  categories: Array<{ value: string; label: string }>;
+  solutions?: Array<{ id: string; label: string }>;
+}) {
   const [state, action] = useActionState(createLink, {});
   const [flow, setFlow] = useState<string>('default');
   // A successful create resets the form, so the solution id field follows the flow back to its default.
@@ -24,11 +34,12 @@ export function CreateLinkForm({ flows, solutions = [] }: { flows: Array<{ value
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Flow</span>
         <select
+          key={state.values?.flow ?? 'default'}
           name="flow"
           defaultValue={state.values?.flow ?? 'default'}
           onChange={(event) => setFlow(event.target.value)}
           aria-invalid={state.fieldErrors?.flow ? true : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+          className={selectClass}
         >
           {flows.map((f) => (
             <option key={f.value} value={f.value}>
@@ -65,7 +76,7 @@ export function CreateLinkForm({ flows, solutions = [] }: { flows: Array<{ value
           <span className="block text-slate-600">Stops working after one completed signup.</span>
         </span>
       </label>
-      <Field label="Expires in (days, empty for never)" name="expiresInDays" type="text" required={false} state={state} />
+      <Field label="Expires in (1 to 365 days, empty for never)" name="expiresInDays" type="text" required={false} state={state} />
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
         <legend className="px-1 text-sm font-medium text-slate-700">Pre-fill for the customer (optional)</legend>
         <p className="text-xs text-slate-600">Meta pre-fills the business only when name, email, website and country are all given.</p>
@@ -74,7 +85,28 @@ export function CreateLinkForm({ flows, solutions = [] }: { flows: Array<{ value
         <Field label="Business website" name="businessWebsite" required={false} state={state} />
         <Field label="Business country (two letters, e.g. US)" name="businessCountry" required={false} state={state} />
         <Field label="Display name" name="displayName" required={false} state={state} />
-        <Field label="Business category" name="category" required={false} state={state} />
+        <div className="text-sm">
+          <label htmlFor="link-category" className="block font-medium text-slate-700">
+            Business category
+          </label>
+          <select
+            // Remounted with the submitted choice: a form reset restores a select to its mount-time choice.
+            key={state.values?.category ?? ''}
+            id="link-category"
+            name="category"
+            defaultValue={state.values?.category ?? ''}
+            aria-invalid={state.fieldErrors?.category ? true : undefined}
+            className={selectClass}
+          >
+            <option value="">None</option>
+            {categories.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          <FieldError state={state} name="category" />
+        </div>
         <Field label="Business description" name="description" required={false} state={state} />
       </fieldset>
       <FormMessage state={state} />

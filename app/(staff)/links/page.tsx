@@ -5,7 +5,7 @@ import { When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { signupFlows } from '@/lib/db/schema';
 import { publicUrl } from '@/lib/env';
-import { defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
+import { businessCategories, defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
 import { solutionStateLabels } from '@/lib/solutions/states';
 import { listStoredSolutions, type SolutionRow } from '@/lib/solutions/store';
 import { CopyButton, CreateLinkForm, DisableLinkButton } from './link-forms';
@@ -125,6 +125,7 @@ export default async function SignupLinksPage() {
             <h2 className="mb-4 font-medium">Create a signup link</h2>
             <CreateLinkForm
               flows={signupFlows.map((value) => ({ value, label: flowLabels[value] }))}
+              categories={Object.entries(businessCategories).map(([value, label]) => ({ value, label }))}
               solutions={solutions.filter((s) => s.state === 'active').map((s) => ({ id: s.metaSolutionId, label: s.name ?? `Solution ${s.metaSolutionId}` }))}
             />
           </section>

@@ -18,7 +18,7 @@ export const resumeOnboardingAction = staffAction(
 );
 
 export const rerunStepAction = staffAction(
-  { action: 'onboarding.rerun_step', role: 'operator', schema: rerunSchema, targetOf: (input) => input.sessionId },
+  { action: 'onboarding.rerun_step', role: 'operator', schema: rerunSchema, targetOf: (input) => input.sessionId, hidden: ['step'] },
   async ({ sessionId, step }) => {
     await rerunStep(sessionId, step);
     revalidatePath(`/onboardings/${sessionId}`);

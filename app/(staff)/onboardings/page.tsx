@@ -5,7 +5,7 @@ import { onboardingStatusLabels, OnboardingStatusBadge, When } from '@/component
 import { requireRole } from '@/lib/auth';
 import { onboardingStatuses, signupFlows } from '@/lib/db/schema';
 import { flowLabels } from '@/lib/onboarding/links';
-import { linkChoices, listOnboardings, onboardingFiltersSchema, type OnboardingFilters } from '@/lib/onboarding/staff-queries';
+import { countHiddenUnlaunched, linkChoices, listOnboardings, onboardingFiltersSchema, type OnboardingFilters } from '@/lib/onboarding/staff-queries';
 import { partnerTypeLabels, type PartnerType } from '@/lib/settings';
 
 export const metadata: Metadata = { title: 'Onboardings' };
@@ -22,8 +22,8 @@ const selectClass = 'mt-1 block rounded-md border border-slate-300 bg-white px-2
 export default async function OnboardingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole('viewer');
   const filters = onboardingFiltersSchema.parse(await searchParams);
-  const [{ rows, nextAfter }, links] = await Promise.all([listOnboardings(filters), linkChoices()]);
-  const filtered = Boolean(filters.status || filters.flow || filters.link);
+  const [{ items: rows, next }, links, hidden] = await Promise.all([listOnboardings(filters), linkChoices(), countHiddenUnlaunched(filters)]);
+  const filtered = Boolean(filters.status || filters.flow || filters.link || filters.include);
   return (
     <>
       <PageHeader title="Onboardings">Every Embedded Signup session, newest first.</PageHeader>
@@ -61,6 +61,13 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        <label>
+          <span className="font-medium text-slate-700">Sessions</span>
+          <select name="include" defaultValue={filters.include ?? ''} className={selectClass}>
+            <option value="">Launched only</option>
+            <option value="unlaunched">Also pages opened without a launch</option>
+          </select>
+        </label>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
           Filter
         </button>
@@ -70,8 +77,16 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
           </Link>
         ) : null}
       </form>
+      {hidden > 0 ? (
+        <p className="mb-3 text-sm text-slate-600" data-testid="hidden-unlaunched">
+          {hidden} {hidden === 1 ? 'session whose page was opened but never launched is' : 'sessions whose page was opened but never launched are'} hidden.{' '}
+          <Link href={listHref({ ...filters, include: 'unlaunched', cursor: undefined })} className="underline">
+            Show them
+          </Link>
+        </p>
+      ) : null}
       {rows.length === 0 ? (
-        filtered || filters.after ? (
+        filtered || filters.cursor ? (
           <EmptyState title="No onboardings match">Try another status, flow or link, or clear the filters.</EmptyState>
         ) : (
           <EmptyState title="No onboardings yet">
@@ -99,7 +114,7 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
                   </Link>
                 </td>
                 <td className="px-4 py-2">
-                  {row.businessName ?? row.wabaName ?? <span className="text-slate-500">Not connected yet</span>}
+                  {row.businessName ?? row.wabaName ?? (row.metaWabaId ? `WABA ${row.metaWabaId}` : <span className="text-slate-500">Not connected yet</span>)}
                   {row.businessName && row.wabaName ? <span className="block text-xs text-slate-500">{row.wabaName}</span> : null}
                 </td>
                 <td className="px-4 py-2">{flowLabels[row.flow]}</td>
@@ -115,13 +130,13 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
         </table>
       )}
       <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-        {filters.after ? (
-          <Link href={listHref({ ...filters, after: undefined })} className="underline">
+        {filters.cursor ? (
+          <Link href={listHref({ ...filters, cursor: undefined })} className="underline">
             Newest
           </Link>
         ) : null}
-        {nextAfter ? (
-          <Link href={listHref({ ...filters, after: nextAfter })} className="underline">
+        {next ? (
+          <Link href={listHref({ ...filters, cursor: next })} className="underline">
             Older
           </Link>
         ) : null}

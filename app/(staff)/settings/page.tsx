@@ -10,7 +10,12 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   await requireRole('admin');
-  const [partnerType, revokeCreditLine] = await Promise.all([readSetting('partner.type'), readSetting('webhooks.revokeCreditLineOnPartnerRemoved')]);
+  const [partnerType, revokeCreditLine, partnerName, supportContact] = await Promise.all([
+    readSetting('partner.type'),
+    readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
+    readSetting('partner.name'),
+    readSetting('partner.supportContact'),
+  ]);
   // Only identifiers and addresses: the app secret, system token and verify token stay on the server.
   const meta = metaConfig();
   return (
@@ -22,6 +27,8 @@ export default async function SettingsPage() {
           <SettingsForm
             partnerType={partnerType}
             revokeCreditLine={revokeCreditLine}
+            partnerName={partnerName}
+            supportContact={supportContact}
             partnerTypes={partnerTypes.map((value) => ({ value, label: partnerTypeLabels[value] }))}
           />
         </section>

@@ -8,10 +8,14 @@ import { saveSettings } from './actions';
 export function SettingsForm({
   partnerType,
   revokeCreditLine,
+  partnerName,
+  supportContact,
   partnerTypes,
 }: {
   partnerType: PartnerType;
   revokeCreditLine: boolean;
+  partnerName: string;
+  supportContact: string;
   partnerTypes: Array<{ value: PartnerType; label: string }>;
 }) {
   const [state, action] = useActionState(saveSettings, {});
@@ -42,8 +46,38 @@ export function SettingsForm({
           <span className="block text-slate-600">When off, the credit line stays shared until someone revokes it.</span>
         </span>
       </label>
+      <TextSetting
+        name="partnerName"
+        label="Your name, as customers know it"
+        hint="Shown on customers’ setup pages, for example “Read-only access granted to Acme Messaging”."
+        value={state.values?.partnerName ?? partnerName}
+        errors={state.fieldErrors?.partnerName}
+      />
+      <TextSetting
+        name="supportContact"
+        label="Support contact for customers"
+        hint="An email address, phone number or web page, shown on every customer setup page so they can reach you."
+        value={state.values?.supportContact ?? supportContact}
+        errors={state.fieldErrors?.supportContact}
+      />
       <FormMessage state={state} />
       <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
     </form>
+  );
+}
+
+function TextSetting({ name, label, hint, value, errors }: { name: string; label: string; hint: string; value: string; errors?: string[] }) {
+  return (
+    <label className="block text-sm">
+      <span className="font-medium text-slate-700">{label}</span>
+      <input
+        name={name}
+        defaultValue={value}
+        aria-invalid={errors ? true : undefined}
+        className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:outline-none"
+      />
+      <span className="mt-1 block text-slate-600">{hint}</span>
+      {errors ? <span className="mt-1 block text-red-700">{errors.join(' ')}</span> : null}
+    </label>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, PageHeader } from '@/components/empty-state';
 import { When } from '@/components/staff/display';
+import { Bar } from '@/components/ui/bar';
 import { hasRole, requireRole } from '@/lib/auth';
 import { onboardingLimit, type OnboardingLimit } from '@/lib/solutions/limit';
 import { programsFor } from '@/lib/solutions/programs';
@@ -15,7 +16,6 @@ import { SolutionsWatcher } from './solutions-watcher';
 export const metadata: Metadata = { title: 'Multi-Partner Solutions' };
 
 function LimitPanel({ limit }: { limit: OnboardingLimit }) {
-  const percent = Math.min(100, Math.round((limit.count / limit.limit) * 100));
   const tone = limit.reached ? 'border-red-300 bg-red-50' : limit.warning ? 'border-amber-300 bg-amber-50' : 'border-slate-200 bg-white';
   return (
     <section className={`mb-6 rounded-xl border p-5 ${tone}`} aria-label="Onboarding limit" data-testid="onboarding-limit" data-count={limit.count}>
@@ -23,8 +23,8 @@ function LimitPanel({ limit }: { limit: OnboardingLimit }) {
       <p className="mt-1 text-sm">
         <span data-testid="limit-count" className="text-lg font-semibold">{limit.count}</span> of {limit.limit} new customers in the last 7 days, through solutions.
       </p>
-      <div className="mt-2 h-2 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
-        <div className={`h-full ${limit.reached ? 'bg-red-500' : limit.warning ? 'bg-amber-500' : 'bg-brand-600'}`} style={{ width: `${percent}%` }} />
+      <div className="mt-2">
+        <Bar value={limit.count} max={limit.limit} tone={limit.reached ? 'red' : 'brand'} label={`${limit.count} of ${limit.limit} new customers this week`} />
       </div>
       <p className="mt-2 text-sm text-slate-700" data-testid="limit-reset">
         {limit.resetsAt ? (

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, PageHeader } from '@/components/empty-state';
 import { StatusBadge, When } from '@/components/staff/display';
+import { Bar } from '@/components/ui/bar';
 import { hasRole, requireRole } from '@/lib/auth';
 import { customerInstructions, daysLeft, expiresAt, listWabaRequests, requestLifetimeMs, requestState, type RequestState } from '@/lib/partner-wabas/requests';
 import { programsFor } from '@/lib/solutions/programs';
@@ -19,7 +20,6 @@ const stateLabels: Record<RequestState, { label: string; tone: string }> = {
 
 function Countdown({ sentAt, now }: { sentAt: Date; now: Date }) {
   const left = daysLeft({ sentAt }, now);
-  const used = Math.min(100, Math.round(((now.getTime() - sentAt.getTime()) / requestLifetimeMs) * 100));
   return (
     <div data-testid="countdown" data-days-left={left} className="min-w-40">
       <p>
@@ -28,8 +28,8 @@ function Countdown({ sentAt, now }: { sentAt: Date; now: Date }) {
           on <When at={expiresAt({ sentAt })} />
         </span>
       </p>
-      <div className="mt-1 h-1.5 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={used} aria-valuemin={0} aria-valuemax={100} aria-label="Time used of 90 days">
-        <div className={`h-full ${left <= 10 ? 'bg-amber-500' : 'bg-brand-600'}`} style={{ width: `${used}%` }} />
+      <div className="mt-1">
+        <Bar value={Math.min(requestLifetimeMs, now.getTime() - sentAt.getTime())} max={requestLifetimeMs} tone={left <= 10 ? 'red' : 'brand'} label="Time used of the 90 days" />
       </div>
     </div>
   );

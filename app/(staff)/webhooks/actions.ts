@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { staffAction } from '@/lib/staff-action';
 import { UserError } from '@/lib/user-error';
-import { eventFilterSchema, failedEventIds, getEvent } from '@/lib/webhooks/event-log';
+import { eventFilterSchema, failedEventIds, getEvent, knownFields } from '@/lib/webhooks/event-log';
 import { retryDeliveries } from '@/lib/webhooks/forwarding';
 import { createForward, deadDeliveryIds, deleteForward, getForward, setForwardEnabled } from '@/lib/webhooks/forwards';
 import { replayChanges } from '@/lib/webhooks/processing';
@@ -41,7 +41,7 @@ export const replayFailedEvents = staffAction(
 );
 
 const forwardSchema = z.object({
-  field: z.string().trim().regex(/^[a-z][a-z0-9_]{0,99}$/, 'Enter a webhook field name, like messages.'),
+  field: z.string().refine((field) => knownFields.includes(field), 'Choose one of Meta’s webhook fields from the list.'),
   url: z
     .string()
     .trim()

@@ -45,12 +45,31 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
   return (
     <div className="space-y-3">
       <form action={action} className="space-y-3">
-        <Field label="Field" name="field" state={state} list="webhook-fields" />
-        <datalist id="webhook-fields">
-          {fields.map((f) => (
-            <option key={f} value={f} />
-          ))}
-        </datalist>
+        <div className="text-sm">
+          <label htmlFor="forward-field" className="block font-medium text-slate-700">
+            Field
+          </label>
+          <select
+            // Remounted with the submitted choice: a form reset restores a select to its mount-time choice.
+            key={state.values?.field ?? ''}
+            id="forward-field"
+            name="field"
+            required
+            defaultValue={state.values?.field ?? ''}
+            aria-invalid={state.fieldErrors?.field ? true : undefined}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+          >
+            <option value="" disabled>
+              Choose a field
+            </option>
+            {fields.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+          {state.fieldErrors?.field ? <span className="mt-1 block text-red-700">{state.fieldErrors.field.join(' ')}</span> : null}
+        </div>
         <Field label="Destination URL" name="url" type="url" state={state} />
         <FormMessage state={state} />
         <SubmitButton pendingText="Creating…">Create forward</SubmitButton>

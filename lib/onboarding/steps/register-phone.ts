@@ -6,7 +6,7 @@ import { hasCode, type AuditContext, type GraphToken } from '@/lib/meta/graph';
 import { getPhoneNumber, registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
 import { StepFailure } from '@/lib/operations/types';
-import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 import { readSecret, storeSecret } from '@/lib/vault';
 
 // Registers the number for Cloud API with a random per-number PIN kept in the vault (reference §5.5).
@@ -46,15 +46,15 @@ export const registerPhoneStep: OnboardingStep = {
   if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
   const id = phone.metaPhoneNumberId;
   // The PIN is made (or read) while Meta is asked, so that registering waits for nothing else.
-  const [state, messaging, pin] = await Promise.all([
+  const [state, solution, pin] = await Promise.all([
     getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'code_verification_status', 'is_on_biz_app']),
-    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    ctx.solutionId ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }) : Promise.resolve(null),
     phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
   ]);
   // Coexistence numbers are registered already and refuse /register (reference §5.5, §13).
   if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
   // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (§8).
-  if (!messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers' } };
+  if (solution && !solution.messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers', partner: solution.partner } };
   if (state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED') {
     if (!phone.registeredAt) {
       await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));

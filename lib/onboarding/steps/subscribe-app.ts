@@ -4,7 +4,7 @@ import { db } from '@/lib/db/client';
 import { settings, wabas, webhookVerifyTokens } from '@/lib/db/schema';
 import { graphSettings } from '@/lib/meta/graph';
 import { listSubscribedApps, overrideCallback, subscribeApp } from '@/lib/meta/subscriptions';
-import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
+import type { OnboardingStep } from '@/lib/onboarding/steps/context';
 import { hashVerifyToken } from '@/lib/webhooks/signature';
 
 /** Settings key: a callback URL that overrides the app's default for every onboarded WABA (reference §4.1). Unset by default. */
@@ -15,11 +15,14 @@ async function configuredOverride(): Promise<string | undefined> {
   return typeof row?.value === 'string' && row.value !== '' ? row.value : undefined;
 }
 
-/** Subscribes our app to the WABA's webhooks (business token), then sets the optional override. */
+/**
+ * Subscribes our app to the WABA's webhooks (business token), then sets the optional override. Every
+ * grant needs it, read-only ones too: Measurement Partners receive their clients' webhooks only once
+ * subscribed to each WABA (Meta: Measurement Partners).
+ */
 export const subscribeAppStep: OnboardingStep = {
   name: 'subscribe_app',
   label: { staff: 'Subscribe our app to the WABA’s webhooks', customer: 'Connect your account’s notifications to us' },
-  needed: (plan) => !isReadOnly(plan),
   async run(ctx) {
   const wabaId = ctx.waba.metaWabaId;
   const { appId } = graphSettings();

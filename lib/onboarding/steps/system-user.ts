@@ -3,7 +3,7 @@ import { systemToken } from '@/lib/meta/graph';
 import { assignSystemUser, granularTasksWithoutMessaging, listAssignedUsers, type WabaTask } from '@/lib/meta/system-users';
 import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
 import { StepFailure } from '@/lib/operations/types';
-import { solutionGrantsUsMessaging } from '@/lib/onboarding/steps/solution-access';
+import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 
 /** Adds the partner's system user to the customer's WABA (system token; reference §7). Solution Partners only. */
 export const assignSystemUserStep: OnboardingStep = {
@@ -19,7 +19,9 @@ export const assignSystemUserStep: OnboardingStep = {
   const wabaId = ctx.waba.metaWabaId;
   const [assigned, messaging] = await Promise.all([
     listAssignedUsers(wabaId, businessId, token, ctx.audit),
-    ctx.solutionId ? solutionGrantsUsMessaging(ctx.solutionId, ctx.audit) : Promise.resolve(true),
+    ctx.solutionId
+      ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }).then((a) => a.messaging)
+      : Promise.resolve(true),
   ]);
   // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (§6.2).
   const tasks: readonly WabaTask[] = messaging ? ['MANAGE'] : granularTasksWithoutMessaging;

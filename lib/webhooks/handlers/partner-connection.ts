@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rootCause, type Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, wabas, type Waba } from '@/lib/db/schema';
+import { linkAbandonedSignup } from '@/lib/onboarding/abandoned-signups';
 import { stopOnboardings } from '@/lib/onboarding/pipeline';
 import { markRequestAccepted } from '@/lib/partner-wabas/requests';
 import { readSetting, type SettingKey } from '@/lib/settings';
@@ -119,6 +120,17 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
     }
     return 'processed';
   }
+  // A signup that reached FINISH with this WABA but never sent its code: linked once it has expired;
+  // while it may still complete, the completion or the expiry settles it.
+  const [reported] = await tx
+    .select()
+    .from(onboardingSessions)
+    .where(and(eq(onboardingSessions.reportedWabaId, metaWabaId), inArray(onboardingSessions.status, ['started', 'exchanging', 'expired'])))
+    .orderBy(desc(onboardingSessions.createdAt))
+    .limit(1)
+    .for('update');
+  if (reported?.status === 'expired' && (await linkAbandonedSignup(tx, reported, waba))) return 'processed';
+  if (reported && reported.status !== 'expired') return 'processed';
   // No onboarding of ours references the WABA: a partner-initiated WABA, or an MPS partner's onboarding.
   if (info?.owner_business_id) await markRequestAccepted(tx, { ownerBusinessId: info.owner_business_id, metaWabaId, at });
   await addAttention(tx, change, {
