@@ -395,6 +395,29 @@ test('a Tech Provider sees its weekly count of new customers through solutions, 
   await signInAsAdmin(page);
   await setPartnerType(page, 'tech_provider');
   await page.goto('/solutions');
+
+  // No system token for a Tech Provider: its changes are made with a manage_app_solution login for our own app.
+  const form = page.getByRole('form', { name: 'Create a solution' });
+  await expect(form.getByRole('button', { name: 'Create and send to the partner' })).toHaveCount(0);
+  await form.getByLabel('Solution name').fill('Onramp TP x Other BSP');
+  await form.getByLabel('Partner’s app id').fill('1000000000000099');
+  const signInAndCreate = form.getByRole('button', { name: 'Sign in with Facebook and create' });
+  await expect(signInAndCreate).toBeEnabled();
+  let [popup] = await Promise.all([page.waitForEvent('popup'), signInAndCreate.click()]);
+  await loginInPopup(popup, '8000000000000005');
+  await expect(form.getByText('In the login window, choose this portal’s app (1000000000000001)')).toBeVisible();
+  [popup] = await Promise.all([page.waitForEvent('popup'), signInAndCreate.click()]);
+  await loginInPopup(popup, '8000000000000006');
+  await expect(form.getByText('was sent to the partner app 1000000000000099. It stays Pending until they accept it.')).toBeVisible();
+  const tpSolution = (await sandboxSolutions()).find((s) => s.name === 'Onramp TP x Other BSP')!;
+  await control('POST', `/solutions/${tpSolution.id}/decision`, { decision: 'accept' });
+  const tpRow = row(page, tpSolution.id);
+  await expect(tpRow).toHaveAttribute('data-state', 'active', { timeout: 20_000 });
+  [popup] = await Promise.all([page.waitForEvent('popup'), tpRow.getByRole('button', { name: 'Ask to deactivate' }).click()]);
+  await loginInPopup(popup, '8000000000000006');
+  await expect(tpRow).toHaveAttribute('data-state', 'pending_deactivation');
+  expect((await sandboxSolutions()).find((s) => s.id === tpSolution.id)?.pendingRequest).toBe('PENDING_DEACTIVATION');
+
   const limit = page.getByTestId('onboarding-limit');
   const start = Number(await limit.getAttribute('data-count'));
   expect(start).toBeLessThan(160);
@@ -418,11 +441,11 @@ test('a Tech Provider sees its weekly count of new customers through solutions, 
   await page.screenshot({ path: shot('limit-warning'), fullPage: true });
 
   await page.goto('/links');
-  const form = page.getByRole('form', { name: 'Create a signup link' });
-  await form.getByLabel('Label').fill('Brew Tech solution (limit)');
-  await form.getByLabel('Flow').selectOption('mps');
-  await form.getByLabel('Solution id').fill(ids.active);
-  await form.getByRole('button', { name: 'Create link' }).click();
+  const linkForm = page.getByRole('form', { name: 'Create a signup link' });
+  await linkForm.getByLabel('Label').fill('Brew Tech solution (limit)');
+  await linkForm.getByLabel('Flow').selectOption('mps');
+  await linkForm.getByLabel('Solution id').fill(ids.active);
+  await linkForm.getByRole('button', { name: 'Create link' }).click();
   const link = page.locator('[data-testid="signup-link"][data-label="Brew Tech solution (limit)"]');
   const path = new URL((await link.getByTestId('signup-url').textContent())!.trim()).pathname;
 
