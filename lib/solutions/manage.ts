@@ -1,7 +1,16 @@
 import { appToken, graphSettings, systemToken, userToken, type AuditContext, type GraphToken } from '@/lib/meta/graph';
-import { acceptSolution, createSolution, getSolution, listApplicationDetails, transitionSolution } from '@/lib/meta/solutions';
+import {
+  acceptSolution,
+  acceptSolutionDeactivation,
+  createSolution,
+  getSolution,
+  listApplicationDetails,
+  rejectSolution,
+  rejectSolutionDeactivation,
+  requestSolutionDeactivation,
+} from '@/lib/meta/solutions';
 import { programsFor } from '@/lib/solutions/programs';
-import { permission, transitionOf, type SolutionAction } from '@/lib/solutions/states';
+import { permission, type SolutionAction } from '@/lib/solutions/states';
 import { factsOf, refreshSolution, saveSolution, storedSolution, type SolutionRow } from '@/lib/solutions/store';
 import type { PartnerType } from '@/lib/settings';
 import { UserError } from '@/lib/user-error';
@@ -93,6 +102,15 @@ export async function createTechProviderSolution(type: PartnerType, input: TechP
   return refreshSolution(id, audit);
 }
 
+/** The Graph call behind each action (Meta: Multi-Partner Solutions, state transitions). */
+const transitions: Record<SolutionAction, (solutionId: string, token: GraphToken, audit: AuditContext) => Promise<void>> = {
+  accept: acceptSolution,
+  reject: rejectSolution,
+  request_deactivation: requestSolutionDeactivation,
+  accept_deactivation: acceptSolutionDeactivation,
+  reject_deactivation: rejectSolutionDeactivation,
+};
+
 /**
  * Moves a solution to its next state if Meta's current state permits it: reads it first (accepting
  * cannot be undone), then calls Meta, then reads it back.
@@ -111,7 +129,7 @@ export async function changeSolution(
   const allowed = permission(action, factsOf(before));
   if (!allowed.allowed) throw new UserError(allowed.reason);
   const token = await writeToken(type, login, audit);
-  await transitionSolution(solutionId, transitionOf[action], token, audit);
+  await transitions[action](solutionId, token, audit);
   return { before, after: await refreshSolution(solutionId, audit) };
 }
 

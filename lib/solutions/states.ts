@@ -1,5 +1,3 @@
-import type { SolutionTransition } from '@/lib/meta/solutions';
-
 // A solution's state as Meta's App Dashboard names it, and what each state lets us do (Meta:
 // Multi-Partner Solutions, "Solution States" and "Editing or Deactivating Solutions"). The page
 // shows only the permitted actions; the server checks the same table before it calls Meta.
@@ -56,16 +54,7 @@ export const solutionActionLabels: Record<SolutionAction, string> = {
   reject_deactivation: 'Decline the deactivation',
 };
 
-/** The Graph call behind each action (Meta: Multi-Partner Solutions, state transitions). */
-export const transitionOf: Record<SolutionAction, SolutionTransition> = {
-  accept: 'accept',
-  reject: 'reject',
-  request_deactivation: 'send_deactivation_request',
-  accept_deactivation: 'accept_deactivation_request',
-  reject_deactivation: 'reject_deactivation_request',
-};
-
-export const solutionActions = Object.keys(transitionOf) as SolutionAction[];
+export const solutionActions = Object.keys(solutionActionLabels) as SolutionAction[];
 
 export type SolutionFacts = { state: SolutionState; role: 'owner' | 'partner' | null };
 
