@@ -103,6 +103,32 @@ test('a failed event shows its error and can be replayed', async ({ page }) => {
   await expect(page.getByText('Replayed 1 failed event; 1 still failing.')).toBeVisible();
 });
 
+test('a malformed change is kept as invalid with why, and the good change beside it is applied', async ({ page }) => {
+  const response = await postAsMeta({
+    object: 'whatsapp_business_account',
+    entry: [{ id: wabaId, time: 1767225800, changes: [{ field: 'account_review_update', value: { decision: 'APPROVED' } }, { value: { decision: 'REJECTED' } }] }],
+  });
+  expect(response.status).toBe(200);
+
+  await signInAsAdmin(page);
+  await page.goto(`/webhooks?waba=${wabaId}&status=invalid`);
+  const row = page.getByTestId('event-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Invalid change (no field)');
+  await expect(row.getByTestId('event-problem')).toContainText('entry[0].changes[1].field');
+  await expect(row.getByRole('button', { name: 'Replay' })).toHaveCount(0);
+  await row.getByRole('link').first().click();
+  await expect(page.getByTestId('event-facts')).toContainText('Why it is invalid');
+  await expect(page.getByTestId('event-payload')).toContainText('"decision": "REJECTED"');
+
+  await expect
+    .poll(async () => {
+      await page.goto(`/wabas/${wabaId}`);
+      return page.getByTestId('waba-facts').textContent();
+    })
+    .toContain('APPROVED');
+});
+
 test('rejected deliveries are counted with the last time seen', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/webhooks');

@@ -53,14 +53,22 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   // An empty variable (`FOO=`) means "not set", so that its default applies.
   const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(given);
+  let message: string | undefined;
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    const message = `onramp: invalid configuration: ${lines.join('; ')}`;
+    message = `onramp: invalid configuration: ${lines.join('; ')}`;
+  } else if (parsed.data.META_APP_SECRET && !parsed.data.META_APP_ID) {
+    // Without an app id the sandbox stands in for Meta with its own secret: a secret given alone
+    // would be ignored, and webhooks signed with it refused.
+    message =
+      'onramp: META_APP_SECRET is set but META_APP_ID is not: set META_APP_ID to use your Meta app, or unset META_APP_SECRET to run against the built-in sandbox.';
+  }
+  if (message) {
     if (process.env.VITEST === 'true') throw new Error(message);
     console.error(message);
     process.exit(1);
   }
-  return parsed.data;
+  return parsed.data!;
 }
 
 export const env: Env = parseEnv(process.env);

@@ -1,7 +1,7 @@
 import { fromPglite, PgBoss, type Job, type Queue, type SendOptions } from 'pg-boss';
 import { lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { database, db, type Database } from '@/lib/db/client';
+import { database, db, rootCause, type Database, type Tx } from '@/lib/db/client';
 import { signInFailures } from '@/lib/db/schema';
 import { log } from '@/lib/log';
 
@@ -17,6 +17,10 @@ export type JobDefinition<S extends z.ZodType = z.ZodType> = {
   /** Cron expression for a recurring job (its data is `{}`). */
   schedule?: string;
   handle(batch: Array<{ id: string; data: z.output<S> }>): Promise<void>;
+  /** Runs once this process's workers are registered (only in processes that run workers). */
+  started?(): void;
+  /** Runs before the queue stops, so that work the module keeps in memory can end cleanly. */
+  stopping?(): Promise<void>;
 };
 
 export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
@@ -25,6 +29,11 @@ export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): Jo
 
 /** Data for jobs that carry none (wake-ups, schedules). */
 export const noData = z.object({}).loose();
+
+// Queues that earlier versions created and no job uses any more: a queue's policy cannot change,
+// so a job kind whose policy changed got a new name, and the old queue (with a job a crash left
+// active in it) is removed at start.
+const retiredQueues = ['webhooks.process', 'webhooks.forward'];
 
 export const pruneSignInFailuresJob = defineJob({
   name: 'maintenance.prune-sign-in-failures',
@@ -37,13 +46,21 @@ export const pruneSignInFailuresJob = defineJob({
   },
 });
 
-const holder = globalThis as typeof globalThis & { __onrampBoss?: PgBoss };
+const holder = globalThis as typeof globalThis & { __onrampBoss?: PgBoss; __onrampWorkers?: readonly JobDefinition[] };
 
 function createBoss(target: Database): PgBoss {
   if (target.kind === 'pglite') {
     return new PgBoss({ db: fromPglite(target.pglite), backend: 'pglite', schema: 'pgboss' });
   }
   return new PgBoss({ connectionString: target.url, max: 4, schema: 'pgboss', application_name: 'onramp-jobs' });
+}
+
+async function removeRetiredQueues(boss: PgBoss): Promise<void> {
+  for (const name of retiredQueues) {
+    if (!(await boss.getQueue(name))) continue;
+    await boss.unschedule(name).catch(() => {});
+    await boss.deleteQueue(name);
+  }
 }
 
 /** A batch's data parsed by the job's schema; a job whose data does not fit is logged and failed, never run. */
@@ -66,6 +83,7 @@ export async function startJobs(options: { work: boolean; jobs: readonly JobDefi
   const boss = createBoss(options.target ?? database());
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
+  await removeRetiredQueues(boss);
   for (const definition of options.jobs) await boss.createQueue(definition.name, definition.queue);
   if (options.work) {
     for (const definition of options.jobs) {
@@ -77,6 +95,10 @@ export async function startJobs(options: { work: boolean; jobs: readonly JobDefi
     }
   }
   holder.__onrampBoss = boss;
+  if (options.work) {
+    holder.__onrampWorkers = options.jobs;
+    for (const definition of options.jobs) definition.started?.();
+  }
   return boss;
 }
 
@@ -97,6 +119,48 @@ export async function enqueue<S extends z.ZodType>(definition: JobDefinition<S>,
 
 export async function stopJobs(): Promise<void> {
   const boss = holder.__onrampBoss;
+  for (const definition of holder.__onrampWorkers ?? []) await definition.stopping?.().catch(() => {});
   holder.__onrampBoss = undefined;
+  holder.__onrampWorkers = undefined;
   await boss?.stop({ graceful: true, timeout: 5000 });
+}
+
+// --- Work that waits for a commit ----------------------------------------------------------------
+
+// Sending a job awaits the database. Awaited inside a transaction on PGlite (one connection), the
+// send waits for the transaction and the transaction for the send: the whole portal stalls. So jobs
+// (and in-process wake-ups) are registered on the transaction and run once it has committed.
+const pendingAfterCommit = new WeakMap<Tx, Array<() => void>>();
+
+/** A transaction whose `afterCommit` work runs once it commits (and is dropped if it rolls back). */
+export async function runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  let callbacks: Array<() => void> = [];
+  const result = await db().transaction(async (tx) => {
+    callbacks = [];
+    pendingAfterCommit.set(tx, callbacks);
+    return work(tx);
+  });
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      log.error({ err: rootCause(error) }, 'work after commit failed');
+    }
+  }
+  return result;
+}
+
+/** Runs `callback` once the transaction `tx` (from runTransaction) has committed. */
+export function afterCommit(tx: Tx, callback: () => void): void {
+  const callbacks = pendingAfterCommit.get(tx);
+  if (!callbacks) throw new Error('afterCommit needs a transaction started with runTransaction');
+  callbacks.push(callback);
+}
+
+/** Queues a job once `tx` commits; a failed send is logged (callers keep a durable record to re-send from). */
+export function enqueueAfterCommit<S extends z.ZodType>(tx: Tx, definition: JobDefinition<S>, data: z.input<S>, options?: SendOptions): void {
+  afterCommit(tx, () => {
+    if (!jobsStarted()) return;
+    enqueue(definition, data, options).catch((error: unknown) => log.error({ err: rootCause(error), job: definition.name }, 'could not queue a job'));
+  });
 }

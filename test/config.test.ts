@@ -33,6 +33,18 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses to start when META_APP_SECRET is set without META_APP_ID, saying what to do', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      env: { ...process.env, VITEST: '', META_APP_ID: '', META_APP_SECRET: 'my-real-app-secret' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'onramp: META_APP_SECRET is set but META_APP_ID is not: set META_APP_ID to use your Meta app, or unset META_APP_SECRET to run against the built-in sandbox.',
+    ]);
+  });
+
   it('rejects invalid configuration with the variable name', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       env: { ...process.env, VITEST: '', PORT: 'not-a-port' },

@@ -84,6 +84,40 @@ describe('webhook bodies', () => {
     expect(counts.oversize).toBeGreaterThanOrEqual(1);
   });
 
+  it('answers 400, not 503, to a value nested far too deeply, and stores nothing', async () => {
+    const before = await storedCount();
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const body = `{"object":"whatsapp_business_account","entry":[{"id":"1","time":1767225600,"changes":[{"field":"messages","value":${deep}}]}]}`;
+    const deepResponse = await post(receiver.url, body);
+    expect(deepResponse.status).toBe(400);
+    expect(await deepResponse.text()).toMatch(/nests deeper than/);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('stores the good changes of a batch with a malformed change, keeps that one as invalid with why, and answers 200', async () => {
+    const wabaId = `2${Date.now()}`;
+    const good = Array.from({ length: 100 }, () => statusChange());
+    const body = envelope([...good.slice(0, 50), { value: { decision: 'APPROVED' } }, ...good.slice(50), { field: 'account_review_update', value: 'APPROVED' }], wabaId);
+    const response = await post(receiver.url, body);
+    expect(response.status).toBe(200);
+    const rows = await db().select().from(webhookEvents).where(eq(webhookEvents.entryId, wabaId));
+    expect(rows.filter((r) => r.status !== 'invalid')).toHaveLength(100);
+    const invalid = rows.filter((r) => r.status === 'invalid');
+    expect(invalid.map((r) => [r.field, r.value])).toEqual(
+      expect.arrayContaining([
+        ['', { value: { decision: 'APPROVED' } }],
+        ['account_review_update', { field: 'account_review_update', value: 'APPROVED' }],
+      ]),
+    );
+    expect(invalid.map((r) => r.lastError).sort()).toEqual([
+      expect.stringMatching(/^entry\[0\]\.changes\[101\]\.value: /),
+      expect.stringMatching(/^entry\[0\]\.changes\[50\]\.field: /),
+    ]);
+    // Meta's retry of the same batch is a duplicate, the invalid changes included.
+    expect((await post(receiver.url, body)).status).toBe(200);
+    expect(await db().select().from(webhookEvents).where(eq(webhookEvents.entryId, wabaId))).toHaveLength(102);
+  });
+
   it('accepts a 3 MB payload', async () => {
     const filler = 'x'.repeat(3 * 1024 * 1024 - 500);
     const response = await post(receiver.url, envelope([{ field: 'history', value: { filler, n: Date.now() } }]));

@@ -10,7 +10,9 @@ const navigation = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/onboardings', label: 'Onboardings' },
   { href: '/links', label: 'Signup links' },
+  { href: '/customers', label: 'Customers' },
   { href: '/wabas', label: 'WhatsApp accounts' },
+  { href: '/bulk', label: 'Bulk runs' },
   { href: '/webhooks', label: 'Webhooks' },
   { href: '/audit', label: 'Audit log' },
 ];

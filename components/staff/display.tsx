@@ -42,6 +42,7 @@ const tones: Record<string, string> = {
   rejected: 'bg-red-50 text-red-800',
   deleted: 'bg-red-50 text-red-800',
   dead: 'bg-red-50 text-red-800',
+  invalid: 'bg-red-50 text-red-800',
   REJECTED: 'bg-red-50 text-red-800',
 };
 

@@ -89,14 +89,27 @@ export const vaultSecrets = pgTable('vault_secrets', {
   rotatedAt: timestamp('rotated_at', { withTimezone: true }),
 });
 
-export const businesses = pgTable('businesses', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  metaBusinessId: text('meta_business_id').notNull().unique(),
-  name: text('name'),
-  verificationStatus: text('verification_status'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const businesses = pgTable(
+  'businesses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    metaBusinessId: text('meta_business_id').notNull().unique(),
+    name: text('name'),
+    verificationStatus: text('verification_status'),
+    /** The business email of the signup link the customer came through (Meta does not report one). */
+    email: text('email'),
+    /** The partner's own reference for this customer (their CRM id), set by staff or by the signup link. */
+    customerReference: text('customer_reference'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('businesses_created_idx').on(t.createdAt, t.id),
+    index('businesses_name_search_idx').on(sql`lower(${t.name}) text_pattern_ops`),
+    index('businesses_email_search_idx').on(sql`lower(${t.email}) text_pattern_ops`),
+    index('businesses_reference_search_idx').on(sql`lower(${t.customerReference}) text_pattern_ops`),
+  ],
+);
 
 export const wabaStatuses = ['connected', 'disconnected', 'deleted'] as const;
 
@@ -130,7 +143,17 @@ export const wabas = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('wabas_created_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('wabas_created_idx').on(t.createdAt, t.id),
+    // The staff list filters on each state and pages newest first: one index per filter serves both.
+    index('wabas_business_idx').on(t.businessId),
+    index('wabas_name_search_idx').on(sql`lower(${t.name}) text_pattern_ops`),
+    index('wabas_status_list_idx').on(t.status, t.createdAt, t.id),
+    index('wabas_review_list_idx').on(t.accountReviewStatus, t.createdAt, t.id),
+    index('wabas_verification_list_idx').on(t.businessVerificationStatus, t.createdAt, t.id),
+    index('wabas_limit_list_idx').on(t.messagingLimit, t.createdAt, t.id),
+    index('wabas_can_send_list_idx').on(sql`(${t.healthStatus} ->> 'can_send_message')`, t.createdAt, t.id),
+  ],
 );
 
 export const phoneNumbers = pgTable(
@@ -157,10 +180,18 @@ export const phoneNumbers = pgTable(
     pinSecretId: uuid('pin_secret_id').references(() => vaultSecrets.id),
     registeredAt: timestamp('registered_at', { withTimezone: true }),
     syncedAt: timestamp('synced_at', { withTimezone: true }),
+    /** The display number's digits only ("+1 555-078-3881" → 15550783881), for search in any formatting. */
+    displayDigits: text('display_digits').generatedAlwaysAs(sql`regexp_replace(coalesce(display_phone_number, ''), '[^0-9]', '', 'g')`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('phone_numbers_waba_idx').on(t.wabaId)],
+  (t) => [
+    index('phone_numbers_waba_idx').on(t.wabaId),
+    // Reversed, so that a number typed without its country code is an indexed prefix match.
+    index('phone_numbers_digits_search_idx').on(sql`reverse(${t.displayDigits}) text_pattern_ops`),
+    index('phone_numbers_quality_idx').on(t.qualityRating, t.wabaId),
+    index('phone_numbers_name_status_idx').on(t.nameStatus, t.wabaId),
+  ],
 );
 
 export const businessTokens = pgTable(
@@ -179,7 +210,12 @@ export const businessTokens = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('business_tokens_waba_idx').on(t.wabaId)],
+  (t) => [
+    index('business_tokens_waba_idx').on(t.wabaId),
+    index('business_tokens_waba_latest_idx').on(t.wabaId, t.createdAt),
+    index('business_tokens_status_idx').on(t.status, t.wabaId),
+    index('business_tokens_expires_idx').on(t.expiresAt, t.wabaId),
+  ],
 );
 
 export const signupFlows = ['default', 'coexistence', 'waba_only', 'mps', 'measurement'] as const;
@@ -192,6 +228,8 @@ export const signupLinks = pgTable('signup_links', {
   flow: text('flow', { enum: signupFlows }).notNull().default('default'),
   solutionId: text('solution_id'),
   prefill: jsonb('prefill'),
+  /** Carried onto the customer's business when a signup through this link completes. */
+  customerReference: text('customer_reference'),
   singleUse: boolean('single_use').notNull().default(false),
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   usedAt: timestamp('used_at', { withTimezone: true }),
@@ -253,6 +291,8 @@ export const onboardingSessions = pgTable(
   (t) => [
     index('onboarding_sessions_created_idx').on(t.createdAt, t.id),
     index('onboarding_sessions_waba_idx').on(t.wabaId),
+    index('onboarding_sessions_waba_latest_idx').on(t.wabaId, t.createdAt),
+    index('onboarding_sessions_status_waba_idx').on(t.status, t.wabaId),
     index('onboarding_sessions_reported_waba_idx').on(t.reportedWabaId),
     // Serves the expiry job: only sessions still waiting for the customer are indexed.
     index('onboarding_sessions_waiting_idx')
@@ -348,7 +388,8 @@ export const operationEvents = pgTable(
   (t) => [index('operation_events_run_idx').on(t.runId, t.id)],
 );
 
-export const webhookEventStatuses = ['received', 'processed', 'unhandled', 'ignored', 'failed'] as const;
+/** `invalid`: a malformed change (no field, a value that is not an object), kept as it came, never processed. */
+export const webhookEventStatuses = ['received', 'processed', 'unhandled', 'ignored', 'failed', 'invalid'] as const;
 
 export const webhookEvents = pgTable(
   'webhook_events',
@@ -402,6 +443,10 @@ export const webhookForwards = pgTable('webhook_forwards', {
     .notNull()
     .references(() => vaultSecrets.id),
   enabled: boolean('enabled').notNull().default(true),
+  /** Circuit breaker: failed deliveries in a row, and until when the destination is left alone. */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  failingSince: timestamp('failing_since', { withTimezone: true }),
+  pausedUntil: timestamp('paused_until', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
@@ -428,6 +473,10 @@ export const webhookForwardDeliveries = pgTable(
   (t) => [
     uniqueIndex('webhook_forward_deliveries_key').on(t.eventId, t.forwardId),
     index('webhook_forward_deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+    // Each destination takes its own due deliveries.
+    index('webhook_forward_deliveries_due_idx')
+      .on(t.forwardId, t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'retrying')`),
   ],
 );
 

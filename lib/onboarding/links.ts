@@ -98,6 +98,8 @@ export const newLinkSchema = z
       .max(365, 'Enter 1 to 365 days, or leave it empty for a link that never expires.')
       .optional(),
     prefill: prefillSchema,
+    /** The partner's own reference for the customer, carried onto their business when the signup completes. */
+    customerReference: optionalText(100),
   })
   .refine((link) => link.flow !== 'mps' || link.solutionId, { path: ['solutionId'], message: 'A Multi-Partner Solution link needs the solution id.' })
   .refine((link) => link.flow === 'mps' || !link.solutionId, { path: ['solutionId'], message: 'Only Multi-Partner Solution links carry a solution id.' });
@@ -119,6 +121,7 @@ export async function createSignupLink(input: NewLink, createdBy: string | null)
       flow: link.flow,
       solutionId: link.solutionId ?? null,
       prefill: compactPrefill(link.prefill),
+      customerReference: link.customerReference ?? null,
       singleUse: link.singleUse,
       expiresAt: link.expiresInDays === undefined ? null : new Date(Date.now() + link.expiresInDays * 86_400_000),
       createdBy,

@@ -433,14 +433,20 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
     const owner = waba.owner_business_info;
     if (!owner) return endSession(sessionId, 'failed', `Meta did not tell us which business owns the account. ${startAgain}`);
 
-    const solutionId = session.linkId ? await linkSolution(session.linkId) : null;
+    const { solutionId, email, customerReference } = await linkCarries(session.linkId);
     const refusal = await db().transaction(async (tx) => {
       // The link is checked again under its lock: it may have been disabled while Meta was asked.
       const changed = await linkRefusal(tx, session);
       if (changed) return changed;
-      await tx.insert(businesses).values({ metaBusinessId: owner.id, name: owner.name }).onConflictDoUpdate({
+      await tx.insert(businesses).values({ metaBusinessId: owner.id, name: owner.name, email, customerReference }).onConflictDoUpdate({
         target: businesses.metaBusinessId,
-        set: { ...(owner.name && { name: owner.name }), updatedAt: new Date() },
+        // What staff already set on a returning customer wins over the link's.
+        set: {
+          ...(owner.name && { name: owner.name }),
+          email: sql`coalesce(${businesses.email}, ${email})`,
+          customerReference: sql`coalesce(${businesses.customerReference}, ${customerReference})`,
+          updatedAt: new Date(),
+        },
       });
       const [business] = await tx.select({ id: businesses.id }).from(businesses).where(eq(businesses.metaBusinessId, owner.id));
       const wabaRowId = await saveWaba(tx, waba, { businessId: business!.id, solutionId });
@@ -501,9 +507,16 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
   return { ok: true, sessionId };
 }
 
-async function linkSolution(linkId: string): Promise<string | null> {
-  const [link] = await db().select({ solutionId: signupLinks.solutionId }).from(signupLinks).where(eq(signupLinks.id, linkId));
-  return link?.solutionId ?? null;
+/** What a signup link carries onto the customer: its solution, the pre-filled business email, the partner's reference. */
+async function linkCarries(linkId: string | null): Promise<{ solutionId: string | null; email: string | null; customerReference: string | null }> {
+  const [link] = linkId
+    ? await db()
+        .select({ solutionId: signupLinks.solutionId, prefill: signupLinks.prefill, customerReference: signupLinks.customerReference })
+        .from(signupLinks)
+        .where(eq(signupLinks.id, linkId))
+    : [];
+  const email = (link?.prefill as Prefill | null)?.businessEmail;
+  return { solutionId: link?.solutionId ?? null, email: email ?? null, customerReference: link?.customerReference ?? null };
 }
 
 /**

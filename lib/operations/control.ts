@@ -42,7 +42,8 @@ export async function startRun(operation: Operation, start: StartRun): Promise<{
   });
   if (!created) return { runId: start.id!, created: false };
   // The first steps wait for nothing: start them without reading back what was just written.
-  for (const step of plan.filter((p) => p.dependsOn.length === 0)) await dispatch(created.id, step.name, { dependsOn: [] });
+  const first = plan.filter((p) => p.dependsOn.length === 0).slice(0, operation.concurrency ?? plan.length);
+  for (const step of first) await dispatch(created.id, step.name, { dependsOn: [] });
   return { runId: created.id, created: true };
 }
 

@@ -7,6 +7,11 @@ import { StepFailure, type Failure } from '@/lib/operations/types';
 
 const rateLimitCodes = new Set(['4', '17', '613', '80007', '80008']);
 
+/** Meta's rate-limit codes (app, user, WABA and business-use-case limits). */
+export function isRateLimitCode(code: string | null | undefined): boolean {
+  return code !== null && code !== undefined && rateLimitCodes.has(code);
+}
+
 export function describeFailure(label: string, error: unknown): Failure {
   const doing = label.charAt(0).toLowerCase() + label.slice(1);
   if (error instanceof StepFailure) {

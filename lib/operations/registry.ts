@@ -1,9 +1,10 @@
+import { bulkAccountsOperation } from '@/lib/bulk/operation';
 import { onboardingOperation } from '@/lib/onboarding/operation';
 import { finishOnboardingOperation } from '@/lib/partner-wabas/finish-operation';
 import type { Operation, StepDefinition } from '@/lib/operations/types';
 
 // Every operation the runner knows, by name. Adding an operation: its file, and one line here.
-const operations: readonly Operation[] = [onboardingOperation, finishOnboardingOperation];
+const operations: readonly Operation[] = [onboardingOperation, bulkAccountsOperation, finishOnboardingOperation];
 
 const byName = new Map(operations.map((operation) => [operation.name, operation]));
 

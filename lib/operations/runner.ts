@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { db, rawQuery, rootCause } from '@/lib/db/client';
 import { operationEvents, operationRuns, operationSteps, type OperationRun, type OperationStep } from '@/lib/db/schema';
 import { log } from '@/lib/log';
-import { describeFailure } from '@/lib/operations/failures';
+import { describeFailure, isRateLimitCode } from '@/lib/operations/failures';
 import { dependenciesIn, keyOf, operationNamed, stepDefinition } from '@/lib/operations/registry';
 import { retryDelay, runnerSettings } from '@/lib/operations/settings';
 import type { Failure, Operation, StepRun } from '@/lib/operations/types';
@@ -33,7 +33,9 @@ export async function loadRun(runId: string): Promise<{ run: OperationRun; steps
     .select({ run: operationRuns, step: operationSteps })
     .from(operationRuns)
     .innerJoin(operationSteps, eq(operationSteps.runId, operationRuns.id))
-    .where(eq(operationRuns.id, runId));
+    .where(eq(operationRuns.id, runId))
+    // One order for every reader, so that concurrent advances of a limited run pick the same next steps.
+    .orderBy(asc(operationSteps.name));
   const first = joined[0];
   return first ? { run: first.run, steps: joined.map((j) => j.step) } : undefined;
 }
@@ -42,16 +44,26 @@ function dependenciesOf(operation: Operation, stepRow: string, rows: OperationSt
   return dependenciesIn(operation, stepRow, rows.map((r) => r.name));
 }
 
-function isReady(operation: Operation, row: OperationStep, rows: OperationStep[]): boolean {
-  const byName = new Map(rows.map((r) => [r.name, r]));
-  return dependenciesOf(operation, row.name, rows).every((d) => settledStatuses.has(byName.get(d)?.status ?? 'done'));
-}
-
-/** The pending steps of a run that wait for nothing unfinished. */
+/**
+ * The pending steps of a run that wait for nothing unfinished; for an operation with a concurrency
+ * limit, only as many as there are free places, and none while a step waits out a rate limit.
+ */
 export function readySteps(operation: Operation, rows: OperationStep[]): NextWork['start'] {
-  return rows
-    .filter((r) => r.status === 'pending' && isReady(operation, r, rows))
-    .map((r) => ({ step: r.name, dependsOn: dependenciesOf(operation, r.name, rows) }));
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  let room = Number.POSITIVE_INFINITY;
+  if (operation.concurrency !== undefined) {
+    const busy = rows.filter((r) => r.status === 'running' || r.status === 'retrying');
+    if (busy.some((r) => r.status === 'retrying' && isRateLimitCode(r.lastErrorCode))) return [];
+    room = Math.max(0, operation.concurrency - busy.length);
+  }
+  const ready: NextWork['start'] = [];
+  for (const row of rows) {
+    if (ready.length >= room) break;
+    if (row.status !== 'pending') continue;
+    const dependsOn = dependenciesOf(operation, row.name, rows);
+    if (dependsOn.every((d) => settledStatuses.has(byName.get(d)?.status ?? 'done'))) ready.push({ step: row.name, dependsOn });
+  }
+  return ready;
 }
 
 type Claimed = { attempts: number; result: Record<string, unknown> | null; operation: string; input: Record<string, unknown> };

@@ -61,6 +61,12 @@ export type OperationDefinition<Plan, Context> = {
   steps: readonly StepDefinition<Plan, Context>[];
   /** The plan a run was started with, read back from its stored input. */
   planOf(run: OperationRun): Plan;
+  /**
+   * At most this many steps of one run at Meta at once (bulk runs over many accounts); omitted means
+   * no limit. With a limit, a rate-limit answer holds the run: nothing new starts until that step's
+   * retry has gone through.
+   */
+  concurrency?: number;
   /** Keyed step instances (bulk operations): the keys each step runs for; omitted means one instance. */
   keysOf?(plan: Plan, step: StepDefinition<Plan, Context>): readonly string[] | null;
   /** What every step of a run gets, loaded before each attempt. */

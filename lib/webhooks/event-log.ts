@@ -237,7 +237,8 @@ function summariseAccountUpdate(value: Record<string, unknown>): string {
 }
 
 /** One line a person can read in a timeline: "PARTNER_ADDED", "Display name 'Acme' APPROVED". */
-export function summariseEvent(change: { field: string; event: string | null; value: unknown }): string {
+export function summariseEvent(change: { field: string; event: string | null; value: unknown; status?: string }): string {
+  if (change.status === 'invalid') return change.field ? `Invalid ${change.field} change` : 'Invalid change (no field)';
   const value = obj(change.value);
   switch (change.field) {
     case 'account_update':

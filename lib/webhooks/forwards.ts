@@ -29,7 +29,15 @@ export async function deleteForward(id: string): Promise<void> {
 
 export async function listForwards() {
   const forwards = await db()
-    .select({ id: webhookForwards.id, field: webhookForwards.field, url: webhookForwards.url, enabled: webhookForwards.enabled, createdAt: webhookForwards.createdAt })
+    .select({
+      id: webhookForwards.id,
+      field: webhookForwards.field,
+      url: webhookForwards.url,
+      enabled: webhookForwards.enabled,
+      failingSince: webhookForwards.failingSince,
+      pausedUntil: webhookForwards.pausedUntil,
+      createdAt: webhookForwards.createdAt,
+    })
     .from(webhookForwards)
     .orderBy(asc(webhookForwards.field), asc(webhookForwards.createdAt));
   if (forwards.length === 0) return [];

@@ -13,14 +13,14 @@ const maxFlushers = env.DATABASE_URL ? 2 : 1;
 const maxRowsPerStatement = 2000;
 
 const insertSql = `
-  insert into webhook_events (dedupe_key, object, entry_id, entry_time, field, event, waba_id, value)
-  select k, o, e, t::timestamptz, f, ev, w, v::json
-  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-    as c(k, o, e, t, f, ev, w, v)
+  insert into webhook_events (dedupe_key, object, entry_id, entry_time, field, event, waba_id, value, status, last_error)
+  select k, o, e, t::timestamptz, f, ev, w, v::json, s, p
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+    as c(k, o, e, t, f, ev, w, v, s, p)
   on conflict (dedupe_key) do nothing`;
 
 async function insert(changes: IncomingChange[]): Promise<void> {
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
   for (const c of changes) {
     columns[0]!.push(c.dedupeKey);
     columns[1]!.push(c.object);
@@ -30,6 +30,8 @@ async function insert(changes: IncomingChange[]): Promise<void> {
     columns[5]!.push(c.event);
     columns[6]!.push(c.wabaId);
     columns[7]!.push(JSON.stringify(c.value));
+    columns[8]!.push(c.status);
+    columns[9]!.push(c.problem);
   }
   await rawQuery(insertSql, columns);
 }

@@ -1,13 +1,15 @@
 import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { backoff } from '@/lib/backoff';
 import { db, rootCause, type Tx } from '@/lib/db/client';
 import { webhookEvents, type WebhookEvent } from '@/lib/db/schema';
-import { defineJob, jobs, jobsStarted, noData } from '@/lib/jobs';
+import { defineJob, jobs, jobsStarted, noData, runTransaction } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { queueForwards } from '@/lib/webhooks/forwarding';
 import { handlerFor } from '@/lib/webhooks/handlers';
 
 // Processing runs on the job queue after the 200: the inbox table is the durable record, and a
-// stately pg-boss queue ("at most one waiting drain") wakes the workers.
+// queue with at most one waiting drain wakes the workers. Row locks, not the queue, keep two drains
+// from applying one change twice, so a drain a crash left "active" never holds the next one back.
 
 export type StoredChange = Pick<
   WebhookEvent,
@@ -19,22 +21,25 @@ export type HandlerOutcome = 'processed' | 'ignored';
 export type ChangeHandler = (change: StoredChange, tx: Tx) => Promise<HandlerOutcome>;
 
 const maxAttempts = 10;
+const retryDelay = backoff({ baseMs: 10_000, maxMs: 3_600_000 });
 
-function retryDelayMs(attempts: number): number {
-  const base = Math.min(10_000 * 2 ** (attempts - 1), 3_600_000);
-  return base / 2 + Math.random() * (base / 2);
+function isDue(event: WebhookEvent): boolean {
+  if (event.status === 'received') return true;
+  return event.status === 'failed' && event.nextAttemptAt !== null && event.nextAttemptAt.getTime() <= Date.now();
 }
 
 export async function processChange(id: string, options: { replay?: boolean } = {}): Promise<WebhookEvent['status'] | undefined> {
   try {
-    return await db().transaction(async (tx) => {
+    return await runTransaction(async (tx) => {
       const [event] = await tx
         .select()
         .from(webhookEvents)
         .where(eq(webhookEvents.id, id))
         .for('update', { skipLocked: true });
       if (!event) return undefined;
-      if (!options.replay && event.status !== 'received' && event.status !== 'failed') return event.status;
+      // An invalid change has nothing a handler could apply; it stays visible as it came.
+      if (event.status === 'invalid') return event.status;
+      if (!options.replay && !isDue(event)) return event.status;
       const handler = handlerFor(event.field);
       const status = handler
         ? await handler({ ...event, value: event.value as Record<string, unknown> }, tx)
@@ -57,7 +62,7 @@ export async function processChange(id: string, options: { replay?: boolean } = 
     const attempts = event?.attempts ?? maxAttempts;
     await db()
       .update(webhookEvents)
-      .set({ nextAttemptAt: attempts < maxAttempts ? new Date(Date.now() + retryDelayMs(attempts)) : null })
+      .set({ nextAttemptAt: attempts < maxAttempts ? new Date(Date.now() + retryDelay.delay(attempts)) : null })
       .where(eq(webhookEvents.id, id));
     return 'failed';
   }
@@ -78,7 +83,13 @@ export async function processPending(batch = 200): Promise<number> {
       )
       .orderBy(asc(webhookEvents.receivedAt))
       .limit(batch);
-    for (const { id } of due) await processChange(id);
+    for (const { id } of due) {
+      await processChange(id);
+      // PGlite runs on this thread and its queries resolve as microtasks: without a turn of the
+      // event loop between changes, a long drain would hold back every request (webhooks, health,
+      // forwards) until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     total += due.length;
     if (due.length < batch) return total;
   }
@@ -91,13 +102,17 @@ export async function replayChanges(ids: string[]): Promise<void> {
 }
 
 export const processJob = defineJob({
-  name: 'webhooks.process',
+  name: 'webhooks.drain',
   schema: noData,
-  queue: { policy: 'stately' },
+  // `short`: one waiting drain absorbs every wake-up, and a drain left active by a crash does not
+  // stop the next one from starting (a `stately` queue would wait for it to expire, 15 minutes).
+  queue: { policy: 'short', expireInSeconds: 600 },
   schedule: '* * * * *',
   async handle() {
     await processPending();
   },
+  // Changes a previous process stored but did not apply are taken up now, not at the next minute.
+  started: () => kickProcessing(),
 });
 
 let kickTimer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import { db, rootCause } from '@/lib/db/client';
 import { webhookRejections, webhookVerifyTokens } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
 import { log } from '@/lib/log';
-import { changesOf, envelopeSchema } from '@/lib/webhooks/envelope';
+import { changesOf, envelopeSchema, maxNestingDepth, nestsDeeperThan } from '@/lib/webhooks/envelope';
 import { storeChanges } from '@/lib/webhooks/inbox';
 import { kickProcessing } from '@/lib/webhooks/processing';
 import { hashVerifyToken, verifySignature } from '@/lib/webhooks/signature';
@@ -116,9 +116,15 @@ async function receive(req: IncomingMessage, res: ServerResponse): Promise<void>
   } catch {
     return reject(res, 400, 'bad_body', 'Body is not JSON');
   }
+  // Permanent problems get a 400, never a 503: Meta would retry a 503 for days.
+  if (nestsDeeperThan(parsed, maxNestingDepth)) return reject(res, 400, 'bad_body', `Body nests deeper than ${maxNestingDepth} levels`);
   const envelope = envelopeSchema.safeParse(parsed);
   if (!envelope.success) return reject(res, 400, 'bad_body', 'Not a webhook envelope');
   const changes = changesOf(envelope.data);
+  const invalid = changes.filter((c) => c.status === 'invalid');
+  // A malformed change is stored as `invalid` beside the good ones: refusing the batch would make
+  // Meta retry every good change in it, and the bad one would never get better.
+  if (invalid.length > 0) log.warn({ invalid: invalid.length, problems: invalid.slice(0, 3).map((c) => c.problem) }, 'webhook delivery has invalid changes');
   try {
     await withTimeout(storeChanges(changes), storeTimeoutMs);
   } catch (error) {
@@ -128,7 +134,7 @@ async function receive(req: IncomingMessage, res: ServerResponse): Promise<void>
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-  if (changes.length > 0) kickProcessing();
+  if (changes.length > invalid.length) kickProcessing();
 }
 
 export function handleWebhookRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -20,6 +20,7 @@ const linkFormSchema = z.preprocess((raw) => {
     singleUse: form.singleUse === 'on' || form.singleUse === true,
     expiresInDays: text('expiresInDays')?.trim() || undefined,
     prefill: Object.fromEntries(prefillFields.map((field) => [field, text(field) ?? ''])),
+    customerReference: text('customerReference'),
   };
 }, newLinkSchema);
 
@@ -35,7 +36,7 @@ export const createLink = staffAction({ action: 'link.create', role: 'operator',
   return {
     ok: `Link “${link.label}” created. Copy it from the list.`,
     target: link.id,
-    details: { label: link.label, flow: link.flow, solutionId: link.solutionId, singleUse: link.singleUse, expiresAt: link.expiresAt, prefilled: link.prefill !== null },
+    details: { label: link.label, flow: link.flow, solutionId: link.solutionId, singleUse: link.singleUse, expiresAt: link.expiresAt, prefilled: link.prefill !== null, customerReference: link.customerReference },
   };
 });
 

@@ -77,6 +77,7 @@ export function CreateLinkForm({
         </span>
       </label>
       <Field label="Expires in (1 to 365 days, empty for never)" name="expiresInDays" type="text" required={false} state={state} />
+      <Field label="Customer reference (optional, your own id for this customer)" name="customerReference" required={false} state={state} />
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
         <legend className="px-1 text-sm font-medium text-slate-700">Pre-fill for the customer (optional)</legend>
         <p className="text-xs text-slate-600">Meta pre-fills the business only when name, email, website and country are all given.</p>

@@ -45,6 +45,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
     listForwards(),
     listDeadDeliveries(),
   ]);
+  const now = new Date();
   const canAct = hasRole(user, 'operator');
   const isAdmin = hasRole(user, 'admin');
   const nextHref = page.next ? `/webhooks?${new URLSearchParams({ ...values, cursor: page.next })}` : undefined;
@@ -166,21 +167,19 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                       <span title="entry.id">{e.entryId}</span>
                     )}
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.field}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{e.field || '—'}</td>
                   <td className="px-3 py-2 font-mono text-xs">{e.event ?? '—'}</td>
                   <td className="px-3 py-2">
                     {summariseEvent(e)}
-                    {e.status === 'failed' && e.lastError ? <span className="block text-xs text-red-700">{e.lastError.slice(0, 200)}</span> : null}
+                    {(e.status === 'failed' || e.status === 'invalid') && e.lastError ? (
+                      <span data-testid="event-problem" className="block text-xs text-red-700">{e.lastError.slice(0, 200)}</span>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={e.status} />
                   </td>
                   <td className="px-3 py-2">{e.attempts}</td>
-                  {canAct ? (
-                    <td className="px-3 py-2">
-                      <ReplayEventForm id={e.id} />
-                    </td>
-                  ) : null}
+                  {canAct ? <td className="px-3 py-2">{e.status === 'invalid' ? null : <ReplayEventForm id={e.id} />}</td> : null}
                 </tr>
               ))}
             </tbody>
@@ -199,7 +198,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         <h2 className="mb-1 text-lg font-medium">Forwards</h2>
         <p className="mb-3 text-sm text-slate-600">
           Each change of a field is re-sent to these URLs, signed with the forward&apos;s own secret in X-Onramp-Signature-256,
-          retried with backoff, then kept below as a dead letter.
+          retried with backoff, then kept below as a dead letter. A destination that keeps failing is paused for a while, so
+          it never holds up the others.
         </p>
         <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
           {forwards.length === 0 ? (
@@ -223,7 +223,19 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                     <td className="px-3 py-2">
                       {f.delivered} / {f.pending} / {f.dead}
                     </td>
-                    <td className="px-3 py-2">{f.enabled ? 'Enabled' : 'Disabled'}</td>
+                    <td className="px-3 py-2" data-testid="forward-state">
+                      {f.enabled ? 'Enabled' : 'Disabled'}
+                      {f.enabled && f.failingSince ? (
+                        <span className="block text-xs text-amber-800">
+                          Failing since <When at={f.failingSince} />
+                          {f.pausedUntil && f.pausedUntil > now ? (
+                            <>
+                              ; paused until <When at={f.pausedUntil} />
+                            </>
+                          ) : null}
+                        </span>
+                      ) : null}
+                    </td>
                     {isAdmin ? (
                       <td className="px-3 py-2">
                         <ForwardRowActions id={f.id} enabled={f.enabled} />

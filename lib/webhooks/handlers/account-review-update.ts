@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { wabas } from '@/lib/db/schema';
 import { refreshOutcome } from '@/lib/onboarding/outcome';
-import { addAttention, changeTime, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
+import { addAttention, changeTime, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
 // account_review_update (reference §10.9): newest decision wins; at the same instant a final
@@ -29,6 +29,7 @@ export const handleAccountReviewUpdate: ChangeHandler = async (change, tx) => {
       .set({ accountReviewStatus: decision, flags: next.flags, updatedAt: new Date() })
       .where(eq(wabas.id, waba.id));
     await refreshOutcome(tx, waba.id);
+    if (decision === 'APPROVED') await resolveOpenItems(tx, change.wabaId, ['account_review_rejected']);
   }
   if (decision === 'REJECTED') {
     await addAttention(tx, change, {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { attentionItems, businesses, onboardingSessions, phoneNumbers, wabas, type PhoneNumber, type Waba } from '@/lib/db/schema';
@@ -101,6 +101,25 @@ export async function addAttention(tx: Tx, change: StoredChange, item: Attention
     data: { ...item.data, eventId: change.id, field: change.field, event: change.event },
   });
   return true;
+}
+
+/**
+ * Closes the open items of these kinds for a WABA (or for one of its numbers) once a newer change
+ * says what they asked staff to act on no longer holds (an approval after a rejection, a re-share).
+ */
+export async function resolveOpenItems(
+  tx: Tx,
+  wabaId: string | null,
+  kinds: string[],
+  { displayPhoneNumber, exceptEventId }: { displayPhoneNumber?: string; exceptEventId?: string } = {},
+): Promise<void> {
+  if (!wabaId) return;
+  const where = [eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, kinds), isNull(attentionItems.resolvedAt)];
+  if (exceptEventId) where.push(sql`coalesce(${attentionItems.data}->>'eventId', '') <> ${exceptEventId}`);
+  if (displayPhoneNumber !== undefined) {
+    where.push(sql`regexp_replace(coalesce(${attentionItems.data}->>'displayPhoneNumber', ''), '[^0-9]', '', 'g') = ${digitsOf(displayPhoneNumber)}`);
+  }
+  await tx.update(attentionItems).set({ resolvedAt: new Date() }).where(and(...where));
 }
 
 /** The phone number a per-number change is about: by id, or by its display number within the WABA. */

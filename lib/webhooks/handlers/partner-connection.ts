@@ -1,20 +1,20 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rootCause, type Tx } from '@/lib/db/client';
+import type { Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, wabas, type Waba } from '@/lib/db/schema';
 import { linkAbandonedSignup } from '@/lib/onboarding/abandoned-signups';
 import { stopOnboardings } from '@/lib/onboarding/pipeline';
 import { markRequestAccepted } from '@/lib/partner-wabas/requests';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
-import { enqueue, jobsStarted } from '@/lib/jobs';
+import { enqueueAfterCommit, jobsStarted } from '@/lib/jobs';
 import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
-import { log } from '@/lib/log';
 import {
   addAttention,
   latestSessionFor,
   lockWaba,
   recordFlag,
+  resolveOpenItems,
   upsertBusiness,
   withFlag,
 } from '@/lib/webhooks/handlers/common';
@@ -97,7 +97,11 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
       .where(eq(wabas.id, waba.id));
   }
   await recordFlag(tx, waba, value.event, at, flagValue(value));
-  await applyConnection(tx, waba, 'connected', at);
+  const wasDisconnected = waba.status === 'disconnected';
+  // Shared with us again (newest by Meta's time): the requests made when it was removed are moot.
+  if ((await applyConnection(tx, waba, 'connected', at)) && wasDisconnected) {
+    await resolveOpenItems(tx, waba.metaWabaId, ['credit_line_revoke', 'partner_removed']);
+  }
 
   const session = await latestSessionFor(tx, waba.id);
   if (session) {
@@ -173,13 +177,8 @@ async function handleCreditLine(change: StoredChange, tx: Tx, waba: Waba, ownerB
       data: { ownerBusinessId: data.ownerBusinessId },
     });
     if (!added) return;
-    // Sent once this transaction has let go of the connection: on PGlite (one connection) an
-    // enqueue awaited inside it deadlocks. The open attention item is the durable record.
-    setImmediate(() => {
-      enqueue(revokeCreditLineJob, data, { singletonKey: waba.metaWabaId }).catch((error: unknown) =>
-        log.error({ err: rootCause(error), wabaId: waba.metaWabaId }, 'could not queue credit line revocation'),
-      );
-    });
+    // The open attention item is the durable record: the sweep re-queues it if this send is lost.
+    enqueueAfterCommit(tx, revokeCreditLineJob, data, { singletonKey: waba.metaWabaId });
     return;
   }
   await addAttention(tx, change, {
@@ -225,6 +224,7 @@ export async function handleConnectionChange(change: StoredChange, tx: Tx, value
     await recordFlag(tx, waba, value.event, at, flagValue(value));
     if (value.disconnection_info) await recordFlag(tx, waba, 'disconnection_info', at, value.disconnection_info);
     applied = await applyConnection(tx, waba, status, at);
+    if (applied && status === 'connected') await resolveOpenItems(tx, waba.metaWabaId, ['account_offboarded']);
   }
   if (applied && status !== 'connected') {
     const metaWabaId = waba?.metaWabaId ?? change.wabaId;

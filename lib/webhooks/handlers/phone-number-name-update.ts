@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { phoneNumbers, wabas } from '@/lib/db/schema';
 import { refreshOutcome } from '@/lib/onboarding/outcome';
-import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
+import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
 // phone_number_name_update (reference §5.8, §10.7): the display-name review decision for one number.
@@ -49,6 +49,7 @@ export const handlePhoneNumberNameUpdate: ChangeHandler = async (change, tx) => 
       .where(eq(phoneNumbers.id, phone.id));
     await refreshOutcome(tx, phone.wabaId);
   }
+  if (approved) await resolveOpenItems(tx, change.wabaId, ['display_name_rejected'], { displayPhoneNumber: value.display_phone_number });
   if (value.decision === 'REJECTED' || value.decision === 'DECLINED') {
     await addAttention(tx, change, {
       wabaId: change.wabaId,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { phoneNumbers, wabas } from '@/lib/db/schema';
-import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
+import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
 // phone_number_quality_update (reference §10.8): `current_limit` is deprecated in favour of
@@ -36,13 +36,17 @@ export const handlePhoneNumberQualityUpdate: ChangeHandler = async (change, tx) 
       .set({ qualityEvent: value.event, ...(currentLimit ? { currentLimit } : {}), updatedAt: new Date() })
       .where(eq(phoneNumbers.id, phone.id));
   }
+  const number = { displayPhoneNumber: value.display_phone_number };
+  if (value.event === 'UNFLAGGED' || value.event === 'UPGRADE') await resolveOpenItems(tx, change.wabaId, ['phone_quality'], number);
   if (value.event === 'FLAGGED' || value.event === 'DOWNGRADE') {
-    await addAttention(tx, change, {
+    const added = await addAttention(tx, change, {
       wabaId: change.wabaId,
       kind: 'phone_quality',
       message: `${value.display_phone_number} was ${value.event === 'FLAGGED' ? 'flagged for low quality' : 'downgraded'}${currentLimit ? ` (limit ${currentLimit})` : ''}.`,
       data: { displayPhoneNumber: value.display_phone_number, event: value.event, currentLimit: currentLimit ?? null },
     });
+    // The newest word on the number replaces an older item about it.
+    if (added) await resolveOpenItems(tx, change.wabaId, ['phone_quality'], { ...number, exceptEventId: change.id });
   }
   return 'processed';
 };

@@ -8,6 +8,7 @@ import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { eventsForWaba, maskPayload, summariseEvent } from '@/lib/webhooks/event-log';
 import { findWaba, onboardingsOf, openAttention, phoneNumbersOf } from '@/lib/wabas';
+import { PhoneNumberTable } from './phone-number-rows';
 
 export const metadata: Metadata = { title: 'WhatsApp account' };
 
@@ -103,40 +104,7 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
         {numbers.length === 0 ? (
           <EmptyState title="No phone numbers">This account has no phone number on record yet.</EmptyState>
         ) : (
-          <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2">Number</th>
-                <th className="px-3 py-2">Verified name</th>
-                <th className="px-3 py-2">Name status</th>
-                <th className="px-3 py-2">Requested name / rejection</th>
-                <th className="px-3 py-2">Quality</th>
-                <th className="px-3 py-2">Status</th>
-                <th className="px-3 py-2">Platform</th>
-                <th className="px-3 py-2">Business app</th>
-              </tr>
-            </thead>
-            <tbody>
-              {numbers.map((p) => (
-                <tr key={p.id} className="border-t border-slate-100" data-testid="waba-number">
-                  <td className="px-3 py-2">
-                    {p.displayPhoneNumber ?? '—'}
-                    <span className="block font-mono text-xs text-slate-500">{p.metaPhoneNumberId}</span>
-                  </td>
-                  <td className="px-3 py-2">{p.verifiedName ?? '—'}</td>
-                  <td className="px-3 py-2" data-testid="name-status"><StatusBadge status={p.nameStatus} /></td>
-                  <td className="px-3 py-2">
-                    {p.requestedVerifiedName ?? '—'}
-                    {p.nameRejectionReason ? <span className="block text-xs text-red-700">{p.nameRejectionReason}</span> : null}
-                  </td>
-                  <td className="px-3 py-2">{p.qualityRating ?? '—'}</td>
-                  <td className="px-3 py-2">{p.status ?? '—'}</td>
-                  <td className="px-3 py-2">{p.platformType ?? '—'}</td>
-                  <td className="px-3 py-2">{p.isOnBizApp ? 'Yes (coexistence)' : 'No'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PhoneNumberTable numbers={numbers} />
         )}
       </Section>
 

@@ -17,7 +17,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
   if (!event) notFound();
   const rows: Array<[string, ReactNode]> = [
     ['Status', <StatusBadge key="s" status={event.status} />],
-    ['Field', <code key="f">{event.field}</code>],
+    ['Field', event.field ? <code key="f">{event.field}</code> : '—'],
     ['Event', event.event ?? '—'],
     ['Entry id', <code key="e">{event.entryId}</code>],
     [
@@ -54,22 +54,30 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
           ))}
           {event.lastError ? (
             <div>
-              <dt className="text-slate-500">Last error</dt>
+              <dt className="text-slate-500">{event.status === 'invalid' ? 'Why it is invalid' : 'Last error'}</dt>
               <dd data-testid="event-last-error" className="mt-1 whitespace-pre-wrap break-words text-red-700">
                 {event.lastError}
               </dd>
             </div>
           ) : null}
-          {hasRole(user, 'operator') ? (
+          {hasRole(user, 'operator') && event.status !== 'invalid' ? (
             <div className="pt-2">
               <ReplayEventForm id={event.id} />
             </div>
           ) : null}
         </dl>
         <section>
-          <h2 className="mb-2 font-medium">Payload as received (PINs, codes and tokens masked)</h2>
+          <h2 className="mb-2 font-medium">
+            {event.status === 'invalid' ? 'The malformed part as received' : 'Payload as received'} (PINs, codes and tokens masked)
+          </h2>
           <pre data-testid="event-payload" className="max-h-[70vh] overflow-auto rounded-xl border border-slate-200 bg-white p-4 text-xs">
-            {JSON.stringify({ object: event.object, entry: [{ id: event.entryId, changes: [{ field: event.field, value: maskPayload(event.value) }] }] }, null, 2)}
+            {JSON.stringify(
+              event.status === 'invalid'
+                ? maskPayload(event.value)
+                : { object: event.object, entry: [{ id: event.entryId, changes: [{ field: event.field, value: maskPayload(event.value) }] }] },
+              null,
+              2,
+            )}
           </pre>
         </section>
       </div>
