@@ -160,6 +160,11 @@ test('creating a solution with the system token; the partner’s answers arrive 
   // The partner accepts in its App Dashboard: Meta's partner_solutions webhook updates this page.
   await control('POST', `/solutions/${ownSolutionId}/decision`, { decision: 'accept' });
   await expect(own).toHaveAttribute('data-state', 'active', { timeout: 20_000 });
+  await own.getByRole('button', { name: 'Ask to deactivate' }).click();
+  await expect(own).toHaveAttribute('data-state', 'pending_deactivation');
+  // The partner declines: the solution is Active again, as Meta's webhook says.
+  await control('POST', `/solutions/${ownSolutionId}/decision`, { decision: 'reject_deactivation_request' });
+  await expect(own).toHaveAttribute('data-state', 'active', { timeout: 20_000 });
   await expect(own.getByRole('button')).toHaveText(['Ask to deactivate']);
 });
 
