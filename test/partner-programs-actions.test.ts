@@ -108,7 +108,8 @@ describe('WABA creation request actions', () => {
     const bad = await recordRequestAction({}, form({ customerBusinessId: 'acme', customerName: '', sentOn: 'yesterday' }));
     expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(['customerBusinessId', 'customerName', 'sentOn']);
     expect(await db().$count(wabaRequests)).toBe(0);
-    expect(await recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: '2026-01-05', note: 'Sent by Sam' }))).toMatchObject({
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: today, note: 'Sent by Sam' }))).toMatchObject({
       ok: 'Recorded the request to Acme Ltd. Send them the instructions below.',
     });
     await partner('tech_provider');
@@ -120,7 +121,9 @@ describe('WABA creation request actions', () => {
 
   it('refuse to finish an expired request, and to cancel it', async () => {
     signedIn.id = operator.id;
-    await recordRequestAction({}, form({ customerBusinessId: '2100000000000003', customerName: 'Cedar', sentOn: '2025-01-01' }));
+    expect(await recordRequestAction({}, form({ customerBusinessId: '2100000000000003', customerName: 'Cedar', sentOn: '2025-01-01' }))).toEqual({
+      ok: 'Recorded the request to Cedar, which Meta has already cancelled: invitations last 90 days. Send a new one in Business Suite.',
+    });
     const [expired] = await db().select().from(wabaRequests).where(eq(wabaRequests.customerName, 'Cedar'));
     const finish = await finishRequestAction({}, form({ requestId: expired!.id }));
     expect(finish.error).toBe(

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { startFinishOnboarding, wabaOfRequest } from '@/lib/partner-wabas/finish';
-import { cancelWabaRequest, newRequestSchema, recordWabaRequest } from '@/lib/partner-wabas/requests';
+import { cancelWabaRequest, newRequestSchema, recordWabaRequest, requestState } from '@/lib/partner-wabas/requests';
 import { programsFor } from '@/lib/solutions/programs';
 import { partnerType } from '@/lib/settings';
 import { staffAction } from '@/lib/staff-action';
@@ -18,6 +18,9 @@ export const recordRequestAction = staffAction({ action: 'waba_request.create', 
   await solutionPartnerOnly();
   const request = await recordWabaRequest(input, audit);
   revalidatePath('/waba-requests');
+  if (requestState(request) === 'expired') {
+    return { ok: `Recorded the request to ${request.customerName}, which Meta has already cancelled: invitations last 90 days. Send a new one in Business Suite.` };
+  }
   return { ok: `Recorded the request to ${request.customerName}. Send them the instructions below.` };
 });
 
