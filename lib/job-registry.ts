@@ -2,6 +2,7 @@ import type { JobDefinition } from '@/lib/jobs';
 import { pruneSignInFailuresJob } from '@/lib/jobs';
 import { signupSessionsJob } from '@/lib/onboarding/sessions';
 import { sweepJob } from '@/lib/operations/control';
+import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { stepJob } from '@/lib/operations/dispatch';
 import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
 import { forwardJob } from '@/lib/webhooks/forwarding';
@@ -20,4 +21,5 @@ export const allJobs: readonly JobDefinition[] = [
   revokeSweepJob,
   recordQualityJob,
   signupSessionsJob,
+  refreshSolutionJob,
 ];

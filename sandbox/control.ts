@@ -21,6 +21,7 @@ import {
   authResponseFor,
   businessInputSchema,
   cancelMessage,
+  chooseApps,
   chooseBusiness,
   chooseLogin,
   choosePhone,
@@ -238,6 +239,21 @@ export function runSignup(sb: Sandbox, input: z.infer<typeof signupRequestSchema
   }
 }
 
+/** The embedded MPS creation login (`FB.login` with `scope: 'manage_app_solution'`) without a browser. */
+export function runSolutionLogin(sb: Sandbox, input: { personId: string; appIds?: string[] }) {
+  const s = startSession(sb, { appId: sb.options.appId, origin: 'http://sandbox.invalid', scope: 'manage_app_solution' });
+  const person = sb.state.persons[input.personId];
+  if (!person) throw httpError(400, `Unknown person ${input.personId}`);
+  try {
+    chooseLogin(sb, s, { personId: person.id });
+    chooseApps(sb, s, input.appIds ?? person.developerAppIds);
+  } catch (error) {
+    if (isEsInputError(error)) throw httpError(400, error.message);
+    throw error;
+  }
+  return { accessToken: s.result?.accessToken, appIds: s.chosenAppIds ?? [] };
+}
+
 function httpError(status: number, message: string) {
   return Object.assign(new Error(message), { status });
 }
@@ -267,6 +283,7 @@ export const controlRoutes = [
   'GET  /_sandbox/clock | POST /_sandbox/clock/advance {seconds}',
   'POST /_sandbox/signups {person?, business?, waba?, phone?, profile?, extras?, configId?}',
   'GET  /_sandbox/signups',
+  'POST /_sandbox/solution-logins {personId, appIds?}: the manage_app_solution login without a browser; answers {accessToken, appIds}',
   'GET  /_sandbox/codes',
   'GET  /_sandbox/sms',
   'GET  /_sandbox/faults | POST /_sandbox/faults {...} | DELETE /_sandbox/faults[/{id}]',
@@ -343,6 +360,10 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     return { status: result.status, body: result.body };
   }
   if (key === 'GET signups') return { body: { data: s.signups } };
+  if (key === 'POST solution-logins') {
+    const body = parse(z.object({ personId: z.string(), appIds: z.array(z.string()).optional() }), await jsonBody(req));
+    return { status: 201, body: runSolutionLogin(sb, body) };
+  }
   if (key === 'GET codes') {
     const now = sb.clock.now();
     return {

@@ -43,6 +43,7 @@ export const ids = {
   chris: '8000000000000003',
   dana: '8000000000000004',
   tara: '8000000000000005',
+  pat: '8000000000000006',
   sam: '8000000000000009',
   solutionActive: '7000000000000001',
   solutionDraft: '7000000000000002',
@@ -149,6 +150,8 @@ export function buildScenario(sb: Sandbox, name: ScenarioName): { state: State; 
   };
   s.configs[reserve(o.configId)] = { id: o.configId, appId: o.appId, kind: 'embedded_signup' };
   s.configs[reserve(o.measurementConfigId)] = { id: o.measurementConfigId, appId: o.appId, kind: 'measurement_partner' };
+  // The partner's own developer: the manage_app_solution login of a Tech Provider that runs this portal.
+  addPerson(ids.pat, 'Pat Morgan', 'pat@onramp.example', [o.partnerBusinessId], [o.appId]);
   if (partnerType === 'solution_partner') {
     s.creditLines[reserve(o.creditLineId)] = { id: o.creditLineId, businessId: o.partnerBusinessId, legalEntityName: 'Onramp Sandbox Partner Ltd' };
   }

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { When } from '@/components/staff/display';
 import { currentSession, hasRole, requireUser, signOut } from '@/lib/auth';
 import type { StaffSession } from '@/lib/db/schema';
-import { programSettings, programsFor, type Program } from '@/lib/programs';
+import { programSettings, programsFor, solutionRules, type Program, type SolutionRules } from '@/lib/programs';
 
 const navigation = [
   { href: '/dashboard', label: 'Overview' },
@@ -24,10 +24,18 @@ const programLinks: Record<Program, { href: string; label: string }> = {
   msc: { href: '/shared-numbers', label: 'Shared numbers' },
 };
 
+function solutionLinks(rules: SolutionRules) {
+  return [
+    ...(rules.solutions ? [{ href: '/solutions', label: 'Solutions' }] : []),
+    ...(rules.wabaRequests ? [{ href: '/waba-requests', label: 'WABA requests' }] : []),
+  ];
+}
+
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const session = (await currentSession())!.session;
-  const programs = programsFor(await programSettings());
+  const settings = await programSettings();
+  const programItems = [...solutionLinks(solutionRules(settings.partnerType)), ...programsFor(settings).map((program) => programLinks[program])];
   async function signOutAction() {
     'use server';
     await signOut({ redirectTo: '/sign-in' });
@@ -42,11 +50,11 @@ export default async function StaffLayout({ children }: { children: ReactNode })
               {item.label}
             </Link>
           ))}
-          {programs.length > 0 ? (
+          {programItems.length > 0 ? (
             <div aria-label="Partner programs" role="group" className="mt-4 space-y-1 border-t border-slate-100 pt-4">
-              {programs.map((program) => (
-                <Link key={program} href={programLinks[program].href} className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
-                  {programLinks[program].label}
+              {programItems.map((item) => (
+                <Link key={item.href} href={item.href} className="block rounded-md px-2 py-1.5 hover:bg-slate-100">
+                  {item.label}
                 </Link>
               ))}
             </div>

@@ -39,6 +39,14 @@ export function AttentionList({ items, canResolve, showWaba = true }: { items: I
                     Open
                   </Link>
                 </>
+              ) : item.kind === 'finish_onboarding' && item.wabaId ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <Link className="font-medium underline" href={`/finish-onboarding/${item.wabaId}`}>
+                    Finish onboarding
+                  </Link>
+                </>
               ) : null}
             </p>
           </div>

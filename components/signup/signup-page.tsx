@@ -4,6 +4,7 @@ import { linkProblemMessages } from '@/lib/onboarding/link-messages';
 import { findSignupLink, flowLabels, linkProblem, type LinkProblem } from '@/lib/onboarding/links';
 import { log } from '@/lib/log';
 import { launchConfig, type LaunchConfig } from '@/lib/onboarding/sessions';
+import { solutionSignupRefusal } from '@/lib/solutions/limit';
 
 const flowIntro: Record<string, string> = {
   default: 'Connect your WhatsApp Business Account and phone number. It takes about five minutes.',
@@ -29,6 +30,15 @@ export async function SignupPage({ token }: { token: string }) {
   const problem = linkProblem(link);
   if (!link) notFound();
   if (problem) return <LinkProblemNotice problem={problem} />;
+  const refused = await solutionSignupRefusal(link);
+  if (refused) {
+    return (
+      <section data-testid="link-problem" className="space-y-2">
+        <h1 className="text-xl font-semibold">This signup is paused</h1>
+        <p className="text-sm text-slate-600">{refused}</p>
+      </section>
+    );
+  }
   let launch: LaunchConfig;
   try {
     launch = launchConfig(link);

@@ -565,6 +565,13 @@ export const solutions = pgTable('solutions', {
   role: text('role', { enum: ['owner', 'partner'] }),
   eventAt: timestamp('event_at', { withTimezone: true }),
   updatedAt: updatedAt(),
+  /** The two apps as Meta last reported them, and which of them holds MESSAGING (exactly one). */
+  ownerAppId: text('owner_app_id'),
+  ownerAppName: text('owner_app_name'),
+  partnerAppId: text('partner_app_id'),
+  partnerAppName: text('partner_app_name'),
+  messagingApp: text('messaging_app', { enum: ['owner', 'partner'] }),
+  syncedAt: timestamp('synced_at', { withTimezone: true }),
 });
 
 export const verificationSubmissionStatuses = [
@@ -637,6 +644,26 @@ export const mscShares = pgTable('msc_shares', {
   recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+export const wabaRequestStatuses = ['sent', 'accepted', 'cancelled'] as const;
+
+/** A WABA creation request a Solution Partner sent in Meta Business Suite (partner-initiated WABA creation). */
+export const wabaRequests = pgTable(
+  'waba_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerBusinessId: text('customer_business_id').notNull(),
+    customerName: text('customer_name').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    note: text('note'),
+    status: text('status', { enum: wabaRequestStatuses }).notNull().default('sent'),
+    metaWabaId: text('meta_waba_id'),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('waba_requests_business_idx').on(t.customerBusinessId, t.status), index('waba_requests_created_idx').on(t.createdAt, t.id)],
+);
+
 /** What staff must look at: a removed partner, a restriction, a failed verification. */
 export const attentionItems = pgTable(
   'attention_items',
@@ -705,3 +732,5 @@ export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type SignupLink = typeof signupLinks.$inferSelect;
 export type VerificationSubmissionRow = typeof verificationSubmissions.$inferSelect;
 export type MscShare = typeof mscShares.$inferSelect;
+export type StoredSolution = typeof solutions.$inferSelect;
+export type WabaRequest = typeof wabaRequests.$inferSelect;

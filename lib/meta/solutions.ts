@@ -186,3 +186,27 @@ export async function listApplicationDetails(
   const apps = await graphList({ path: '/me/application_details', token: userToken, audit, item: appRefSchema });
   return apps.map((a) => ({ id: a.id, name: a.name, link: a.link }));
 }
+
+export type MigrationTarget = { solutionId: string } | { appId: string };
+
+/**
+ * Marks a WABA for moving into a solution (`solution_id`) or off one (`app_id`), with the customer's
+ * business token; the customer then runs the destination's Embedded Signup, which creates a new WABA
+ * (Meta: Migrating business customer assets).
+ */
+export async function setSolutionMigrationIntent(
+  wabaId: string,
+  target: MigrationTarget,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<string> {
+  const result = await graphRequest({
+    method: 'POST',
+    path: `/${wabaId}/set_solution_migration_intent`,
+    json: 'solutionId' in target ? { solution_id: target.solutionId } : { app_id: target.appId },
+    token,
+    audit,
+    schema: z.looseObject({ id: graphIdSchema }),
+  });
+  return result.id;
+}

@@ -28,6 +28,7 @@ import { startPipeline } from '@/lib/onboarding/pipeline';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
 import { cancelAdvice, finishInfoSchema, type FinishInfo } from '@/lib/onboarding/signup-messages';
 import { partnerType } from '@/lib/settings';
+import { solutionSignupRefusal } from '@/lib/solutions/limit';
 import { storeSecret } from '@/lib/vault';
 
 // An onboarding session: issued by the server before the customer launches Embedded Signup, bound to
@@ -110,11 +111,18 @@ export function newBrowserKey(): string {
 
 export type OpenedSession = { sessionId: string; browserKey: string; expiresAt: Date };
 
-/** A new session for a signup link in the browser holding `browserKey` (a new one by default), or why the link cannot be used. */
-export async function openOnboardingSession(linkToken: string, browserKey = newBrowserKey()): Promise<OpenedSession | { problem: LinkProblem }> {
+export type SessionRefusal = { problem: LinkProblem } | { problem: 'limit_reached'; message: string };
+
+/**
+ * A new session for a signup link in the browser holding `browserKey` (a new one by default), or why
+ * the link cannot be used (or not now: a solution's weekly limit).
+ */
+export async function openOnboardingSession(linkToken: string, browserKey = newBrowserKey()): Promise<OpenedSession | SessionRefusal> {
   const link = await findSignupLink(linkToken);
   const problem = linkProblem(link);
   if (problem || !link) return { problem: problem ?? 'unknown' };
+  const refused = await solutionSignupRefusal(link);
+  if (refused) return { problem: 'limit_reached', message: refused };
   const expiresAt = new Date(Date.now() + launchWindowMs);
   const [session] = await db()
     .insert(onboardingSessions)
@@ -176,7 +184,7 @@ export async function launchOnboardingSession(
   sessionId: string,
   browserKey: string,
   linkToken: string,
-): Promise<{ sessionId: string } | { problem: LinkProblem } | null> {
+): Promise<{ sessionId: string } | SessionRefusal | null> {
   const session = await sessionForBrowser(sessionId, browserKey);
   if (!session) return null;
   if ((await recordLaunch(session)) || session.status !== 'expired') return { sessionId: session.id };

@@ -3,6 +3,7 @@ import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operat
 import { changePinOperation, deregisterPhoneNumberOperation, registerPhoneNumberOperation } from '@/lib/numbers/operations/manage';
 import { verifyPhoneNumberOperation } from '@/lib/numbers/operations/verify';
 import { onboardingOperation } from '@/lib/onboarding/operation';
+import { finishOnboardingOperation } from '@/lib/partner-wabas/finish-operation';
 import type { Operation, StepDefinition } from '@/lib/operations/types';
 
 // Every operation the runner knows, by name. Adding an operation: its file, and one line here.
@@ -15,6 +16,7 @@ const operations: readonly Operation[] = [
   registerPhoneNumberOperation,
   deregisterPhoneNumberOperation,
   changePinOperation,
+  finishOnboardingOperation,
 ];
 
 const byName = new Map(operations.map((operation) => [operation.name, operation]));

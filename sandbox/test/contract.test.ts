@@ -288,6 +288,36 @@ describe('Multi-Partner Solutions', () => {
   });
 });
 
+describe('manage_app_solution login without a browser (control API)', () => {
+  it('gives a user token for the person’s chosen developer apps, which application_details lists and which creates as the owner app', async () => {
+    const r = await c.control('POST', '/solution-logins', { personId: '8000000000000005', appIds: ['1000000000000003'] });
+    expect(r.status).toBe(201);
+    expect(r.body.appIds).toEqual(['1000000000000003']);
+    const apps = applicationDetailsSchema.parse((await c.get('/me/application_details', r.body.accessToken)).body);
+    expect(apps.data.map((a) => a.id)).toEqual(['1000000000000003']);
+    const created = solutionCreatedSchema.parse(
+      (await c.post('/1000000000000003/whatsapp_business_solution', r.body.accessToken, { solution_name: 'Staging x Onramp', partner_app_id: APP_ID, owner_permissions: [], partner_permissions: ['MESSAGING'] })).body,
+    );
+    expect(solutionSchema.parse((await c.get(`/${created.solution_id}`, SYSTEM_TOKEN)).body).status).toBe('INITIATED');
+  });
+
+  it('lets the partner’s own developer (Pat Morgan) log in for the partner’s app, as a Tech Provider running the portal would', async () => {
+    const r = await c.control('POST', '/solution-logins', { personId: '8000000000000006' });
+    expect(r.body.appIds).toEqual([APP_ID]);
+    const created = solutionCreatedSchema.parse(
+      (await c.post(`/${APP_ID}/whatsapp_business_solution`, r.body.accessToken, { solution_name: 'Onramp x Other BSP', partner_app_id: '1000000000000099', owner_permissions: ['MESSAGING'], partner_permissions: [] })).body,
+    );
+    // The invitation is answered with the same kind of login: accept it as the other app would, then ask to deactivate as the owner.
+    await c.control('POST', `/solutions/${created.solution_id}/decision`, { decision: 'accept' });
+    successSchema.parse((await c.post(`/${created.solution_id}/send_deactivation_request`, r.body.accessToken)).body);
+  });
+
+  it('refuses apps the person is not a developer of, and unknown people', async () => {
+    expect((await c.control('POST', '/solution-logins', { personId: '8000000000000006', appIds: ['1000000000000002'] })).status).toBe(400);
+    expect((await c.control('POST', '/solution-logins', { personId: '8000000000000099' })).status).toBe(400);
+  });
+});
+
 describe('partner-led business verification', () => {
   it('submits documents (multipart), lists submissions, reads verification_status', async () => {
     const o = await onboard(sb);

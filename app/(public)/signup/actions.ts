@@ -38,7 +38,7 @@ export async function openSessionAction(linkToken: string): Promise<{ sessionId:
   if (!token.success) return { error: linkProblemMessages.unknown.body };
   if (!sessionsPerAddress.take(clientAddress(await headers()))) return { error: tooMany };
   const opened = await openOnboardingSession(token.data, await browserKey());
-  if ('problem' in opened) return { error: linkProblemMessages[opened.problem].body };
+  if ('problem' in opened) return { error: opened.problem === 'limit_reached' ? opened.message : linkProblemMessages[opened.problem].body };
   return { sessionId: opened.sessionId };
 }
 
@@ -50,7 +50,7 @@ export async function launchAction(sessionId: string, linkToken: string): Promis
   const key = await browserKey();
   const launched = await launchOnboardingSession(id.data, key, token.data);
   if (!launched) return { error: notThisBrowser };
-  if ('problem' in launched) return { error: linkProblemMessages[launched.problem].body };
+  if ('problem' in launched) return { error: launched.problem === 'limit_reached' ? launched.message : linkProblemMessages[launched.problem].body };
   return launched;
 }
 

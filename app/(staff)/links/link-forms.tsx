@@ -13,7 +13,15 @@ function FieldError({ state, name }: { state: FormState; name: string }) {
 
 const selectClass = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2';
 
-export function CreateLinkForm({ flows, categories }: { flows: Array<{ value: SignupFlow; label: string }>; categories: Array<{ value: string; label: string }> }) {
+export function CreateLinkForm({
+  flows,
+  categories,
+  solutions = [],
+}: {
+  flows: Array<{ value: SignupFlow; label: string }>;
+  categories: Array<{ value: string; label: string }>;
+  solutions?: Array<{ id: string; label: string }>;
+}) {
   const [state, action] = useActionState(createLink, {});
   const [flow, setFlow] = useState<string>('default');
   // A successful create resets the form, so the solution id field follows the flow back to its default.
@@ -41,7 +49,26 @@ export function CreateLinkForm({ flows, categories }: { flows: Array<{ value: Si
         </select>
         <FieldError state={state} name="flow" />
       </label>
-      {flow === 'mps' ? <Field label="Solution id" name="solutionId" state={state} /> : <FieldError state={state} name="solutionId" />}
+      {flow === 'mps' ? (
+        <div>
+          <Field label="Solution id" name="solutionId" state={state} list="active-solutions" />
+          {/* Only Active solutions onboard customers (Meta: Multi-Partner Solutions); the list comes from the Solutions page. */}
+          <datalist id="active-solutions" data-testid="active-solutions">
+            {solutions.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
+          </datalist>
+          <span className="mt-1 block text-xs text-slate-600" data-testid="solution-choices">
+            {solutions.length > 0
+              ? `Active: ${solutions.map((s) => `${s.label} (${s.id})`).join(', ')}.`
+              : 'No Active solution is on record: refresh them on the Solutions page.'}
+          </span>
+        </div>
+      ) : (
+        <FieldError state={state} name="solutionId" />
+      )}
       <label className="flex items-start gap-2 text-sm">
         <input type="checkbox" name="singleUse" defaultChecked={state.values?.singleUse === 'on'} className="mt-1" />
         <span>

@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { PageHeader } from '@/components/empty-state';
 import { When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { signupFlows } from '@/lib/db/schema';
 import { publicUrl } from '@/lib/env';
 import { businessCategories, defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
+import { solutionStateLabels } from '@/lib/solutions/states';
+import { listStoredSolutions, type SolutionRow } from '@/lib/solutions/store';
 import { CopyButton, CreateLinkForm, DisableLinkButton } from './link-forms';
 
 export const metadata: Metadata = { title: 'Signup links' };
@@ -17,6 +20,32 @@ const statusText: Record<LinkProblem | 'active', string> = {
   unknown: 'Unknown',
 };
 
+/** A link's solution, flagged when it no longer onboards customers. */
+function SolutionOfLink({ solutionId, solution }: { solutionId: string; solution: SolutionRow | undefined }) {
+  const name = solution?.name ? `${solution.name} (${solutionId})` : `Solution ${solutionId}`;
+  const state = solution?.state ?? 'unknown';
+  const flag =
+    state === 'active'
+      ? null
+      : state === 'pending_deactivation'
+        ? 'Deactivation requested: customers can sign up until the partner accepts it.'
+        : state === 'unknown'
+          ? 'Not read from Meta yet: check it on the Solutions page.'
+          : `The solution is ${solutionStateLabels[state]}: customers who open this link see an error from Meta.`;
+  return (
+    <span className="block text-xs text-slate-600">
+      <Link className="underline" href={`/solutions/${solutionId}`}>
+        {name}
+      </Link>
+      {flag ? (
+        <span data-testid="solution-flag" data-state={state} className="mt-0.5 block rounded bg-amber-50 px-1.5 py-0.5 font-medium text-amber-900">
+          {flag}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
 function signupUrl(token: string): string {
   return token === defaultLinkToken ? `${publicUrl}/signup` : `${publicUrl}/signup/${token}`;
 }
@@ -24,7 +53,8 @@ function signupUrl(token: string): string {
 export default async function SignupLinksPage() {
   const user = await requireRole('viewer');
   const canAct = hasRole(user, 'operator');
-  const links = await listSignupLinks();
+  const [links, solutions] = await Promise.all([listSignupLinks(), listStoredSolutions()]);
+  const solutionsById = new Map(solutions.map((s) => [s.metaSolutionId, s]));
   const now = new Date();
   return (
     <>
@@ -54,7 +84,7 @@ export default async function SignupLinksPage() {
                     <td className="px-4 py-2">
                       <span className="font-medium">{link.label}</span>
                       <span className="block text-xs text-slate-600">{flowLabels[link.flow]}</span>
-                      {link.solutionId ? <span className="block text-xs text-slate-600">Solution {link.solutionId}</span> : null}
+                      {link.solutionId ? <SolutionOfLink solutionId={link.solutionId} solution={solutionsById.get(link.solutionId)} /> : null}
                       {link.prefill ? <span className="block text-xs text-slate-600">Pre-filled for the customer</span> : null}
                       <span className="mt-1 flex items-center gap-2">
                         <code className="break-all text-xs" data-testid="signup-url">
@@ -96,6 +126,7 @@ export default async function SignupLinksPage() {
             <CreateLinkForm
               flows={signupFlows.map((value) => ({ value, label: flowLabels[value] }))}
               categories={Object.entries(businessCategories).map(([value, label]) => ({ value, label }))}
+              solutions={solutions.filter((s) => s.state === 'active').map((s) => ({ id: s.metaSolutionId, label: s.name ?? `Solution ${s.metaSolutionId}` }))}
             />
           </section>
         ) : null}

@@ -22,13 +22,16 @@ function currencyOf(value: string | undefined): WabaCurrency {
   return (wabaCurrencies as readonly string[]).includes(value ?? '') ? (value as WabaCurrency) : 'USD';
 }
 
-async function fundingState(ctx: StepContext) {
+/** What sharing needs of a step's context, so that other operations (Finish onboarding) share the same way. */
+export type CreditLineContext = Pick<StepContext, 'waba' | 'token' | 'audit' | 'previous' | 'ownerBusinessId'>;
+
+async function fundingState(ctx: CreditLineContext) {
   return getWaba(ctx.waba.metaWabaId, ctx.token, ctx.audit, ['primary_funding_id', 'owner_business_info', 'currency']);
 }
 
 /** The WABA is funded already: find out whether by our line, and keep the allocation id. */
 async function recordExistingFunding(
-  ctx: StepContext,
+  ctx: CreditLineContext,
   creditLineId: string,
   primaryFundingId: string,
   ownerBusinessId: string | undefined,
@@ -65,7 +68,11 @@ export const shareCreditLineStep: OnboardingStep = {
   label: { staff: 'Share our credit line', customer: 'Set up billing through us' },
   needed: (plan) => !isReadOnly(plan) && plan.partnerType === 'solution_partner',
   after: ['assign_system_user'],
-  async run(ctx) {
+  run: shareCreditLine,
+};
+
+/** Shares our credit line with the WABA unless it is funded already (system token for the share). */
+export async function shareCreditLine(ctx: CreditLineContext): Promise<StepOutcome> {
   const { creditLineId } = metaConfig();
   if (!creditLineId) throw new StepFailure('not_configured', 'META_CREDIT_LINE_ID must be configured to share the credit line.');
   const before = await fundingState(ctx);
@@ -87,5 +94,4 @@ export const shareCreditLineStep: OnboardingStep = {
     if (!after.primary_funding_id) throw error;
     return recordExistingFunding(ctx, creditLineId, after.primary_funding_id, owner);
   }
-  },
-};
+}

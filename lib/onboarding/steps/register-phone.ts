@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { phoneNumbers } from '@/lib/db/schema';
-import { hasCode } from '@/lib/meta/graph';
+import { phoneNumbers, type PhoneNumber } from '@/lib/db/schema';
+import { hasCode, type AuditContext, type GraphToken } from '@/lib/meta/graph';
 import { getPhoneNumber, registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context';
 import { StepFailure } from '@/lib/operations/types';
@@ -62,8 +62,18 @@ export const registerPhoneStep: OnboardingStep = {
     return { status: 'done', result: { alreadyRegistered: true } };
   }
 
+  await registerWithPin(phone, pin ?? (await pinFor(phone.id)), ctx.token, ctx.audit);
+  return { status: 'done', result: { alreadyRegistered: false } };
+  },
+};
+
+/**
+ * The register call with the number's PIN and what its known refusals mean; any operation that
+ * registers a number (onboarding, Finish onboarding) goes through here.
+ */
+export async function registerWithPin(phone: Pick<PhoneNumber, 'id' | 'metaPhoneNumberId'>, pin: string, token: GraphToken, audit: AuditContext): Promise<void> {
   try {
-    await registerPhoneNumber(id, { pin: pin ?? (await pinFor(phone.id)) }, ctx.token, ctx.audit);
+    await registerPhoneNumber(phone.metaPhoneNumberId, { pin }, token, audit);
   } catch (error) {
     // 10 register/deregister calls per 72 h; another one only extends the block (reference §5.5).
     if (hasCode(error, 133016)) {
@@ -80,6 +90,4 @@ export const registerPhoneStep: OnboardingStep = {
     throw error;
   }
   await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
-  return { status: 'done', result: { alreadyRegistered: false } };
-  },
-};
+}

@@ -4,6 +4,7 @@ import type { Tx } from '@/lib/db/client';
 import { onboardingEvents, onboardingSessions, wabas, type Waba } from '@/lib/db/schema';
 import { linkAbandonedSignup } from '@/lib/onboarding/abandoned-signups';
 import { stopOnboardings } from '@/lib/onboarding/pipeline';
+import { markRequestAccepted } from '@/lib/partner-wabas/requests';
 import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
 import { enqueueAfterCommit, jobsStarted } from '@/lib/jobs';
@@ -135,6 +136,7 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
   if (reported?.status === 'expired' && (await linkAbandonedSignup(tx, reported, waba))) return 'processed';
   if (reported && reported.status !== 'expired') return 'processed';
   // No onboarding of ours references the WABA: a partner-initiated WABA, or an MPS partner's onboarding.
+  if (info?.owner_business_id) await markRequestAccepted(tx, { ownerBusinessId: info.owner_business_id, metaWabaId, at });
   await addAttention(tx, change, {
     wabaId: metaWabaId,
     kind: 'finish_onboarding',

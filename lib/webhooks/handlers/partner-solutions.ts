@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { rootCause } from '@/lib/db/client';
 import { solutions } from '@/lib/db/schema';
+import { enqueue, jobsStarted } from '@/lib/jobs';
+import { log } from '@/lib/log';
+import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { changeTime, parseValue } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/processing';
 
@@ -33,7 +37,7 @@ export const handlePartnerSolutions: ChangeHandler = async (change, tx) => {
   const at = changeTime(change);
   const state = solutionState(value.solution_status);
   const row = { metaSolutionId: value.solution_id, name: value.solution_name, ...state, eventAt: at, updatedAt: new Date() };
-  await tx
+  const stored = await tx
     .insert(solutions)
     .values(row)
     .onConflictDoUpdate({
@@ -47,6 +51,16 @@ export const handlePartnerSolutions: ChangeHandler = async (change, tx) => {
       },
       // Latest by Meta's timestamp: an older status change arriving late is dropped.
       setWhere: sql`${solutions.eventAt} is null or ${solutions.eventAt} <= excluded.event_at`,
+    })
+    .returning({ ownerAppId: solutions.ownerAppId });
+  // A solution the webhook names first (a partner's invitation): its apps and permissions are read
+  // from Meta once this transaction has let go of the connection (an enqueue inside it stalls PGlite).
+  if (jobsStarted() && stored[0] && !stored[0].ownerAppId) {
+    setImmediate(() => {
+      enqueue(refreshSolutionJob, { solutionId: value.solution_id }, { singletonKey: value.solution_id }).catch((error: unknown) =>
+        log.error({ err: rootCause(error), solutionId: value.solution_id }, 'could not queue a solution refresh'),
+      );
     });
+  }
   return 'processed';
 };
