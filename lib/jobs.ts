@@ -111,6 +111,11 @@ export function jobsStarted(): boolean {
   return holder.__onrampBoss !== undefined;
 }
 
+/** Whether this process runs the job workers (npm start with in-process workers, or npm run worker). */
+export function workingHere(): boolean {
+  return holder.__onrampWorkers !== undefined;
+}
+
 /** Queues one job; its data is checked against the job's schema first. */
 export async function enqueue<S extends z.ZodType>(definition: JobDefinition<S>, data: z.input<S>, options?: SendOptions): Promise<string | null> {
   const parsed = definition.schema.parse(data) as object;
@@ -147,6 +152,22 @@ export async function runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T
       log.error({ err: rootCause(error) }, 'work after commit failed');
     }
   }
+  return result;
+}
+
+/**
+ * A savepoint inside a transaction from runTransaction: its `afterCommit` work joins the outer
+ * transaction's if it succeeds, and is dropped with it if it rolls back.
+ */
+export async function runSavepoint<T>(outer: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const parent = pendingAfterCommit.get(outer);
+  if (!parent) throw new Error('runSavepoint needs a transaction started with runTransaction');
+  const own: Array<() => void> = [];
+  const result = await outer.transaction(async (tx) => {
+    pendingAfterCommit.set(tx, own);
+    return work(tx);
+  });
+  parent.push(...own);
   return result;
 }
 

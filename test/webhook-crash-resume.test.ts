@@ -13,6 +13,8 @@ import { processJob } from '@/lib/webhooks/processing';
 import { createForward } from '@/lib/webhooks/forwards';
 import { signPayload } from '@/lib/webhooks/signature';
 import { asCurrent } from './database';
+import { allJobs } from '@/lib/job-registry';
+import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 
 // The real server (`npm start`, job workers in-process) is killed while it applies a burst of
 // webhooks, so the queue's drain job is left "active", and started again on the same data: it picks
@@ -153,9 +155,14 @@ describe(`webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite
     await exited(server);
     const beforeKill = new Set(arrivals.map((a) => a.id));
     expect(beforeKill.size).toBeLessThan(burst.ids.length);
-    // The drain the kill interrupted is still marked active in the queue, as a crash leaves it.
+    // A drain job marked active in the queue, as a worker killed mid-drain leaves it: fetched and
+    // never completed. (This server drained in-process; a separate worker drains through the queue.)
     const afterKill = openDatabase({ url: serverUrl, directory: serverUrl ? undefined : path.join(dataDir, 'pglite') });
+    await startJobs({ work: false, jobs: allJobs, target: afterKill });
+    await jobs().send(processJob.name, {}, { singletonKey: 'drain' });
+    await jobs().fetch(processJob.name);
     const active = await rawQuery<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and state = 'active'`, [processJob.name], afterKill);
+    await stopJobs();
     await afterKill.close();
     expect(active[0]!.n).toBeGreaterThanOrEqual(1);
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -114,6 +114,16 @@ export async function migrationStatus(target: Database = database()): Promise<{ 
 export async function rawQuery<T>(text: string, params: unknown[], target: Database = database()): Promise<T[]> {
   if (target.kind === 'pglite') return (await target.pglite.query<T>(text, params)).rows;
   return (await target.client.unsafe(text, params as never[])) as unknown as T[];
+}
+
+/**
+ * The same as `rawQuery`, inside a transaction: `$1`… placeholders, each parameter (an array
+ * included) sent as one value. On PGlite a statement outside the transaction would wait for it.
+ */
+export async function txQuery<T>(tx: Tx, text: string, params: unknown[]): Promise<T[]> {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`));
+  return rowsOf<T>(await tx.execute(sql.join(chunks)));
 }
 
 /** PGlite returns `{ rows }`, postgres.js an array of rows: one shape for raw SQL results. */

@@ -419,15 +419,36 @@ export const webhookEvents = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
+    /** Staff asked to keep this event past the retention age. */
+    keptAt: timestamp('kept_at', { withTimezone: true }),
   },
   (t) => [
     index('webhook_events_received_idx').on(t.receivedAt, t.id),
     index('webhook_events_waba_idx').on(t.wabaId, t.receivedAt),
+    index('webhook_events_field_idx').on(t.field, t.receivedAt, t.id),
     // Only unfinished events are indexed for the processors, so the index stays small.
     index('webhook_events_pending_idx')
       .on(t.receivedAt)
       .where(sql`${t.status} in ('received', 'failed')`),
   ],
+);
+
+/**
+ * Every POST Meta made, exactly as its bytes came, committed before the 200: the receiver's only
+ * write. Processing splits each into its changes (webhook_events) and prunes it after a day.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** SHA-256 of the body: a byte-identical re-delivery (Meta's retry) is stored once. */
+    bodyHash: text('body_hash').notNull().unique(),
+    body: text('body').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    splitAt: timestamp('split_at', { withTimezone: true }),
+    changes: integer('changes'),
+  },
+  (t) => [index('webhook_deliveries_unsplit_idx').on(t.id).where(sql`${t.splitAt} is null`)],
 );
 
 export const webhookRejections = pgTable('webhook_rejections', {

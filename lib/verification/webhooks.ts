@@ -3,7 +3,7 @@ import type { Tx } from '@/lib/db/client';
 import { attentionItems, businessVerifications, verificationSubmissions } from '@/lib/db/schema';
 import { normaliseRejectionReason } from '@/lib/meta/business-verification';
 import { addAttention, isNotOlder } from '@/lib/webhooks/handlers/common';
-import type { StoredChange } from '@/lib/webhooks/processing';
+import type { StoredChange } from '@/lib/webhooks/types';
 import { attemptsUsed, maxAttempts, submissionsOf } from '@/lib/verification/submissions';
 import { rejectionReasonText } from '@/lib/verification/words';
 

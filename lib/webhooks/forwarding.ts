@@ -36,29 +36,47 @@ const dueStatuses = ['pending', 'retrying'] as const;
 type ForwardedEvent = Pick<WebhookEvent, 'id' | 'object' | 'entryId' | 'entryTime' | 'field' | 'value'>;
 
 /**
- * Called in the transaction that marks an event processed, so a delivery is queued exactly once.
- * In a process that sends, a destination with room takes the new delivery straight into its lane
- * once the transaction commits (leased from the start, so no other worker claims it meanwhile):
- * the request leaves without another query. Otherwise the destination is woken to claim it.
+ * Called in the transaction that marks events processed, so each delivery is queued exactly once;
+ * one query for the destinations and one insert for a whole batch of events. In a process that
+ * sends, a destination with room takes its new deliveries straight into its lane once the
+ * transaction commits (leased from the start, so no other worker claims them meanwhile): the
+ * requests leave without another query. Otherwise the destination is woken to claim them.
  */
-export async function queueForwards(tx: Tx, event: ForwardedEvent): Promise<void> {
+export async function queueForwards(tx: Tx, events: readonly ForwardedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const fields = [...new Set(events.map((e) => e.field))];
   const targets = await tx
-    .select({ id: webhookForwards.id })
+    .select({ id: webhookForwards.id, field: webhookForwards.field })
     .from(webhookForwards)
-    .where(and(eq(webhookForwards.field, event.field), eq(webhookForwards.enabled, true)));
+    .where(and(inArray(webhookForwards.field, fields), eq(webhookForwards.enabled, true)));
   if (targets.length === 0) return;
   const now = Date.now();
-  const direct = new Set(targets.filter((t) => hasRoom(t.id)).map((t) => t.id));
+  // Only what fits in a lane is leased to it: the rest stays claimable by any worker (and by this one
+  // after a restart) rather than waiting out a lease its process may not live to honour.
+  const room = new Map(targets.map((t) => [t.id, roomIn(t.id)]));
+  const rows = events.flatMap((event) =>
+    targets
+      .filter((t) => t.field === event.field)
+      .map((t) => {
+        const left = room.get(t.id) ?? 0;
+        if (left > 0) room.set(t.id, left - 1);
+        return { eventId: event.id, forwardId: t.id, direct: left > 0 };
+      }),
+  );
+  if (rows.length === 0) return;
   const inserted = await tx
     .insert(webhookForwardDeliveries)
-    .values(targets.map((t) => ({ eventId: event.id, forwardId: t.id, nextAttemptAt: new Date(direct.has(t.id) ? now + leaseMs : now) })))
+    .values(rows.map((r) => ({ eventId: r.eventId, forwardId: r.forwardId, nextAttemptAt: new Date(r.direct ? now + leaseMs : now) })))
     .onConflictDoNothing()
-    .returning({ id: webhookForwardDeliveries.id, forwardId: webhookForwardDeliveries.forwardId });
+    .returning({ id: webhookForwardDeliveries.id, forwardId: webhookForwardDeliveries.forwardId, eventId: webhookForwardDeliveries.eventId });
+  const direct = new Set(rows.filter((r) => r.direct).map((r) => `${r.eventId} ${r.forwardId}`));
+  const byId = new Map(events.map((e) => [e.id, e]));
   afterCommit(tx, () => {
     for (const delivery of inserted) {
-      if (direct.has(delivery.forwardId)) handOver(delivery.forwardId, { id: delivery.id, attempts: 0, event });
+      const event = byId.get(delivery.eventId);
+      if (event && direct.has(`${delivery.eventId} ${delivery.forwardId}`)) handOver(delivery.forwardId, { id: delivery.id, attempts: 0, event });
     }
-    wakeForwards(targets.filter((t) => !direct.has(t.id)).map((t) => t.id));
+    wakeForwards([...new Set(rows.filter((r) => !r.direct).map((r) => r.forwardId))]);
   });
 }
 
@@ -99,14 +117,14 @@ function laneOf(forwardId: string): Lane {
   return lane;
 }
 
-/** Whether a new delivery can go straight into the destination's lane (it is neither failing nor backed up). */
-function hasRoom(forwardId: string): boolean {
-  if (!dispatching) return false;
+/** How many new deliveries can go straight into the destination's lane (none while it fails or is backed up). */
+function roomIn(forwardId: string): number {
+  if (!dispatching) return 0;
   const lane = lanes.get(forwardId);
-  if (!lane) return true;
+  if (!lane) return claimSize;
   const forward = lane.forward;
-  if (forward && (forward.consecutiveFailures > 0 || (forward.pausedUntil && forward.pausedUntil.getTime() > Date.now()))) return false;
-  return lane.queue.length < claimSize;
+  if (forward && (forward.consecutiveFailures > 0 || (forward.pausedUntil && forward.pausedUntil.getTime() > Date.now()))) return 0;
+  return Math.max(0, claimSize - lane.queue.length);
 }
 
 function handOver(forwardId: string, delivery: Claimed): void {

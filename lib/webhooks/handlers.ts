@@ -7,7 +7,7 @@ import { handleHistory } from '@/lib/webhooks/handlers/history';
 import { handleMessageTemplateComponentsUpdate } from '@/lib/webhooks/handlers/message-template-components-update';
 import { handleMessageTemplateQualityUpdate } from '@/lib/webhooks/handlers/message-template-quality-update';
 import { handleMessageTemplateStatusUpdate } from '@/lib/webhooks/handlers/message-template-status-update';
-import { handleMessages } from '@/lib/webhooks/handlers/messages';
+import { handleMessageBatch, handleMessages } from '@/lib/webhooks/handlers/messages';
 import { handlePartnerSolutions } from '@/lib/webhooks/handlers/partner-solutions';
 import { handlePaymentConfigurationUpdate } from '@/lib/webhooks/handlers/payment-configuration-update';
 import { handlePhoneNumberNameUpdate } from '@/lib/webhooks/handlers/phone-number-name-update';
@@ -17,7 +17,7 @@ import { handleSmbAppStateSync } from '@/lib/webhooks/handlers/smb-app-state-syn
 import { handleSmbMessageEchoes } from '@/lib/webhooks/handlers/smb-message-echoes';
 import { handleTemplateCategoryUpdate } from '@/lib/webhooks/handlers/template-category-update';
 import { handleUserPreferences } from '@/lib/webhooks/handlers/user-preferences';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { BatchHandler, ChangeHandler } from '@/lib/webhooks/types';
 
 // One handler per webhook field (reference §10, §13); a field without one is stored as `unhandled`.
 const handlers: Record<string, ChangeHandler> = {
@@ -47,4 +47,11 @@ export const handledFields: readonly string[] = Object.keys(handlers);
 
 export function handlerFor(field: string): ChangeHandler | undefined {
   return handlers[field];
+}
+
+// Fields whose changes arrive by the thousand and can be applied set-wise.
+const batchHandlers: Record<string, BatchHandler> = { messages: handleMessageBatch };
+
+export function batchHandlerFor(field: string): BatchHandler | undefined {
+  return batchHandlers[field];
 }

@@ -4,8 +4,8 @@ import { db, rootCause } from '@/lib/db/client';
 import { webhookRejections, webhookVerifyTokens } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
 import { log } from '@/lib/log';
-import { changesOf, envelopeSchema, maxNestingDepth, nestsDeeperThan } from '@/lib/webhooks/envelope';
-import { storeChanges } from '@/lib/webhooks/inbox';
+import { envelopeSchema, maxNestingDepth, nestsDeeperThan } from '@/lib/webhooks/envelope';
+import { storeDelivery } from '@/lib/webhooks/inbox';
 import { kickProcessing } from '@/lib/webhooks/processing';
 import { hashVerifyToken, verifySignature } from '@/lib/webhooks/signature';
 
@@ -110,31 +110,28 @@ async function receive(req: IncomingMessage, res: ServerResponse): Promise<void>
   if (!verifySignature(body, Array.isArray(signature) ? signature[0] : signature, secrets)) {
     return reject(res, 401, 'bad_signature', 'Invalid signature');
   }
+  const text = body.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return reject(res, 400, 'bad_body', 'Body is not JSON');
   }
   // Permanent problems get a 400, never a 503: Meta would retry a 503 for days.
   if (nestsDeeperThan(parsed, maxNestingDepth)) return reject(res, 400, 'bad_body', `Body nests deeper than ${maxNestingDepth} levels`);
-  const envelope = envelopeSchema.safeParse(parsed);
-  if (!envelope.success) return reject(res, 400, 'bad_body', 'Not a webhook envelope');
-  const changes = changesOf(envelope.data);
-  const invalid = changes.filter((c) => c.status === 'invalid');
-  // A malformed change is stored as `invalid` beside the good ones: refusing the batch would make
-  // Meta retry every good change in it, and the bad one would never get better.
-  if (invalid.length > 0) log.warn({ invalid: invalid.length, problems: invalid.slice(0, 3).map((c) => c.problem) }, 'webhook delivery has invalid changes');
+  if (!envelopeSchema.safeParse(parsed).success) return reject(res, 400, 'bad_body', 'Not a webhook envelope');
+  // The body is stored as it came; processing splits it into its changes, keeping a malformed change
+  // as `invalid` beside the good ones (refusing the batch would make Meta retry every good change).
   try {
-    await withTimeout(storeChanges(changes), storeTimeoutMs);
+    await withTimeout(storeDelivery(text), storeTimeoutMs);
   } catch (error) {
     // Never acknowledge what is not stored: Meta retries anything but a 200.
-    log.error({ err: rootCause(error), changes: changes.length }, 'webhook inbox unavailable');
+    log.error({ err: rootCause(error), bytes: body.length }, 'webhook inbox unavailable');
     res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' }).end('Unavailable');
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-  if (changes.length > invalid.length) kickProcessing();
+  kickProcessing();
 }
 
 export function handleWebhookRequest(req: IncomingMessage, res: ServerResponse): void {

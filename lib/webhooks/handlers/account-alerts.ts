@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addAttention, changeTime, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // account_alerts (reference §10.11): kept per alert type; active warnings and critical alerts go to staff.
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { wabas } from '@/lib/db/schema';
 import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // account_review_update (reference §10.9): newest decision wins; at the same instant a final
 // decision beats PENDING, so the state never moves back to pending.

@@ -9,7 +9,7 @@ import {
   handlePartnerAdded,
   handlePartnerRemoved,
 } from '@/lib/webhooks/handlers/partner-connection';
-import type { ChangeHandler, HandlerOutcome, StoredChange } from '@/lib/webhooks/processing';
+import type { ChangeHandler, HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 import { recordCertificationDecision, recordCertificationNeeded, rejectionReasonsOf } from '@/lib/verification/webhooks';
 
 // account_update (reference §10.5): one event per change; every event is also kept as

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { changeTime, fromUnix, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // automatic_events: purchase / lead events Meta detected in Click-to-WhatsApp chats; the latest
 // per event name is kept on the WABA.

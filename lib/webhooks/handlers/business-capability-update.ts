@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { wabas } from '@/lib/db/schema';
 import { changeTime, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // business_capability_update (reference §10.10): tiers come as "TIER_10K" or as numbers (2000, -1).
 

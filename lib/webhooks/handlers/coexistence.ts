@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { onboardingEvents, wabas, type OnboardingSession } from '@/lib/db/schema';
 import { findPhone, latestSessionFor } from '@/lib/webhooks/handlers/common';
-import type { StoredChange } from '@/lib/webhooks/processing';
+import type { StoredChange } from '@/lib/webhooks/types';
 
 // Shared by the coexistence fields (reference §13): they report sync progress of an onboarding.
 

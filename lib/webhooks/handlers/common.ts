@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { attentionItems, businesses, onboardingSessions, phoneNumbers, wabas, type PhoneNumber, type Waba } from '@/lib/db/schema';
-import type { StoredChange } from '@/lib/webhooks/processing';
+import type { StoredChange } from '@/lib/webhooks/types';
 
 // Helpers shared by the field handlers. Every write goes through the handler's `tx`.
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { onboardingSessions } from '@/lib/db/schema';
 import { changeTime, parseValue } from '@/lib/webhooks/handlers/common';
 import { coexistenceMetadataSchema, coexistenceSession, recordSessionFact } from '@/lib/webhooks/handlers/coexistence';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // history (reference §13): chunks per phase 0–2 arrive out of order, so progress is the maximum
 // seen; error 2593109 means the business declined to share its history.

@@ -1,6 +1,6 @@
 import { parseValue } from '@/lib/webhooks/handlers/common';
 import { templateIdentitySchema, upsertTemplate } from '@/lib/webhooks/handlers/templates';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // message_template_components_update: we keep no template bodies, only that the template exists.
 

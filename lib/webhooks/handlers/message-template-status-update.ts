@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseValue } from '@/lib/webhooks/handlers/common';
 import { templateIdentitySchema, upsertTemplate } from '@/lib/webhooks/handlers/templates';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // message_template_status_update (reference §10.12).
 

@@ -134,3 +134,59 @@ describe('messages', () => {
     expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, sent: 500, delivered: 500 } });
   });
 });
+
+describe('messages in batches', () => {
+  // Each message gets some of its statuses, several of them twice, all shuffled across many changes.
+  function traffic(phone: string, messages: number) {
+    const changes: ReturnType<typeof statuses>[] = [];
+    const expected = { ...zero };
+    for (let m = 0; m < messages; m++) {
+      const id = `wamid.BATCH${phone}.${m}`;
+      const path = m % 5 === 0 ? ['sent', 'failed'] : m % 3 === 0 ? ['sent', 'delivered', 'read', 'played'] : ['sent', 'delivered'];
+      expected.sent += 1;
+      if (path.includes('delivered')) expected.delivered += 1;
+      if (path.includes('read')) expected.read += 1;
+      if (path.includes('failed')) expected.failed += 1;
+      for (const status of [...path, path[path.length - 1]!]) changes.push(statuses(phone, [{ id, status }]));
+    }
+    for (let i = changes.length - 1; i > 0; i--) {
+      const j = (i * 7919) % (i + 1);
+      [changes[i], changes[j]] = [changes[j]!, changes[i]!];
+    }
+    return { changes, expected };
+  }
+
+  it('counts a shuffled batch of hundreds of statuses exactly as change by change would', async () => {
+    const phone = metaId('1');
+    const { changes, expected } = traffic(phone, 150);
+    await storeChanges(changesOf(envelope(wabaId, changes)));
+    await processPending();
+    expect(await counts(phone)).toEqual({ '2026-01-01': expected });
+    expect(await statusOf(`wamid.BATCH${phone}.0`)).toBe('failed');
+    expect(await statusOf(`wamid.BATCH${phone}.3`)).toBe('played');
+    expect(await statusOf(`wamid.BATCH${phone}.1`)).toBe('delivered');
+  });
+
+  it('two workers draining the same backlog at once count every status once', async () => {
+    const phone = metaId('1');
+    const { changes, expected } = traffic(phone, 300);
+    await storeChanges(changesOf(envelope(wabaId, changes)));
+    await Promise.all([processPending(), processPending()]);
+    expect(await counts(phone)).toEqual({ '2026-01-01': expected });
+    const left = await db().select().from(webhookEvents).where(eq(webhookEvents.status, 'received'));
+    expect(left).toEqual([]);
+  });
+
+  it('a malformed change in a batch fails alone; the rest of the batch is counted', async () => {
+    const phone = metaId('1');
+    const good = [statuses(phone, [{ id: 'wamid.GOOD1', status: 'sent' }]), statuses(phone, [{ id: 'wamid.GOOD2', status: 'sent' }])];
+    const bad = { field: 'messages', value: { messaging_product: 'whatsapp', statuses: [{ id: 'wamid.NOPHONE', status: 'sent' }] } };
+    const incoming = changesOf(envelope(wabaId, [good[0]!, bad, good[1]!]));
+    await storeChanges(incoming);
+    await processPending();
+    expect((await counts(phone))['2026-01-01']).toMatchObject({ sent: 2 });
+    const [failed] = await db().select().from(webhookEvents).where(eq(webhookEvents.dedupeKey, incoming[1]!.dedupeKey));
+    expect(failed).toMatchObject({ status: 'failed', lastError: expect.stringContaining('metadata') });
+  });
+});
+

@@ -1,9 +1,9 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Tx } from '@/lib/db/client';
+import { txQuery, type Tx } from '@/lib/db/client';
 import { messageDailyCounts, messageStatuses } from '@/lib/db/schema';
 import { changeTime, fromUnix, parseValue } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { BatchHandler, ChangeHandler } from '@/lib/webhooks/types';
 
 // messages (reference §10.13, §10.14): per-number daily counts only; bodies are never stored.
 // Meta repeats messages and statuses in differently batched deliveries and statuses arrive out of
@@ -104,3 +104,92 @@ export const handleMessages: ChangeHandler = async (change, tx) => {
   }
   return 'processed';
 };
+
+// --- A batch at once ---------------------------------------------------------------------------------
+// The same rules for hundreds of changes in five statements: create the missing message rows, lock
+// them all (in id order, so two workers cannot deadlock), decide in memory what each status adds and
+// counts, write the messages back and add the day counts.
+
+type Entry = { messageId: string; phoneNumberId: string; status: string; at: Date };
+
+function entriesOf(changes: Parameters<BatchHandler>[0]): Entry[] {
+  const entries: Entry[] = [];
+  for (const change of changes) {
+    const value = parseValue(messagesSchema, change);
+    const phoneNumberId = value.metadata.phone_number_id;
+    const fallback = changeTime(change);
+    for (const message of value.messages) entries.push({ messageId: message.id, phoneNumberId, status: 'received', at: fromUnix(message.timestamp) ?? fallback });
+    for (const status of value.statuses) entries.push({ messageId: status.id, phoneNumberId, status: status.status, at: fromUnix(status.timestamp) ?? fallback });
+  }
+  return entries;
+}
+
+const statusRank = (status: string): number => ({ sent: 1, delivered: 2, read: 3, played: 4, failed: 100 })[status] ?? 0;
+
+export const handleMessageBatch: BatchHandler = async (changes, tx) => {
+  const entries = entriesOf(changes);
+  if (entries.length === 0) return;
+  const first = new Map<string, Entry>();
+  for (const entry of entries) if (!first.has(entry.messageId)) first.set(entry.messageId, entry);
+  const ids = [...first.keys()].sort();
+  await txQuery(
+    tx,
+    `insert into message_statuses (message_id, phone_number_id, status, seen)
+     select m, p, s, 0 from unnest($1::text[], $2::text[], $3::text[]) as n(m, p, s) order by m
+     on conflict (message_id) do nothing`,
+    [ids, ids.map((id) => first.get(id)!.phoneNumberId), ids.map((id) => first.get(id)!.status)],
+  );
+  const stored = await txQuery<{ message_id: string; status: string; seen: number }>(
+    tx,
+    `select message_id, status, seen from message_statuses where message_id = any($1::text[]) order by message_id for update`,
+    [ids],
+  );
+  const state = new Map(stored.map((row) => [row.message_id, { status: row.status, seen: Number(row.seen) }]));
+
+  const counts = new Map<string, Record<Counter, number> & { phoneNumberId: string; day: string }>();
+  for (const entry of entries) {
+    const current = state.get(entry.messageId)!;
+    const kind = kinds[entry.status];
+    const bit = kind?.bit ?? 0;
+    if ((current.seen & bit) !== 0) continue;
+    const counted = kind && (current.seen & kind.countedWith) === 0;
+    current.seen |= bit;
+    if (statusRank(entry.status) > statusRank(current.status)) current.status = entry.status;
+    if (!counted) continue;
+    const key = `${entry.phoneNumberId}\n${dayOf(entry.at)}`;
+    const row = counts.get(key) ?? { phoneNumberId: entry.phoneNumberId, day: dayOf(entry.at), inbound: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
+    row[kind.counter] += 1;
+    counts.set(key, row);
+  }
+
+  await txQuery(
+    tx,
+    `update message_statuses m set seen = v.seen, status = v.status, updated_at = now()
+       from unnest($1::text[], $2::int[], $3::text[]) as v(id, seen, status)
+      where m.message_id = v.id and (m.seen <> v.seen or m.status <> v.status)`,
+    [ids, ids.map((id) => state.get(id)!.seen), ids.map((id) => state.get(id)!.status)],
+  );
+  if (counts.size === 0) return;
+  const rows = [...counts.values()];
+  await txQuery(
+    tx,
+    `insert into message_daily_counts (phone_number_id, day, inbound, sent, delivered, read, failed)
+     select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[])
+     on conflict (phone_number_id, day) do update set
+       inbound = message_daily_counts.inbound + excluded.inbound,
+       sent = message_daily_counts.sent + excluded.sent,
+       delivered = message_daily_counts.delivered + excluded.delivered,
+       read = message_daily_counts.read + excluded.read,
+       failed = message_daily_counts.failed + excluded.failed`,
+    [
+      rows.map((r) => r.phoneNumberId),
+      rows.map((r) => r.day),
+      rows.map((r) => r.inbound),
+      rows.map((r) => r.sent),
+      rows.map((r) => r.delivered),
+      rows.map((r) => r.read),
+      rows.map((r) => r.failed),
+    ],
+  );
+};
+

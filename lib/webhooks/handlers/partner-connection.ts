@@ -18,7 +18,7 @@ import {
   upsertBusiness,
   withFlag,
 } from '@/lib/webhooks/handlers/common';
-import type { HandlerOutcome, StoredChange } from '@/lib/webhooks/processing';
+import type { HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 
 // account_update events that connect or disconnect a WABA from us (reference §10.5, §13).
 

@@ -6,7 +6,7 @@ import { enqueue, jobsStarted } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { changeTime, parseValue } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // partner_solutions (reference §8.3, §10.6): entry.id is our business portfolio, not a WABA.
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addAttention, changeTime, fromUnix, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // payment_configuration_update (Payments API India / Brazil): a configuration that is not
 // "Active" cannot take payments, so staff are told.

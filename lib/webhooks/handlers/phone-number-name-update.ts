@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { phoneNumbers, wabas } from '@/lib/db/schema';
 import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // phone_number_name_update (reference §5.8, §10.7): the display-name review decision for one number.
 

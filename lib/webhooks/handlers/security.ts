@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addAttention, changeTime, digitsOf, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // security (reference §10.4): two-step verification PIN changes on a number.
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { onboardingSessions } from '@/lib/db/schema';
 import { parseValue } from '@/lib/webhooks/handlers/common';
 import { coexistenceMetadataSchema, coexistenceSession, recordSessionFact } from '@/lib/webhooks/handlers/coexistence';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // smb_message_echoes (reference §13): messages the business sent from the app, counted on the
 // onboarding once per event (bodies are not stored).

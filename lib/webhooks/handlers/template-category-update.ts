@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseValue } from '@/lib/webhooks/handlers/common';
 import { templateIdentitySchema, upsertTemplate } from '@/lib/webhooks/handlers/templates';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // template_category_update: either a completed change (previous_category → new_category) or a
 // notice of an impending one (correct_category, category_update_timestamp), which changes nothing yet.

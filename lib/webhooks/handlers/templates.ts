@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { messageTemplates } from '@/lib/db/schema';
 import { changeTime } from '@/lib/webhooks/handlers/common';
-import type { StoredChange } from '@/lib/webhooks/processing';
+import type { StoredChange } from '@/lib/webhooks/types';
 
 // Shared by the four template fields (reference §10.12): `message_template_id` is a number in
 // payloads and is stored as text.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { changeTime, fromUnix, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
-import type { ChangeHandler } from '@/lib/webhooks/processing';
+import type { ChangeHandler } from '@/lib/webhooks/types';
 
 // user_preferences: a WhatsApp user stopped or resumed marketing messages. Only the latest
 // preference per category is kept on the WABA; the user's number is not.
