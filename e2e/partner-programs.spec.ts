@@ -13,7 +13,7 @@ import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-s
 test.describe.configure({ mode: 'serial' });
 
 const appSecret = 'sandbox-app-secret';
-const observer = { name: 'Olive Observer', email: 'olive@example.com', password: 'still-waters-58' };
+const observer = { name: 'Vera Viewer', email: 'vera@example.com', password: 'quiet-harbour-47' };
 const acme = { businessId: '2100000000000001' };
 const brew = { person: '8000000000000002', businessId: '2100000000000002', wabaId: '2200000000000002', phoneId: '2300000000000002' };
 
@@ -108,11 +108,11 @@ test.beforeAll(async ({ browser }) => {
 test('the navigation shows each program only to the partner types it applies to', async ({ page }) => {
   await signInAsAdmin(page);
   const expected: Array<[PartnerSettings, string[]]> = [
-    [{ type: 'solution_partner', tier: 'none' }, ['Shared numbers']],
-    [{ type: 'solution_partner', tier: 'select' }, ['Business verification', 'Shared numbers']],
-    [{ type: 'solution_partner', tier: 'premier' }, ['Business verification', 'Shared numbers']],
-    [{ type: 'tech_provider' }, ['Tech Partner readiness', 'Shared numbers']],
-    [{ type: 'tech_partner' }, ['Shared numbers']],
+    [{ type: 'solution_partner', tier: 'none' }, ['Solutions', 'WABA requests', 'Shared numbers']],
+    [{ type: 'solution_partner', tier: 'select' }, ['Solutions', 'WABA requests', 'Business verification', 'Shared numbers']],
+    [{ type: 'solution_partner', tier: 'premier' }, ['Solutions', 'WABA requests', 'Business verification', 'Shared numbers']],
+    [{ type: 'tech_provider' }, ['Solutions', 'Tech Partner readiness', 'Shared numbers']],
+    [{ type: 'tech_partner' }, ['Solutions', 'Shared numbers']],
     [{ type: 'measurement_partner' }, ['Customer analytics']],
   ];
   for (const [settings, links] of expected) {

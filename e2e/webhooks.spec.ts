@@ -182,7 +182,10 @@ test("the WABA's page shows its timeline, and attention items are resolved from 
   await expect(timeline.getByTestId('timeline-event').filter({ hasText: 'DISABLED_UPDATE SCHEDULE_FOR_DISABLE' })).toHaveCount(1);
 
   await page.goto('/wabas');
-  await expect(page.getByTestId(`waba-${wabaId}`)).toContainText('connected');
+  // Shared outside an Onramp onboarding: listed with no token of ours and the webhook that named it.
+  const listed = page.getByTestId(`waba-${wabaId}`);
+  await expect(listed).toContainText('No token');
+  await expect(listed).not.toContainText('Never');
 
   // The WABA was shared outside an Onramp onboarding: staff are asked to finish it.
   await page.goto('/dashboard');

@@ -1,6 +1,7 @@
 // `npm run bench:webhooks`: Onramp's durable webhook receiver against a bare node:http baseline that
 // only verifies the signature and parses the JSON. Same signed payloads, same load generator, same
-// concurrency, a real PostgreSQL server (a throwaway database). Prints requests/s, p50/p99 and ratios.
+// concurrency, a real PostgreSQL server (a throwaway database). The two take turns per shape (A B A B);
+// prints requests/s, p50/p99, each round's ratio and the worst per shape.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -170,14 +171,10 @@ async function main() {
   url.pathname = `/${name}`;
   const children: ChildProcess[] = [];
   try {
-    const results: Record<string, { baseline: Result; onramp: Result }> = {};
     const baseline = await startProcess('baseline', ['scripts/bench-baseline-server.ts'], {}, basePort);
     children.push(baseline);
-    const baselineResults = [];
-    for (const scenario of scenarios) baselineResults.push(await scenario.run(basePort));
-    await stop(baseline);
-
-    // The portal exactly as deployed with a server database; workers run elsewhere (npm run worker).
+    // The portal exactly as deployed with a server database; workers run elsewhere (npm run worker),
+    // so what is measured is the receiver: each POST's body committed before its 200.
     const onramp = await startProcess(
       'onramp',
       ['scripts/start.ts'],
@@ -186,33 +183,50 @@ async function main() {
     );
     children.push(onramp);
     const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    let acked = 0;
-    for (const [i, scenario] of scenarios.entries()) {
-      const result = await scenario.run(basePort + 1);
-      acked += result.changesAcked;
-      results[scenario.name] = { baseline: baselineResults[i]!, onramp: result };
-    }
-    const [stored] = await db`select count(*)::int as n from webhook_events`;
+    // Changes held in the stored bodies (nothing splits them here: no worker runs).
+    const storedChanges = async () => {
+      const [row] = await db`
+        select coalesce(sum(jsonb_array_length(e -> 'changes')), 0)::int as n
+        from webhook_deliveries d, jsonb_array_elements(d.body::jsonb -> 'entry') e`;
+      return row!.n as number;
+    };
 
-    // The same payload 100 times: one stored change.
+    // Baseline and portal take turns (A B A B) so that a noisy machine does not favour either.
+    console.log('\nbaseline = bare node:http, signature check + JSON.parse; onramp = durable receiver (raw body, group commit)');
+    let acked = 0;
+    const ratios: Array<{ scenario: string; ratio: number }> = [];
+    for (const scenario of scenarios) {
+      console.log(`\n${scenario.name}`);
+      const rounds: number[] = [];
+      for (let round = 1; round <= 2; round++) {
+        const b = await scenario.run(basePort);
+        const o = await scenario.run(basePort + 1);
+        acked += o.changesAcked;
+        rounds.push(o.rps / b.rps);
+        console.log(row(`  baseline, round ${round}`, b));
+        console.log(row(`  onramp,   round ${round}`, o));
+        console.log(`${'  ratio (onramp / baseline)'.padEnd(34)} ${(o.rps / b.rps).toFixed(2)}×`);
+      }
+      ratios.push({ scenario: scenario.name, ratio: Math.min(...rounds) });
+    }
+    const stored = await storedChanges();
+
+    // The same payload 100 times: stored once.
     const duplicate = envelope(1);
     for (let i = 0; i < 100; i++) await post(basePort + 1, duplicate);
-    const [afterDuplicates] = await db`select count(*)::int as n from webhook_events`;
+    const afterDuplicates = await storedChanges();
 
     // A 3 MB payload.
     const big = `{"object":"whatsapp_business_account","entry":[{"id":"209876543210002","changes":[{"field":"history","value":{"filler":"${'x'.repeat(3 * 1024 * 1024 - 200)}"}}]}]}`;
     const bigResult = await post(basePort + 1, big);
     await db.end();
     await stop(onramp);
+    await stop(baseline);
 
-    console.log('\nbaseline = bare node:http, signature check + JSON.parse; onramp = durable receiver (group commit)\n');
-    for (const [scenario, { baseline: b, onramp: o }] of Object.entries(results)) {
-      console.log(row(`baseline: ${scenario}`, b));
-      console.log(row(`onramp:   ${scenario}`, o));
-      console.log(`${'ratio (onramp / baseline)'.padEnd(34)} ${((o.rps / b.rps) * 100).toFixed(0)}% of requests/s\n`);
-    }
-    console.log(`stored changes ${stored!.n} = acknowledged changes ${acked}: ${stored!.n === acked ? 'yes' : 'NO'}`);
-    console.log(`duplicate replay: 100 identical POSTs added ${afterDuplicates!.n - stored!.n} stored change(s)`);
+    console.log('\nworst round per shape (target ≥ 0.5×)');
+    for (const { scenario, ratio } of ratios) console.log(`  ${scenario.padEnd(34)} ${ratio.toFixed(2)}×  ${ratio >= 0.5 ? 'meets' : 'BELOW TARGET'}`);
+    console.log(`\nstored changes ${stored} = acknowledged changes ${acked}: ${stored === acked ? 'yes' : 'NO'}`);
+    console.log(`duplicate replay: 100 identical POSTs added ${afterDuplicates - stored} stored change(s)`);
     console.log(`3 MB payload: HTTP ${bigResult.status} in ${bigResult.ms.toFixed(1)} ms`);
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -216,8 +216,11 @@ export const processJob = defineJob({
   // stop the next one from starting (a `stately` queue would wait for it to expire, 15 minutes).
   queue: { policy: 'short', expireInSeconds: 600 },
   schedule: '* * * * *',
+  // One drain per process: two loops here could apply two changes of one subject out of receipt
+  // order, and Meta's timestamps (whole seconds) cannot always tell which came last.
   async handle() {
-    await processPending();
+    drainHere();
+    await processingIdle();
   },
   // Changes a previous process stored but did not apply are taken up now, not at the next minute.
   started: () => kickProcessing(),
