@@ -89,7 +89,7 @@ export async function openTestSession(options: { flow: SignupFlow; partnerType: 
   return (await sessionForBrowser(opened.sessionId, opened.browserKey))!;
 }
 
-/** What the browser forwards for a flow's finish event (reference §1.5). */
+/** What the browser forwards for a flow's finish event (docs/meta/embedded-signup.md). */
 export function finishFor(flow: SignupFlow, claims: { wabaId: string; phoneNumberId: string | null }): FinishInfo {
   return { event: finishEvents[flow], wabaId: claims.wabaId, ...(claims.phoneNumberId && { phoneNumberId: claims.phoneNumberId }) };
 }

@@ -25,7 +25,7 @@ export function post(url: string, body: string | Buffer, secret: string | null =
 
 let sequence = 0;
 
-/** A `messages` status change with a unique message id, as Meta batches them (reference §10.14). */
+/** A `messages` status change with a unique message id, as Meta batches them (docs/meta/webhooks.md#messages-statuses). */
 export function statusChange(status = 'delivered', id = `wamid.TEST${++sequence}`) {
   return {
     field: 'messages',

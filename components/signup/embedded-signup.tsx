@@ -6,7 +6,7 @@ import { completeAction, finishAction, launchAction, openSessionAction, outcomeA
 import type { LaunchConfig } from '@/lib/onboarding/sessions';
 import { isTrustedOrigin, parseSignupMessage, type FinishInfo, type SignupMessage } from '@/lib/onboarding/signup-messages';
 
-// The Embedded Signup button (reference §1): loads the SDK from the configured URL, launches the
+// The Embedded Signup button (docs/meta/embedded-signup.md): loads the SDK from the configured URL, launches the
 // popup for a server-issued session, reports the FINISH message's ids as soon as they arrive, pairs
 // the code with them whichever comes first, and hands both to the completion action.
 
@@ -49,7 +49,7 @@ const sdkProblem = {
   message: 'Check your internet connection, and allow facebook.com and connect.facebook.net if a privacy or ad blocker is on, then reload this page.',
 };
 
-/** The standard Pixel bootstrap: a queueing `fbq` until fbevents.js takes over (reference §12). */
+/** The standard Pixel bootstrap: a queueing `fbq` until fbevents.js takes over (docs/meta/pixel.md). */
 function pixel(config: LaunchConfig): Fbq | undefined {
   if (!config.pixel) return undefined;
   const w = window as SignupWindow;

@@ -8,7 +8,7 @@ import {
 import { systemToken } from '@/lib/meta/graph';
 import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
-// Against the sandbox: partner-led business verification (reference §9).
+// Against the sandbox: partner-led business verification (docs/meta/business-verification.md).
 
 let meta: MetaSandbox;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type AuditContext, type GraphToken, graphIdSchema, graphList, graphRequest, lenientEnum } from '@/lib/meta/graph';
 
-// Partner-led business verification, PLBV (reference §9). Select and Premier Solution Partners
+// Partner-led business verification, PLBV (docs/meta/business-verification.md). Select and Premier Solution Partners
 // only; partner system token; at most 3 submissions per client, so never auto-retry a submit.
 
 export const verificationDocumentTypes = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -90,7 +90,7 @@ export type VerificationSubmissionRecord = {
   clientBusinessId?: string;
 };
 
-/** The webhook spells reasons with spaces, the PLBV page with underscores (reference §9.2). */
+/** The webhook spells reasons with spaces, the PLBV page with underscores (docs/meta/business-verification.md). */
 export function normaliseRejectionReason(reason: string): string {
   return reason.trim().toUpperCase().replace(/[\s-]+/g, '_');
 }
@@ -131,7 +131,7 @@ export const businessVerificationStatusSchema = lenientEnum([
   'revoked',
 ] as const);
 
-/** The customer portfolio's verification status, with the customer's business token (reference §9.3). */
+/** The customer portfolio's verification status, with the customer's business token (docs/meta/business-verification.md). */
 export async function getBusinessVerificationStatus(
   businessId: string,
   businessToken: GraphToken,

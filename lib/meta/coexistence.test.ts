@@ -3,7 +3,7 @@ import { getCoexistenceStatus, isHistoryUnavailable, startSync } from '@/lib/met
 import { listPhoneNumbers, registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 
-// Against the sandbox: onboarding a WhatsApp Business app number (reference §13).
+// Against the sandbox: onboarding a WhatsApp Business app number (docs/meta/coexistence.md).
 
 let meta: MetaSandbox;
 const bakery = { person: { personId: '8000000000000004' }, business: { businessId: '2100000000000004' } };

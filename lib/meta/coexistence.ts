@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AuditContext, type GraphToken, GraphError, graphRequest, hasCode } from '@/lib/meta/graph';
 import { getPhoneNumber } from '@/lib/meta/phone-numbers';
 
-// Coexistence: numbers that stay on the WhatsApp Business app (reference §13). They are
+// Coexistence: numbers that stay on the WhatsApp Business app (docs/meta/coexistence.md). They are
 // already registered; the portal starts two one-off syncs instead of /register.
 
 export type SyncType = 'smb_app_state_sync' | 'history';

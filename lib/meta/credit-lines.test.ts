@@ -13,7 +13,7 @@ import { assignSystemUser } from '@/lib/meta/system-users';
 import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba, getWabaOwner } from '@/lib/meta/wabas';
 
-// Against the sandbox: sharing, verifying and revoking the Solution Partner's credit line (reference §6).
+// Against the sandbox: sharing, verifying and revoking the Solution Partner's credit line (docs/meta/credit-lines.md).
 
 let meta: MetaSandbox;
 const { partnerBusinessId, systemUserId, creditLineId } = sandboxIds;

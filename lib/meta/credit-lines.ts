@@ -9,7 +9,7 @@ import {
 } from '@/lib/meta/graph';
 import { getWaba } from '@/lib/meta/wabas';
 
-// Solution Partner credit lines (reference §6). Sharing uses the partner system token, except
+// Solution Partner credit lines (docs/meta/credit-lines.md). Sharing uses the partner system token, except
 // the attach call of the alternate method and the WABA reads, which use the business token.
 
 export const wabaCurrencies = ['AUD', 'EUR', 'GBP', 'IDR', 'INR', 'USD'] as const;
@@ -35,7 +35,7 @@ export async function listCreditLines(
 export type CreditShare = { allocationConfigId: string; wabaId: string };
 
 /**
- * Shares the credit line with the WABA's owner and attaches it (reference §6.3). A line cannot
+ * Shares the credit line with the WABA's owner and attaches it (docs/meta/credit-lines.md). A line cannot
  * be changed once attached: after a timeout, call `verifyCreditLine` before trying again.
  */
 export async function shareAndAttachCreditLine(
@@ -55,7 +55,7 @@ export async function shareAndAttachCreditLine(
   return { allocationConfigId: result.allocation_config_id, wabaId: result.waba_id ?? input.wabaId };
 }
 
-/** Alternate method, call 2 (reference §6.4): share with the customer's portfolio (system token). */
+/** Alternate method, call 2 (docs/meta/credit-lines.md): share with the customer's portfolio (system token). */
 export async function shareCreditLine(
   creditLineId: string,
   receivingBusinessId: string,
@@ -73,7 +73,7 @@ export async function shareCreditLine(
   return { allocationConfigId: result.allocation_config_id };
 }
 
-/** Alternate method, call 3 (reference §6.4): attach the shared line to the WABA (business token). */
+/** Alternate method, call 3 (docs/meta/credit-lines.md): attach the shared line to the WABA (business token). */
 export async function attachCreditLine(
   creditLineId: string,
   input: { wabaId: string; currency: WabaCurrency },
@@ -140,7 +140,7 @@ export async function getAllocationConfig(
   const result = await graphRequest({
     method: 'GET',
     path: `/${allocationConfigId}`,
-    // Older docs spell it `receiving_credential{id}`; both return `{ id }` (reference §6.5).
+    // Older docs spell it `receiving_credential{id}`; both return `{ id }` (docs/meta/credit-lines.md).
     query: { fields: 'id,receiving_credential{id},receiving_business,request_status' },
     token: systemToken,
     audit,
@@ -153,7 +153,7 @@ export type CreditLineCheck = { shared: boolean; receivingCredentialId?: string;
 
 /**
  * Shared correctly iff the allocation's `receiving_credential.id` equals the WABA's
- * `primary_funding_id` (reference §6.5). Use it before sharing, so a retry never shares twice.
+ * `primary_funding_id` (docs/meta/credit-lines.md). Use it before sharing, so a retry never shares twice.
  */
 export async function verifyCreditLine(
   input: { allocationConfigId: string; wabaId: string },
@@ -173,7 +173,7 @@ export async function verifyCreditLine(
   };
 }
 
-/** The allocations of a credit line for one customer portfolio (reference §6.6 step 3). */
+/** The allocations of a credit line for one customer portfolio (docs/meta/credit-lines.md step 3). */
 export async function listAllocationConfigs(
   creditLineId: string,
   receivingBusinessId: string,
@@ -186,7 +186,7 @@ export async function listAllocationConfigs(
     query: { receiving_business_id: receivingBusinessId, fields: 'id,receiving_business,request_status' },
     token: systemToken,
     audit,
-    // Meta's example is a single object; an edge normally answers `{ data: [...] }` (Uncertain 16).
+    // Meta's example is a single object; an edge normally answers `{ data: [...] }` (docs/meta/uncertain.md#allocation-list-shape).
     schema: z.union([z.looseObject({ data: z.array(allocationConfigSchema) }), allocationConfigSchema]),
   });
   const list = 'data' in result && Array.isArray(result.data) ? result.data : [result as z.output<typeof allocationConfigSchema>];
@@ -203,7 +203,7 @@ export async function deleteAllocationConfig(
 
 /**
  * Revokes the credit line from a customer portfolio: every WABA of that portfolio loses it
- * (reference §6.6). Returns the allocation ids deleted; already-deleted ones are skipped.
+ * (docs/meta/credit-lines.md). Returns the allocation ids deleted; already-deleted ones are skipped.
  */
 export async function revokeCreditLine(
   creditLineId: string,

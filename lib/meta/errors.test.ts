@@ -9,7 +9,7 @@ import { listSubscribedApps, subscribeApp } from '@/lib/meta/subscriptions';
 import { startMetaSandbox, sandboxApp, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: faults injected through its control API are classified the way the
-// onboarding jobs need (reference §11), appsecret_proof is accepted where Meta requires it, and
+// onboarding jobs need (docs/meta/errors-and-limits.md), appsecret_proof is accepted where Meta requires it, and
 // the audit trail holds every call without secrets.
 
 let meta: MetaSandbox;

@@ -5,7 +5,7 @@ import { graphCalls } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
 import { log } from '@/lib/log';
 
-// The one place that knows how to talk to the Graph API (reference §0, §11). Every module in
+// The one place that knows how to talk to the Graph API (docs/meta/graph-api.md, docs/meta/errors-and-limits.md). Every module in
 // lib/meta calls `graphRequest`; nothing else builds Graph URLs.
 
 export type GraphSettings = {
@@ -47,7 +47,7 @@ export function overrideGraphSettings(partial: Partial<GraphSettings>): () => vo
 
 export type TokenKind = 'business' | 'system' | 'app' | 'user';
 
-/** A token and what it is (reference §0 token vocabulary); `none` for calls authenticated by app credentials in the query. */
+/** A token and what it is (docs/meta/graph-api.md token vocabulary); `none` for calls authenticated by app credentials in the query. */
 export type GraphToken = { kind: TokenKind; value: string } | { kind: 'none' };
 
 export const noToken: GraphToken = { kind: 'none' };
@@ -67,7 +67,7 @@ export function systemToken(): GraphToken {
   return { kind: 'system', value };
 }
 
-/** `APP_ID|APP_SECRET`, accepted by debug_token (reference §2.2). */
+/** `APP_ID|APP_SECRET`, accepted by debug_token (docs/meta/tokens.md). */
 export function appToken(): GraphToken {
   const { appId, appSecret } = graphSettings();
   return { kind: 'app', value: `${appId}|${appSecret}` };
@@ -87,7 +87,7 @@ export type ErrorSource = 'graph' | 'http' | 'network' | 'timeout' | 'invalid_re
 const transientCodes = new Set([1, 2, 4, 17, 32, 613, 80007, 80008, 130429, 131000, 131016, 131057, 133004]);
 const authCodes = new Set([0, 190]);
 
-/** reference §11.2: codes worth retrying with backoff, codes that need a new token, and everything else. */
+/** docs/meta/errors-and-limits.md: codes worth retrying with backoff, codes that need a new token, and everything else. */
 export function classifyError(input: { code?: number; httpStatus?: number; source: ErrorSource; isTransient?: boolean }): ErrorClass {
   if (input.source === 'timeout' || input.source === 'network') return 'transient';
   if (input.code !== undefined && authCodes.has(input.code)) return 'auth';
@@ -127,7 +127,7 @@ const hints: Record<number, string> = {
   2593109: 'The business declined to share its chat history.',
 };
 
-// Subcodes of code 100 from /oauth/access_token (reference §2.1): the code cannot be exchanged again.
+// Subcodes of code 100 from /oauth/access_token (docs/meta/tokens.md): the code cannot be exchanged again.
 const codeExchangeSubcodes = new Set([36007, 36008, 36009]);
 
 function hintFor(code: number | undefined, subcode: number | undefined, kind: ErrorClass, tokenKind: TokenKind | 'none'): string {
@@ -160,7 +160,7 @@ export class GraphError extends Error {
   readonly isTransient: boolean;
   readonly kind: ErrorClass;
   readonly source: ErrorSource;
-  /** `error_data.details`, where WhatsApp puts the useful text (reference §11.1). */
+  /** `error_data.details`, where WhatsApp puts the useful text (docs/meta/errors-and-limits.md). */
   readonly details: string | undefined;
   readonly userTitle: string | undefined;
   readonly userMessage: string | undefined;
@@ -302,7 +302,7 @@ function encodeParams(params: Record<string, QueryValue>): URLSearchParams {
   const out = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    // Graph takes list parameters as JSON arrays (reference §7: tasks=['MANAGE']).
+    // Graph takes list parameters as JSON arrays (docs/meta/system-users.md: tasks=['MANAGE']).
     out.set(key, Array.isArray(value) ? JSON.stringify(value) : String(value));
   }
   return out;
@@ -360,7 +360,7 @@ export async function graphRequest<S extends z.ZodType>(request: GraphRequest<S>
   if (token.kind !== 'none') {
     const proof = appsecretProof(token.value, settings.appSecret);
     headers.authorization = `Bearer ${token.value}`;
-    // In the query so that it reaches Meta whatever the body type (reference §11.3).
+    // In the query so that it reaches Meta whatever the body type (docs/meta/tokens.md).
     query.set('appsecret_proof', proof);
     secrets.push(token.value, proof);
   }

@@ -12,7 +12,7 @@ import {
 } from '@/lib/meta/phone-numbers';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
 
-// Against the sandbox: the phone-number lifecycle and its error codes (reference §5).
+// Against the sandbox: the phone-number lifecycle and its error codes (docs/meta/phone-numbers.md).
 
 let meta: MetaSandbox;
 

@@ -12,7 +12,7 @@ import {
 } from '@/lib/meta/graph';
 import { healthStatusSchema } from '@/lib/meta/wabas';
 
-// Business phone numbers (reference §5).
+// Business phone numbers (docs/meta/phone-numbers.md).
 
 export const phoneNumberSchema = z.looseObject({
   id: graphIdSchema,
@@ -48,7 +48,7 @@ export const phoneNumberSchema = z.looseObject({
 
 export type PhoneNumber = z.output<typeof phoneNumberSchema>;
 
-/** What onboarding and the dashboard read (reference §14); `messaging_limit_tier` is deprecated and left out. */
+/** What onboarding and the dashboard read (docs/meta/onboarding-sequences.md); `messaging_limit_tier` is deprecated and left out. */
 export const phoneNumberFields = [
   'id',
   'display_phone_number',
@@ -137,7 +137,7 @@ export async function requestVerificationCode(
   token: GraphToken,
   audit: AuditContext = {},
 ): Promise<void> {
-  // Meta's guide sends these as query parameters (reference §5.3, Uncertain 18).
+  // Meta's guide sends these as query parameters (docs/meta/phone-numbers.md, docs/meta/uncertain.md#request-code-parameters).
   await graphRequest({
     method: 'POST',
     path: `/${phoneNumberId}/request_code`,
@@ -149,7 +149,7 @@ export async function requestVerificationCode(
 }
 
 export async function verifyCode(phoneNumberId: string, code: string, token: GraphToken, audit: AuditContext = {}): Promise<void> {
-  // The SMS reads "123-830"; Meta wants the digits only (reference §5.4). In the body, to keep it out of URLs.
+  // The SMS reads "123-830"; Meta wants the digits only (docs/meta/phone-numbers.md). In the body, to keep it out of URLs.
   const digits = code.replace(/\D/g, '');
   await graphRequest({
     method: 'POST',
@@ -167,7 +167,7 @@ export function assertPin(pin: string): void {
 }
 
 /**
- * Registers the number for Cloud API (reference §5.5). Never for coexistence numbers. Register
+ * Registers the number for Cloud API (docs/meta/phone-numbers.md). Never for coexistence numbers. Register
  * and deregister share a budget of 10 per 72 h (133016): callers must not retry blindly.
  */
 export async function registerPhoneNumber(
@@ -196,7 +196,7 @@ export async function deregisterPhoneNumber(phoneNumberId: string, token: GraphT
   await graphRequest({ method: 'POST', path: `/${phoneNumberId}/deregister`, token, audit, schema: successSchema });
 }
 
-/** Sets (or changes) the two-step verification PIN; there is no API to turn it off (reference §5.7). */
+/** Sets (or changes) the two-step verification PIN; there is no API to turn it off (docs/meta/phone-numbers.md). */
 export async function setTwoStepPin(phoneNumberId: string, pin: string, token: GraphToken, audit: AuditContext = {}): Promise<void> {
   assertPin(pin);
   await graphRequest({
@@ -227,7 +227,7 @@ export async function requestDisplayNameChange(
   });
 }
 
-/** Per-number webhook override (reference §4.1); an empty `callbackUri` clears it. */
+/** Per-number webhook override (docs/meta/webhook-subscriptions.md); an empty `callbackUri` clears it. */
 export async function setPhoneNumberCallbackOverride(
   phoneNumberId: string,
   override: { callbackUri: string; verifyToken?: string },

@@ -11,7 +11,7 @@ import {
 import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba } from '@/lib/meta/wabas';
 
-// Against the sandbox: Multi-Partner Solutions (reference §8). Ids from the sandbox's demo scenario.
+// Against the sandbox: Multi-Partner Solutions (docs/meta/multi-partner-solutions.md). Ids from the sandbox's demo scenario.
 
 let meta: MetaSandbox;
 const tpApp = '1000000000000002';

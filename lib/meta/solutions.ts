@@ -12,7 +12,7 @@ import {
   readNode,
 } from '@/lib/meta/graph';
 
-// Multi-Partner Solutions (reference §8).
+// Multi-Partner Solutions (docs/meta/multi-partner-solutions.md).
 
 export const solutionStatusSchema = lenientEnum(['DRAFT', 'INITIATED', 'ACTIVE', 'REJECTED', 'DEACTIVATED'] as const);
 
@@ -50,7 +50,7 @@ export const solutionFields = [
 export type NewSolution = {
   name: string;
   partnerAppId: string;
-  /** Only MESSAGING is configurable, and exactly one of the two apps may have it (reference §8.1). */
+  /** Only MESSAGING is configurable, and exactly one of the two apps may have it (docs/meta/multi-partner-solutions.md). */
   ownerPermissions: readonly 'MESSAGING'[];
   partnerPermissions: readonly 'MESSAGING'[];
 };
@@ -125,7 +125,7 @@ export type SolutionTransition =
   | 'reject_deactivation_request';
 
 /**
- * A state change (reference §8.4). `accept` cannot be undone: read the solution first.
+ * A state change (docs/meta/multi-partner-solutions.md). `accept` cannot be undone: read the solution first.
  * Deactivation is requested by the owner and accepted or rejected by the other party.
  */
 export async function transitionSolution(
@@ -159,7 +159,7 @@ export function rejectSolutionDeactivation(solutionId: string, token: GraphToken
 
 /**
  * The customer's business token for a solution partner that did not host the signup
- * (reference §8.5), with the partner system token.
+ * (docs/meta/multi-partner-solutions.md), with the partner system token.
  */
 export async function getSolutionAccessToken(
   solutionId: string,
@@ -178,7 +178,7 @@ export async function getSolutionAccessToken(
   return result.data[0]!.access_token;
 }
 
-/** The apps a Tech Provider chose in the embedded MPS creation login, with its user token (reference §8.6). */
+/** The apps a Tech Provider chose in the embedded MPS creation login, with its user token (docs/meta/multi-partner-solutions.md). */
 export async function listApplicationDetails(
   userToken: GraphToken,
   audit: AuditContext = {},

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { listSubscribedApps, overrideCallback, subscribeApp, unsubscribeApp } from '@/lib/meta/subscriptions';
 
-// Against the sandbox: the app's subscription to a customer WABA (reference §4).
+// Against the sandbox: the app's subscription to a customer WABA (docs/meta/webhook-subscriptions.md).
 
 let meta: MetaSandbox;
 let receiver: Server;

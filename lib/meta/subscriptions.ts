@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type AuditContext, type GraphToken, graphIdSchema, graphRequest, pageSchema, successSchema } from '@/lib/meta/graph';
 
-// The app's webhook subscription on a customer's WABA (reference §4).
+// The app's webhook subscription on a customer's WABA (docs/meta/webhook-subscriptions.md).
 
 const subscribedAppSchema = z.looseObject({
   whatsapp_business_api_data: z
@@ -40,7 +40,7 @@ export async function subscribeApp(
   override?: CallbackOverride,
 ): Promise<void> {
   await graphRequest({ method: 'POST', path: `/${wabaId}/subscribed_apps`, token, audit, schema: successSchema });
-  // An override before the plain subscribe fails with code 100 (reference §4.1).
+  // An override before the plain subscribe fails with code 100 (docs/meta/webhook-subscriptions.md).
   if (override) await overrideCallback(wabaId, override, token, audit);
 }
 

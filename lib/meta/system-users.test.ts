@@ -9,7 +9,7 @@ import {
 } from '@/lib/meta/system-users';
 import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
-// Against the sandbox: the partner's system user on customer WABAs (reference §7).
+// Against the sandbox: the partner's system user on customer WABAs (docs/meta/system-users.md).
 
 let meta: MetaSandbox;
 const { partnerBusinessId, systemUserId } = sandboxIds;

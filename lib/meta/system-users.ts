@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type AuditContext, type GraphToken, graphIdSchema, graphList, graphRequest, hasCode, successSchema } from '@/lib/meta/graph';
 
-// The partner's system users and their tasks on customer WABAs (reference §7).
+// The partner's system users and their tasks on customer WABAs (docs/meta/system-users.md).
 
 export const wabaTasks = [
   'MANAGE',
@@ -22,7 +22,7 @@ export type WabaTask = (typeof wabaTasks)[number];
 
 /**
  * For a WABA onboarded through a Multi-Partner Solution where our app lacks MESSAGING: MANAGE is
- * refused there, and MANAGE_BILLING is what credit-line sharing needs (reference §6.2, §7).
+ * refused there, and MANAGE_BILLING is what credit-line sharing needs (docs/meta/credit-lines.md, docs/meta/system-users.md).
  */
 export const granularTasksWithoutMessaging: readonly WabaTask[] = [
   'MANAGE_TEMPLATES',

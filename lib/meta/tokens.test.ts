@@ -6,7 +6,7 @@ import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sand
 import { debugToken, exchangeCode, tokenGrantsWaba } from '@/lib/meta/tokens';
 import { getWaba } from '@/lib/meta/wabas';
 
-// Against the sandbox over HTTP: the Embedded Signup code exchange and debug_token (reference §2).
+// Against the sandbox over HTTP: the Embedded Signup code exchange and debug_token (docs/meta/tokens.md).
 
 let meta: MetaSandbox;
 

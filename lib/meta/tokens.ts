@@ -3,7 +3,7 @@ import { type AuditContext, type GraphToken, graphIdSchema, graphRequest, graphS
 
 const exchangeSchema = z.looseObject({
   access_token: z.string().min(1),
-  // reference §2.1 / Uncertain 3: Meta documents only the token.
+  // docs/meta/tokens.md / docs/meta/uncertain.md#exchange-response-and-lifetime: Meta documents only the token.
   token_type: z.string().optional(),
   expires_in: z.coerce.number().optional(),
 });
@@ -11,7 +11,7 @@ const exchangeSchema = z.looseObject({
 export type ExchangedToken = { accessToken: string; tokenType?: string; expiresIn?: number };
 
 /**
- * Exchanges an Embedded Signup code for a business token (reference §2.1). The code lives 30
+ * Exchanges an Embedded Signup code for a business token (docs/meta/tokens.md). The code lives 30
  * seconds and works once: call this inside the completion request and never retry it.
  */
 export async function exchangeCode(code: string, audit: AuditContext = {}): Promise<ExchangedToken> {
@@ -49,7 +49,7 @@ const debugTokenSchema = z.looseObject({
 export type TokenInfo = {
   isValid: boolean;
   appId?: string;
-  /** `SYSTEM_USER` or `USER`; don't branch on it (reference §2.2, Uncertain 4). */
+  /** `SYSTEM_USER` or `USER`; don't branch on it (docs/meta/tokens.md, docs/meta/uncertain.md#debug-token-type). */
   type?: string;
   userId?: string;
   scopes: string[];
@@ -67,7 +67,7 @@ function epoch(seconds: number | undefined): Date | null {
 }
 
 /**
- * Inspects a token (reference §2.2). `token` is the caller: the app token (`appToken()`) or the
+ * Inspects a token (docs/meta/tokens.md). `token` is the caller: the app token (`appToken()`) or the
  * partner system token; both are accepted by Meta.
  */
 export async function debugToken(inputToken: string, token: GraphToken, audit: AuditContext = {}): Promise<TokenInfo> {

@@ -4,7 +4,7 @@ import { getPhoneNumber, listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba, getWabaOwner, listClientWabas } from '@/lib/meta/wabas';
 
-// Against the sandbox: WABA and phone-number reads (reference §3, §5.1).
+// Against the sandbox: WABA and phone-number reads (docs/meta/wabas.md, docs/meta/phone-numbers.md).
 
 let meta: MetaSandbox;
 

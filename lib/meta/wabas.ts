@@ -10,7 +10,7 @@ import {
   readNode,
 } from '@/lib/meta/graph';
 
-// WhatsApp Business Account reads (reference §3).
+// WhatsApp Business Account reads (docs/meta/wabas.md).
 
 const canSendSchema = lenientEnum(['AVAILABLE', 'LIMITED', 'BLOCKED'] as const);
 
@@ -71,7 +71,7 @@ export const wabaSchema = z.looseObject({
 
 export type Waba = z.output<typeof wabaSchema>;
 
-/** What onboarding and the dashboard read (reference §14, "Dashboard polling"). */
+/** What onboarding and the dashboard read (docs/meta/onboarding-sequences.md, "Dashboard polling"). */
 export const wabaFields = [
   'id',
   'name',
@@ -98,7 +98,7 @@ export async function getWaba(
   return readNode(wabaId, fields, wabaSchema, token, audit);
 }
 
-/** The customer's business portfolio as Meta reports it; only readable while the WABA is shared (reference §6.6). */
+/** The customer's business portfolio as Meta reports it; only readable while the WABA is shared (docs/meta/credit-lines.md). */
 export async function getWabaOwner(wabaId: string, token: GraphToken, audit: AuditContext = {}): Promise<{ id: string; name?: string }> {
   const waba = await getWaba(wabaId, token, audit, ['owner_business_info']);
   if (!waba.owner_business_info) throw new Error(`Meta returned no owner_business_info for WABA ${wabaId}`);
@@ -107,7 +107,7 @@ export async function getWabaOwner(wabaId: string, token: GraphToken, audit: Aud
 
 export type WabaListOptions = {
   fields?: readonly string[];
-  /** Graph's `filtering` array (reference §3.2). */
+  /** Graph's `filtering` array (docs/meta/wabas.md). */
   filtering?: { field: string; operator: string; value: unknown }[];
   sort?: 'creation_time_ascending' | 'creation_time_descending';
   limit?: number;

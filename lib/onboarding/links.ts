@@ -54,7 +54,7 @@ const optionalText = (max: number) =>
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
-/** Pre-filled data for `extras.setup` (reference §1.3): Meta applies the business part only when complete. */
+/** Pre-filled data for `extras.setup` (docs/meta/embedded-signup.md): Meta applies the business part only when complete. */
 export const prefillSchema = z
   .object({
     businessName: optionalText(100),

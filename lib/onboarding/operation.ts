@@ -20,7 +20,7 @@ import { subscribeAppStep } from '@/lib/onboarding/steps/subscribe-app';
 import { assignSystemUserStep } from '@/lib/onboarding/steps/system-user';
 import { defineOperation, type Failure } from '@/lib/operations/types';
 
-// Onboarding as an operation (reference §14): the steps a customer's signup needs, in the order Meta
+// Onboarding as an operation (docs/meta/onboarding-sequences.md): the steps a customer's signup needs, in the order Meta
 // requires for the flow and partner type. The run shares its onboarding session's id; the session's
 // status is what the customer sees, and these hooks keep it in step with the run.
 

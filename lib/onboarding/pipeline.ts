@@ -7,7 +7,7 @@ import { cancelRuns, rerunRunStep, resumeRun, startRun } from '@/lib/operations/
 import { planRun } from '@/lib/operations/registry';
 import { UserError } from '@/lib/user-error';
 
-// The onboarding pipeline (reference §14) as callers know it: plan, start, resume, re-run, stop.
+// The onboarding pipeline (docs/meta/onboarding-sequences.md) as callers know it: plan, start, resume, re-run, stop.
 // The steps and their order are lib/onboarding/operation.ts; the runner is lib/operations/.
 
 export type PlannedStep = { name: string; label: string; dependsOn: string[] };

@@ -84,7 +84,7 @@ function setupOf(link: SignupLink): Record<string, unknown> {
   return setup;
 }
 
-/** What the signup page passes to `FB.init` and `FB.login` for this link (reference §1.2–§1.3, §12). */
+/** What the signup page passes to `FB.init` and `FB.login` for this link (docs/meta/embedded-signup.md, docs/meta/pixel.md). */
 export function launchConfig(link: SignupLink): LaunchConfig {
   const meta = metaConfig();
   const configId = link.flow === 'measurement' ? meta.measurementConfigId : meta.configId;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The Embedded Signup session-info messages (reference §1.5). Shared by the browser (which listens
+// The Embedded Signup session-info messages (docs/meta/embedded-signup.md). Shared by the browser (which listens
 // for them) and the server (which receives what the browser forwards and treats it as a claim).
 
 export const finishEvents = [
@@ -115,7 +115,7 @@ function pickFinish(data: z.infer<typeof finishDataSchema> | undefined): Partial
   return { wabaId: data?.waba_id, phoneNumberId: data?.phone_number_id, businessId: data?.business_id };
 }
 
-/** What the customer should do after closing the popup at a step (current_step, reference §1.5). */
+/** What the customer should do after closing the popup at a step (current_step, docs/meta/embedded-signup.md). */
 export function cancelAdvice(step: string | null): string {
   switch (step) {
     case 'BUSINESS_ACCOUNT_SELECTION':

@@ -10,7 +10,7 @@ import { getAllocationConfig, revokeCreditLine } from '@/lib/meta/credit-lines';
 import { hasCode, isGraphError, systemToken } from '@/lib/meta/graph';
 
 // The customer removed us (PARTNER_REMOVED / PARTNER_APP_UNINSTALLED) and the revoke setting is on:
-// take our credit line back from their portfolio (reference §6.6). The open
+// take our credit line back from their portfolio (docs/meta/credit-lines.md). The open
 // `credit_line_revoke_requested` item is the durable record; the sweep re-queues any left open.
 
 export const requestedKind = 'credit_line_revoke_requested';

@@ -19,7 +19,7 @@ import { handleTemplateCategoryUpdate } from '@/lib/webhooks/handlers/template-c
 import { handleUserPreferences } from '@/lib/webhooks/handlers/user-preferences';
 import type { BatchHandler, ChangeHandler } from '@/lib/webhooks/types';
 
-// One handler per webhook field (reference §10, §13); a field without one is stored as `unhandled`.
+// One handler per webhook field (docs/meta/webhooks.md, docs/meta/coexistence.md); a field without one is stored as `unhandled`.
 const handlers: Record<string, ChangeHandler> = {
   account_alerts: handleAccountAlerts,
   account_review_update: handleAccountReviewUpdate,
@@ -42,7 +42,7 @@ const handlers: Record<string, ChangeHandler> = {
   user_preferences: handleUserPreferences,
 };
 
-/** The fields of the WABA object (reference §10.4) this receiver applies, for filters and forwards. */
+/** The fields of the WABA object (docs/meta/webhooks.md#field-list) this receiver applies, for filters and forwards. */
 export const handledFields: readonly string[] = Object.keys(handlers);
 
 export function handlerFor(field: string): ChangeHandler | undefined {

@@ -10,7 +10,7 @@ import { kickProcessing } from '@/lib/webhooks/processing';
 import { hashVerifyToken, verifySignature } from '@/lib/webhooks/signature';
 
 // Meta's webhook endpoint, served by the custom server before Next's request pipeline: the hot path
-// is read bytes → verify signature → parse → group-committed insert → 200 (reference §10).
+// is read bytes → verify signature → parse → group-committed insert → 200 (docs/meta/webhooks.md).
 export const webhookPath = '/api/webhooks/meta';
 
 /** Meta sends at most 3 MB; the headroom covers escaping differences. */

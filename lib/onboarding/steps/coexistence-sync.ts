@@ -3,7 +3,7 @@ import { hasCode } from '@/lib/meta/graph';
 import { isReadOnly, type OnboardingPlan, type OnboardingStep, type StepContext } from '@/lib/onboarding/steps/context';
 import { StepFailure, type StepOutcome } from '@/lib/operations/types';
 
-// The two one-off smb_app_data syncs of a WhatsApp Business app number (reference §13): each once,
+// The two one-off smb_app_data syncs of a WhatsApp Business app number (docs/meta/coexistence.md): each once,
 // within 24 h of onboarding. A repeat answers 2593107, which counts as done.
 
 const syncWindowMs = 24 * 3600_000;

@@ -14,9 +14,9 @@ import { getWaba } from '@/lib/meta/wabas';
 import { isReadOnly, type OnboardingStep, type StepContext } from '@/lib/onboarding/steps/context';
 import { StepFailure, type StepOutcome } from '@/lib/operations/types';
 
-// Shares the Solution Partner's credit line with the WABA (reference §6.3). A line cannot be
+// Shares the Solution Partner's credit line with the WABA (docs/meta/credit-lines.md). A line cannot be
 // changed once attached, so the WABA's primary_funding_id is read first: a retry after a lost
-// response finds it set and only recovers the allocation id instead of sharing again (§6.5).
+// response finds it set and only recovers the allocation id instead of sharing again (docs/meta/credit-lines.md).
 
 function currencyOf(value: string | undefined): WabaCurrency {
   return (wabaCurrencies as readonly string[]).includes(value ?? '') ? (value as WabaCurrency) : 'USD';
@@ -62,7 +62,7 @@ async function recordExistingFunding(
   return { status: 'done', result: { allocationConfigId: null, primaryFundingId, alreadyShared: true, ours: false } };
 }
 
-/** Solution Partners only; Meta requires our system user on the WABA first (reference §6.2). */
+/** Solution Partners only; Meta requires our system user on the WABA first (docs/meta/credit-lines.md). */
 export const shareCreditLineStep: OnboardingStep = {
   name: 'share_credit_line',
   label: { staff: 'Share our credit line', customer: 'Set up billing through us' },

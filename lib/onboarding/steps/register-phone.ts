@@ -9,7 +9,7 @@ import { StepFailure } from '@/lib/operations/types';
 import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 import { readSecret, storeSecret } from '@/lib/vault';
 
-// Registers the number for Cloud API with a random per-number PIN kept in the vault (reference §5.5).
+// Registers the number for Cloud API with a random per-number PIN kept in the vault (docs/meta/phone-numbers.md).
 
 const budgetWindowMs = 72 * 3600_000;
 
@@ -51,9 +51,9 @@ export const registerPhoneStep: OnboardingStep = {
     ctx.solutionId ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }) : Promise.resolve(null),
     phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
   ]);
-  // Coexistence numbers are registered already and refuse /register (reference §5.5, §13).
+  // Coexistence numbers are registered already and refuse /register (docs/meta/phone-numbers.md, docs/meta/coexistence.md).
   if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
-  // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (§8).
+  // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (docs/meta/multi-partner-solutions.md).
   if (solution && !solution.messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers', partner: solution.partner } };
   if (state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED') {
     if (!phone.registeredAt) {
@@ -75,7 +75,7 @@ export async function registerWithPin(phone: Pick<PhoneNumber, 'id' | 'metaPhone
   try {
     await registerPhoneNumber(phone.metaPhoneNumberId, { pin }, token, audit);
   } catch (error) {
-    // 10 register/deregister calls per 72 h; another one only extends the block (reference §5.5).
+    // 10 register/deregister calls per 72 h; another one only extends the block (docs/meta/phone-numbers.md).
     if (hasCode(error, 133016)) {
       const until = formatUtc(new Date(Date.now() + budgetWindowMs));
       throw new StepFailure('133016', `This number was registered too many times in 72 hours. Wait until ${until}, then Resume.`, error.fbtraceId);

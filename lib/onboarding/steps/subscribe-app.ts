@@ -7,7 +7,7 @@ import { listSubscribedApps, overrideCallback, subscribeApp } from '@/lib/meta/s
 import type { OnboardingStep } from '@/lib/onboarding/steps/context';
 import { hashVerifyToken } from '@/lib/webhooks/signature';
 
-/** Settings key: a callback URL that overrides the app's default for every onboarded WABA (reference §4.1). Unset by default. */
+/** Settings key: a callback URL that overrides the app's default for every onboarded WABA (docs/meta/webhook-subscriptions.md). Unset by default. */
 export const callbackOverrideSetting = 'onboarding.callbackOverrideUrl';
 
 async function configuredOverride(): Promise<string | undefined> {
@@ -38,7 +38,7 @@ export const subscribeAppStep: OnboardingStep = {
     // Meta runs the hub.* handshake against the override with this token; the receiver accepts its hash.
     const verifyToken = randomBytes(24).toString('base64url');
     await db().insert(webhookVerifyTokens).values({ tokenHash: hashVerifyToken(verifyToken), wabaId });
-    // Only after the plain subscribe: an override first is refused with code 100 (reference §4.1).
+    // Only after the plain subscribe: an override first is refused with code 100 (docs/meta/webhook-subscriptions.md).
     await overrideCallback(wabaId, { callbackUri: overrideUrl, verifyToken }, ctx.token, ctx.audit);
     override = overrideUrl;
   } else if (overrideUrl) {

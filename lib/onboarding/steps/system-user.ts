@@ -5,7 +5,7 @@ import { isReadOnly, type OnboardingStep } from '@/lib/onboarding/steps/context'
 import { StepFailure } from '@/lib/operations/types';
 import { solutionAccess } from '@/lib/onboarding/steps/solution-access';
 
-/** Adds the partner's system user to the customer's WABA (system token; reference §7). Solution Partners only. */
+/** Adds the partner's system user to the customer's WABA (system token; docs/meta/system-users.md). Solution Partners only. */
 export const assignSystemUserStep: OnboardingStep = {
   name: 'assign_system_user',
   label: { staff: 'Add our system user to the WABA', customer: 'Give our team access to your account' },
@@ -23,7 +23,7 @@ export const assignSystemUserStep: OnboardingStep = {
       ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }).then((a) => a.messaging)
       : Promise.resolve(true),
   ]);
-  // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (§6.2).
+  // Under an MPS without MESSAGING, MANAGE is refused; MANAGE_BILLING lets us share the credit line (docs/meta/credit-lines.md).
   const tasks: readonly WabaTask[] = messaging ? ['MANAGE'] : granularTasksWithoutMessaging;
   const current = assigned.find((user) => user.id === systemUserId);
   if (current && tasks.every((task) => current.tasks.includes(task))) {

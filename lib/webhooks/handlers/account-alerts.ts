@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addAttention, changeTime, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// account_alerts (reference §10.11): kept per alert type; active warnings and critical alerts go to staff.
+// account_alerts (docs/meta/webhooks.md#account-alerts): kept per alert type; active warnings and critical alerts go to staff.
 
 const accountAlertsSchema = z.looseObject({
   entity_type: z.string().optional(),

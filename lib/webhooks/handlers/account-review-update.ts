@@ -5,7 +5,7 @@ import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// account_review_update (reference §10.9): newest decision wins; at the same instant a final
+// account_review_update (docs/meta/webhooks.md#account-review-update): newest decision wins; at the same instant a final
 // decision beats PENDING, so the state never moves back to pending.
 
 const accountReviewSchema = z.looseObject({ decision: z.string().min(1) });

@@ -12,7 +12,7 @@ import {
 import type { ChangeHandler, HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 import { recordCertificationDecision, recordCertificationNeeded, rejectionReasonsOf } from '@/lib/verification/webhooks';
 
-// account_update (reference §10.5): one event per change; every event is also kept as
+// account_update (docs/meta/webhooks.md#account-update): one event per change; every event is also kept as
 // `wabas.flags[event] = { at, value }`, newest by Meta's timestamp.
 
 const accountUpdateSchema = z.looseObject({ event: z.string().min(1) });
@@ -50,7 +50,7 @@ export function normaliseRejectionReasons(reasons: readonly string[]): string[] 
   return rejectionReasonsOf(reasons);
 }
 
-// PLBV submission statuses mapped onto the Graph verification_status vocabulary (§9.3).
+// PLBV submission statuses mapped onto the Graph verification_status vocabulary (docs/meta/business-verification.md).
 const certificationStatuses: Record<string, string> = {
   APPROVED: 'verified',
   FAILED: 'rejected',

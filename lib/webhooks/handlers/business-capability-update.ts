@@ -4,7 +4,7 @@ import { wabas } from '@/lib/db/schema';
 import { changeTime, lockWaba, parseValue, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// business_capability_update (reference §10.10): tiers come as "TIER_10K" or as numbers (2000, -1).
+// business_capability_update (docs/meta/webhooks.md#business-capability-update): tiers come as "TIER_10K" or as numbers (2000, -1).
 
 const limit = z.union([z.string(), z.number()]).transform(String);
 

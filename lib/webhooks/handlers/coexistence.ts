@@ -5,7 +5,7 @@ import { onboardingEvents, wabas, type OnboardingSession } from '@/lib/db/schema
 import { findPhone, latestSessionFor } from '@/lib/webhooks/handlers/common';
 import type { StoredChange } from '@/lib/webhooks/types';
 
-// Shared by the coexistence fields (reference §13): they report sync progress of an onboarding.
+// Shared by the coexistence fields (docs/meta/coexistence.md): they report sync progress of an onboarding.
 
 export const coexistenceMetadataSchema = z.looseObject({
   phone_number_id: z.union([z.string().min(1), z.number()]).transform(String),

@@ -5,7 +5,7 @@ import { changeTime, parseValue } from '@/lib/webhooks/handlers/common';
 import { coexistenceMetadataSchema, coexistenceSession, recordSessionFact } from '@/lib/webhooks/handlers/coexistence';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// history (reference §13): chunks per phase 0–2 arrive out of order, so progress is the maximum
+// history (docs/meta/coexistence.md): chunks per phase 0–2 arrive out of order, so progress is the maximum
 // seen; error 2593109 means the business declined to share its history.
 
 export const historyDeclinedCode = 2593109;

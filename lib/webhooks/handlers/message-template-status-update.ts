@@ -3,7 +3,7 @@ import { parseValue } from '@/lib/webhooks/handlers/common';
 import { templateIdentitySchema, upsertTemplate } from '@/lib/webhooks/handlers/templates';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// message_template_status_update (reference §10.12).
+// message_template_status_update (docs/meta/webhooks.md#message-template-status-update).
 
 const templateStatusSchema = templateIdentitySchema.extend({
   event: z.string().min(1),

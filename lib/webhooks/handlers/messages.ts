@@ -5,7 +5,7 @@ import { messageDailyCounts, messageStatuses } from '@/lib/db/schema';
 import { changeTime, fromUnix, parseValue } from '@/lib/webhooks/handlers/common';
 import type { BatchHandler, ChangeHandler } from '@/lib/webhooks/types';
 
-// messages (reference §10.13, §10.14): per-number daily counts only; bodies are never stored.
+// messages (docs/meta/webhooks.md#messages-inbound, docs/meta/webhooks.md#messages-statuses): per-number daily counts only; bodies are never stored.
 // Meta repeats messages and statuses in differently batched deliveries and statuses arrive out of
 // order, so each (message id, status) is remembered in message_statuses and counted once.
 

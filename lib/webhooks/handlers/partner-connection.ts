@@ -20,7 +20,7 @@ import {
 } from '@/lib/webhooks/handlers/common';
 import type { HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 
-// account_update events that connect or disconnect a WABA from us (reference §10.5, §13).
+// account_update events that connect or disconnect a WABA from us (docs/meta/webhooks.md#account-update, docs/meta/coexistence.md).
 
 export const wabaInfoSchema = z.looseObject({
   waba_id: z.string().optional(),
@@ -215,7 +215,7 @@ export async function handlePartnerRemoved(change: StoredChange, tx: Tx, value: 
   return 'processed';
 }
 
-/** ACCOUNT_OFFBOARDED / ACCOUNT_RECONNECTED (coexistence numbers, §13) and ACCOUNT_DELETED. */
+/** ACCOUNT_OFFBOARDED / ACCOUNT_RECONNECTED (coexistence numbers, docs/meta/coexistence.md) and ACCOUNT_DELETED. */
 export async function handleConnectionChange(change: StoredChange, tx: Tx, value: ConnectionValue, at: Date): Promise<HandlerOutcome> {
   const waba = await lockWaba(tx, value.waba_info?.waba_id ?? change.wabaId);
   const status = value.event === 'ACCOUNT_RECONNECTED' ? 'connected' : value.event === 'ACCOUNT_DELETED' ? 'deleted' : 'disconnected';

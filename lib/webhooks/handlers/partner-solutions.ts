@@ -8,7 +8,7 @@ import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { changeTime, parseValue } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// partner_solutions (reference §8.3, §10.6): entry.id is our business portfolio, not a WABA.
+// partner_solutions (docs/meta/multi-partner-solutions.md, docs/meta/webhooks.md#partner-solutions): entry.id is our business portfolio, not a WABA.
 
 const partnerSolutionsSchema = z.looseObject({
   event: z.string().optional(),
@@ -17,7 +17,7 @@ const partnerSolutionsSchema = z.looseObject({
   solution_name: z.string().optional(),
 });
 
-/** The webhook folds the pending request into `solution_status`; the API keeps them apart (§8.3). */
+/** The webhook folds the pending request into `solution_status`; the API keeps them apart (docs/meta/multi-partner-solutions.md). */
 export function solutionState(webhookStatus: string | undefined): { status?: string; pendingRequestStatus?: string } {
   switch (webhookStatus) {
     case undefined:

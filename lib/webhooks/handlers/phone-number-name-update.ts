@@ -5,7 +5,7 @@ import { refreshOutcome } from '@/lib/onboarding/outcome';
 import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// phone_number_name_update (reference §5.8, §10.7): the display-name review decision for one number.
+// phone_number_name_update (docs/meta/phone-numbers.md, docs/meta/webhooks.md#phone-number-name-update): the display-name review decision for one number.
 
 const nameUpdateSchema = z.looseObject({
   display_phone_number: z.string().min(1),
@@ -14,7 +14,7 @@ const nameUpdateSchema = z.looseObject({
   rejection_reason: z.string().nullish(),
 });
 
-// Decisions mapped onto the Graph `name_status` vocabulary the phone sync also writes (§5.1).
+// Decisions mapped onto the Graph `name_status` vocabulary the phone sync also writes (docs/meta/phone-numbers.md).
 const nameStatuses: Record<string, string> = { APPROVED: 'APPROVED', REJECTED: 'DECLINED', PENDING: 'PENDING_REVIEW' };
 
 function rank(decision: unknown): number {

@@ -4,7 +4,7 @@ import { phoneNumbers, wabas } from '@/lib/db/schema';
 import { addAttention, changeTime, digitsOf, findPhone, lockWaba, parseValue, resolveOpenItems, withFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// phone_number_quality_update (reference §10.8): `current_limit` is deprecated in favour of
+// phone_number_quality_update (docs/meta/webhooks.md#phone-number-quality-update): `current_limit` is deprecated in favour of
 // `max_daily_conversations_per_business`; either may come.
 
 const limit = z.union([z.string(), z.number()]).transform(String);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addAttention, changeTime, digitsOf, lockWaba, parseValue, recordFlag } from '@/lib/webhooks/handlers/common';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// security (reference §10.4): two-step verification PIN changes on a number.
+// security (docs/meta/webhooks.md#field-list): two-step verification PIN changes on a number.
 
 const securitySchema = z.looseObject({
   display_phone_number: z.string().optional(),

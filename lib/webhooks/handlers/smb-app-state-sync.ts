@@ -5,7 +5,7 @@ import { parseValue } from '@/lib/webhooks/handlers/common';
 import { coexistenceMetadataSchema, coexistenceSession, recordSessionFact } from '@/lib/webhooks/handlers/coexistence';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// smb_app_state_sync (reference §13): the WhatsApp Business app's contacts, counted on the
+// smb_app_state_sync (docs/meta/coexistence.md): the WhatsApp Business app's contacts, counted on the
 // onboarding once per event (contact details are not stored).
 
 const stateSyncSchema = z.looseObject({

@@ -5,7 +5,7 @@ import { parseValue } from '@/lib/webhooks/handlers/common';
 import { coexistenceMetadataSchema, coexistenceSession, recordSessionFact } from '@/lib/webhooks/handlers/coexistence';
 import type { ChangeHandler } from '@/lib/webhooks/types';
 
-// smb_message_echoes (reference §13): messages the business sent from the app, counted on the
+// smb_message_echoes (docs/meta/coexistence.md): messages the business sent from the app, counted on the
 // onboarding once per event (bodies are not stored).
 
 const echoesSchema = z.looseObject({

@@ -5,7 +5,7 @@ import { messageTemplates } from '@/lib/db/schema';
 import { changeTime } from '@/lib/webhooks/handlers/common';
 import type { StoredChange } from '@/lib/webhooks/types';
 
-// Shared by the four template fields (reference §10.12): `message_template_id` is a number in
+// Shared by the four template fields (docs/meta/webhooks.md#message-template-status-update): `message_template_id` is a number in
 // payloads and is stored as text.
 
 export const templateIdentitySchema = z.looseObject({
