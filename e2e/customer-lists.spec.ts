@@ -130,7 +130,10 @@ test('an operator sets a customer reference from the list and finds the customer
   await brew.getByRole('textbox', { name: 'Customer reference', exact: true }).fill('CRM-E2E-BREW');
   await brew.getByRole('button', { name: 'Save' }).click();
   await expect(brew.getByText('Reference set to “CRM-E2E-BREW”.')).toBeVisible();
-  if (shots) await page.goto('/customers'), await page.screenshot({ path: `${shots}/customers.png`, fullPage: true });
+  if (shots) {
+    await page.goto('/customers');
+    await page.screenshot({ path: `${shots}/customers.png`, fullPage: true });
+  }
 });
 
 test('exports the filtered list as CSV with the list’s header and one row per matching account', async ({ page }) => {
@@ -163,7 +166,8 @@ test('a bulk refresh over three accounts waits out Meta’s rate limit and finis
   if (shots) await page.screenshot({ path: `${shots}/wabas-list.png`, fullPage: true });
   for (const id of ids) await page.getByTestId(`waba-${id}`).getByRole('checkbox').check();
   page.on('request', (request) => {
-    if (request.method() === 'POST' && request.headers()['next-action'] && request.postData()?.includes('refresh')) void capture(request).then((c) => (bulkRequest ??= c));
+    if (request.method() === 'POST' && request.headers()['next-action'] && request.postData()?.includes('refresh'))
+      void capture(request).then((c) => (bulkRequest ??= c));
   });
   await page.getByRole('form', { name: 'Bulk action' }).getByLabel('Bulk action').selectOption('refresh');
   await page.getByRole('button', { name: 'Run on selected' }).click();

@@ -10,7 +10,16 @@ import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-s
 // PIN, display names, test messages, Meta's refusals, and a viewer who may only look.
 test.describe.configure({ mode: 'serial' });
 
-type SandboxPhone = { id: string; wabaId: string; number: string; cc: string; status: string; codeVerificationStatus: string; dataLocalizationRegion?: string; registerCalls: number[] };
+type SandboxPhone = {
+  id: string;
+  wabaId: string;
+  number: string;
+  cc: string;
+  status: string;
+  codeVerificationStatus: string;
+  dataLocalizationRegion?: string;
+  registerCalls: number[];
+};
 
 const viewer = { name: 'Nina Lookout', email: 'nina@example.com', password: 'tidal-charts-31' };
 let wabaId = '';
@@ -25,7 +34,10 @@ async function sandboxPhone(id: string): Promise<SandboxPhone> {
 
 async function lastCode(id: string): Promise<string> {
   const { data } = await control<{ data: Array<{ phoneNumberId: string; text: string }> }>('GET', '/sms');
-  return data.filter((s) => s.phoneNumberId === id).at(-1)!.text.replace(/\D/g, '');
+  return data
+    .filter((s) => s.phoneNumberId === id)
+    .at(-1)!
+    .text.replace(/\D/g, '');
 }
 
 const numberPage = (id = phoneId) => `/wabas/${wabaId}/numbers/${id}`;
@@ -90,7 +102,9 @@ test('the number page says what Meta reports in words, with the raw read behind 
   await page.screenshot({ path: '/tmp/numbers-page-operator.png', fullPage: true });
 });
 
-test('an operator adds a number: a wrong code (136025) asks for a new one, the new code verifies and the number is registered with local storage', async ({ page }) => {
+test('an operator adds a number: a wrong code (136025) asks for a new one, the new code verifies and the number is registered with local storage', async ({
+  page,
+}) => {
   await signInAsAdmin(page);
   await page.goto(`/wabas/${wabaId}/numbers/new`);
   const form = page.getByRole('form', { name: 'Add a phone number' });
@@ -179,7 +193,9 @@ test('adding a number Meta reports verified already needs no code: the run goes 
   await form.getByLabel('Display name', { exact: true }).fill('Harbour Orders');
   await form.getByLabel('Local storage country (optional, two letters, e.g. DE)').fill('IN');
   await form.getByRole('button', { name: 'Add the number and send the code' }).click();
-  await expect(page.getByTestId('flow-step-request').getByTestId('flow-message')).toContainText('Meta reports the number verified already: no code is needed', { timeout: 20_000 });
+  await expect(page.getByTestId('flow-step-request').getByTestId('flow-message')).toContainText('Meta reports the number verified already: no code is needed', {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId('flow-step-code')).toHaveCount(0);
   await expect(page.getByTestId('flow-done')).toBeVisible({ timeout: 20_000 });
   expect(await sandboxPhone(addedId)).toMatchObject({ status: 'CONNECTED', dataLocalizationRegion: 'IN' });
@@ -189,7 +205,12 @@ test('133016: re-register is refused once, not retried, and the page says when t
   await signInAsAdmin(page);
   await openNumber(page, addedId);
   const calls = (await sandboxPhone(addedId)).registerCalls.length;
-  await control('POST', '/faults', { method: 'POST', path: '/{id}/register', error: { code: 133016, message: 'Account register deregister rate limit exceeded' }, next: 3 });
+  await control('POST', '/faults', {
+    method: 'POST',
+    path: '/{id}/register',
+    error: { code: 133016, message: 'Account register deregister rate limit exceeded' },
+    next: 3,
+  });
   try {
     const form = page.getByRole('form', { name: 'Re-register the number' });
     await form.getByRole('button', { name: 'Re-register' }).click();
@@ -265,7 +286,9 @@ test('a display-name change is requested, and Meta’s rejection arrives by webh
   await page.getByTestId('fact-name').screenshot({ path: '/tmp/numbers-name-rejected.png' });
 });
 
-test('a test message: text outside the 24-hour window is refused with the template offered; the template is sent; after the person writes, text is delivered and read', async ({ page }) => {
+test('a test message: text outside the 24-hour window is refused with the template offered; the template is sent; after the person writes, text is delivered and read', async ({
+  page,
+}) => {
   // An approved template on the customer's account, as Meta's sample hello_world.
   const token = 'sandbox-system-token';
   const proof = createHmac('sha256', 'sandbox-app-secret').update(token).digest('hex');
@@ -324,7 +347,9 @@ test('a test message: text outside the 24-hour window is refused with the templa
   await page.getByTestId('test-messages').screenshot({ path: '/tmp/numbers-test-messages.png' });
 });
 
-test('a per-number callback override to our own webhook address passes Meta’s handshake and shows; removing it goes back to the app’s URL', async ({ page }) => {
+test('a per-number callback override to our own webhook address passes Meta’s handshake and shows; removing it goes back to the app’s URL', async ({
+  page,
+}) => {
   await signInAsAdmin(page);
   await openNumber(page, addedId);
   const form = page.getByRole('form', { name: 'Override this number’s callback URL' });
@@ -373,7 +398,9 @@ test('a viewer sees the number page without any action, and a replayed action po
   await openNumber(page, addedId);
   await expect(page.getByTestId('fact-status')).toContainText('Connected');
   await expect(page.getByTestId('number-actions')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /Read from Meta|Register|Deregister|Change the PIN|Request the change|Send the test message|Verify|Send a new code/ })).toHaveCount(0);
+  await expect(
+    page.getByRole('button', { name: /Read from Meta|Register|Deregister|Change the PIN|Request the change|Send the test message|Verify|Send a new code/ }),
+  ).toHaveCount(0);
   await expect(page.locator('form[aria-label]')).toHaveCount(0);
   await page.screenshot({ path: '/tmp/numbers-page-viewer.png', fullPage: true });
 

@@ -32,9 +32,7 @@ function startPortal(): ChildProcess {
 }
 
 async function healthy(): Promise<void> {
-  await expect
-    .poll(async () => (await fetch(`${portal}/api/health`).catch(() => undefined))?.status, { timeout: 90_000, intervals: [250] })
-    .toBe(200);
+  await expect.poll(async () => (await fetch(`${portal}/api/health`).catch(() => undefined))?.status, { timeout: 90_000, intervals: [250] }).toBe(200);
 }
 
 async function sandboxControl<T>(method: string, route: string, body?: unknown): Promise<T> {
@@ -84,9 +82,7 @@ test('a portal killed mid-pipeline resumes after a restart and registers the num
     killed.kill('SIGKILL');
   });
   // Meta finishes the registration the dead portal asked for; the answer has nobody to go to.
-  await expect
-    .poll(async () => registrations(await sandboxControl<SandboxState>('GET', '/state')), { timeout: 15_000 })
-    .toBe(registrations(before) + 1);
+  await expect.poll(async () => registrations(await sandboxControl<SandboxState>('GET', '/state')), { timeout: 15_000 }).toBe(registrations(before) + 1);
 
   server = startPortal();
   await healthy();

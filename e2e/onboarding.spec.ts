@@ -164,7 +164,7 @@ test('Measurement Partner: read-only access granted, subscribed for webhooks, no
   }
 });
 
-test("a blocked Facebook SDK is explained instead of a button that never works", async ({ page }) => {
+test('a blocked Facebook SDK is explained instead of a button that never works', async ({ page }) => {
   await page.route('**/sdk.js', (route) => route.abort());
   await page.goto('/signup');
   await expect(page.getByTestId('signup-problem')).toContainText('could not load');
@@ -191,7 +191,9 @@ test('cancel at a middle step and the in-flow error tell the customer what to do
 test('a forged message from another origin is ignored', async ({ page }) => {
   const forger: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<script>window.opener.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: '2200000000000003', phone_number_id: '2300000000000003' } }), '*');</script>`);
+    res.end(
+      `<script>window.opener.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: '2200000000000003', phone_number_id: '2300000000000003' } }), '*');</script>`,
+    );
   });
   await new Promise<void>((resolve) => forger.listen(0, '127.0.0.1', resolve));
   const forgerUrl = `http://127.0.0.1:${(forger.address() as AddressInfo).port}/`;
@@ -260,7 +262,12 @@ test('503s and rate limits from Meta are retried and onboarding still completes'
 });
 
 test('133016 stops registration with the right message and no retry; staff resume it later', async ({ page, browser }) => {
-  await control('POST', '/faults', { method: 'POST', path: '/{id}/register', error: { code: 133016, message: 'Account register deregister rate limit exceeded' }, next: 1 });
+  await control('POST', '/faults', {
+    method: 'POST',
+    path: '/{id}/register',
+    error: { code: 133016, message: 'Account register deregister rate limit exceeded' },
+    next: 1,
+  });
   try {
     await completePopup(await launch(page));
     expect(await finalStatus(page)).toBe('failed');
@@ -295,7 +302,10 @@ test('as a Tech Provider the customer is told to add a payment method', async ({
     await completePopup(await launch(page));
     expect(await finalStatus(page)).toBe('action_needed');
     await expect(page.getByTestId('status-message')).toHaveText('Add a payment method in WhatsApp Manager so that messages can be sent.');
-    await expect(page.getByTestId('status-message').getByRole('link', { name: 'WhatsApp Manager' })).toHaveAttribute('href', 'https://business.facebook.com/wa/manage/home/');
+    await expect(page.getByTestId('status-message').getByRole('link', { name: 'WhatsApp Manager' })).toHaveAttribute(
+      'href',
+      'https://business.facebook.com/wa/manage/home/',
+    );
     await expect(page.getByTestId('onboarding-status')).not.toContainText('already send');
     await expect(page.locator('[data-step="share_credit_line"]')).toHaveCount(0);
   } finally {

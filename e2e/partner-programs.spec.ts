@@ -40,7 +40,9 @@ async function onboardThroughPopup(page: Page, path: string, choices: Parameters
   await advanceTo(popup, 'success', choices);
   await clickAndClose(popup, '#finish');
   await expect(page).toHaveURL(/\/onboarding\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', /^(live|connected|waiting_on_partner|action_needed)$/, { timeout: 45_000 });
+  await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', /^(live|connected|waiting_on_partner|action_needed)$/, {
+    timeout: 45_000,
+  });
 }
 
 /** A signed webhook POST, as Meta sends it. */
@@ -148,7 +150,9 @@ test('partner-led verification: refused files, three rejected attempts with Meta
   // A text file named .pdf, then a PDF over 5 MB: refused with the reason, nothing sent to Meta.
   await documents.setInputFiles({ name: 'registration.pdf', mimeType: 'application/pdf', buffer: Buffer.from(notAPdf) });
   await submit.click();
-  await expect(page.getByTestId('documents-error')).toHaveText('registration.pdf is not a PDF, JPEG or PNG file (whatever its name says): Meta accepts only those.');
+  await expect(page.getByTestId('documents-error')).toHaveText(
+    'registration.pdf is not a PDF, JPEG or PNG file (whatever its name says): Meta accepts only those.',
+  );
   await documents.setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from(oversizedPdf()) });
   await submit.click();
   await expect(page.getByTestId('documents-error')).toHaveText('scan.pdf is 5.0 MB: Meta accepts at most 5 MB per document.');
@@ -224,7 +228,9 @@ test('a viewer sees the workspace without buttons and a direct post gets 403; a 
   expect(await sandboxSubmissionCount(acme.businessId)).toBe(3);
 });
 
-test('Multi-Solution Conversations: a number recorded as shared shows what it means and which actions it rules out; 6 partners are refused', async ({ page }) => {
+test('Multi-Solution Conversations: a number recorded as shared shows what it means and which actions it rules out; 6 partners are refused', async ({
+  page,
+}) => {
   await signInAsAdmin(page);
   expect(acmeWabaPath).toMatch(/^\/wabas\/\d+$/);
   await page.goto(acmeWabaPath);
@@ -284,19 +290,51 @@ test('Tech Partner readiness shows our messages, active customers and quality, a
   const now = Math.floor(Date.now() / 1000);
   const change = (value: Record<string, unknown>) => ({
     object: 'whatsapp_business_account',
-    entry: [{ id: 'readiness', time: now, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: acmePhoneId }, ...value } }] }],
+    entry: [
+      {
+        id: 'readiness',
+        time: now,
+        changes: [
+          {
+            field: 'messages',
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: acmePhoneId }, ...value },
+          },
+        ],
+      },
+    ],
   });
-  const inbound = Array.from({ length: 70 }, (_, i) => ({ from: '16505551234', id: `wamid.readiness-in-${i}`, timestamp: String(now), type: 'text', text: { body: 'hi' } }));
+  const inbound = Array.from({ length: 70 }, (_, i) => ({
+    from: '16505551234',
+    id: `wamid.readiness-in-${i}`,
+    timestamp: String(now),
+    type: 'text',
+    text: { body: 'hi' },
+  }));
   await postAsMeta(change({ messages: inbound }));
 
   await page.goto('/readiness');
-  await expect.poll(async () => (await page.reload(), page.getByTestId('readiness-messages-value').textContent())).toBe('10');
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByTestId('readiness-messages-value').textContent();
+    })
+    .toBe('10');
   await expect(page.getByTestId('readiness-customers-value')).toHaveText('0');
   await expect(page.getByTestId('readiness-messages-contributors')).toContainText('70 messages');
 
-  const statuses = Array.from({ length: 140 }, (_, i) => ({ id: `wamid.readiness-out-${i}`, status: 'sent', timestamp: String(now), recipient_id: '16505551234' }));
+  const statuses = Array.from({ length: 140 }, (_, i) => ({
+    id: `wamid.readiness-out-${i}`,
+    status: 'sent',
+    timestamp: String(now),
+    recipient_id: '16505551234',
+  }));
   await postAsMeta(change({ statuses }));
-  await expect.poll(async () => (await page.reload(), page.getByTestId('readiness-messages-value').textContent())).toBe('30');
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByTestId('readiness-messages-value').textContent();
+    })
+    .toBe('30');
   await expect(page.getByTestId('readiness-customers-value')).toHaveText('1');
   await expect(page.getByTestId('readiness-messages-trend')).toHaveAttribute('data-direction', 'up');
   await expect(page.getByTestId('readiness-customers-contributors')).toContainText('140 sent');
@@ -318,13 +356,22 @@ async function graph(method: string, path: string, token: string, body?: Record<
 
 test('a Measurement Partner’s customer analytics: read-only access, subscribed webhooks, conversations and costs charted', async ({ page }) => {
   // The customer's own messaging partner sends messages from Brew & Co's number.
-  const signup = await control<{ code: string }>('POST', '/signups', { person: { personId: brew.person }, business: { businessId: brew.businessId }, waba: { wabaId: brew.wabaId }, phone: { phoneNumberId: brew.phoneId } });
+  const signup = await control<{ code: string }>('POST', '/signups', {
+    person: { personId: brew.person },
+    business: { businessId: brew.businessId },
+    waba: { wabaId: brew.wabaId },
+    phone: { phoneNumberId: brew.phoneId },
+  });
   const exchange = await fetch(`${sandboxUrl}/v25.0/oauth/access_token?client_id=1000000000000001&client_secret=${appSecret}&code=${signup.code}`);
   const { access_token: token } = (await exchange.json()) as { access_token: string };
   await graph('POST', `/${brew.phoneId}/register`, token, { messaging_product: 'whatsapp', pin: '246810' });
   await control('POST', `/phone-numbers/${brew.phoneId}/inbound`, { from: '16505550101', name: 'Jane Doe', text: 'Is my order ready?' });
   await control('POST', `/phone-numbers/${brew.phoneId}/inbound`, { from: '16505550102', name: 'Sam Roe', text: 'Open today?' });
-  for (const [to, text] of [['16505550101', 'Yes, ready.'], ['16505550102', 'Until 6 pm.'], ['16505550101', 'See you soon.']]) {
+  for (const [to, text] of [
+    ['16505550101', 'Yes, ready.'],
+    ['16505550102', 'Until 6 pm.'],
+    ['16505550101', 'See you soon.'],
+  ]) {
     const sent = await graph('POST', `/${brew.phoneId}/messages`, token, { messaging_product: 'whatsapp', to, type: 'text', text: { body: text } });
     expect(sent.status).toBe(200);
   }

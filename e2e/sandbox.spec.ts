@@ -80,7 +80,10 @@ async function openPopup(p: Page, button = '#launch') {
   return popup;
 }
 
-type Seen = { messages: { origin: string; data: unknown }[]; callbacks: { status: string; authResponse: null | { code?: string; accessToken?: string | null } }[] };
+type Seen = {
+  messages: { origin: string; data: unknown }[];
+  callbacks: { status: string; authResponse: null | { code?: string; accessToken?: string | null } }[];
+};
 const seen = (p: Page) => p.evaluate(() => ({ messages: (window as unknown as Seen).messages, callbacks: (window as unknown as Seen).callbacks }));
 
 function sessionMessages(s: Seen) {
@@ -97,7 +100,10 @@ function sessionMessages(s: Seen) {
 }
 
 const exchange = (code: string) =>
-  fetch(`${sandbox.url}/v25.0/oauth/access_token?${new URLSearchParams({ client_id: APP_ID, client_secret: 'sandbox-app-secret', code })}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { access_token?: string; error?: { code: number } } }));
+  fetch(`${sandbox.url}/v25.0/oauth/access_token?${new URLSearchParams({ client_id: APP_ID, client_secret: 'sandbox-app-secret', code })}`).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as { access_token?: string; error?: { code: number } },
+  }));
 
 test('completes Embedded Signup: the page gets the code and FINISH; the code exchanges once', async ({ page: p }) => {
   const popup = await openPopup(p);
@@ -149,7 +155,11 @@ test('a code is refused after 30 seconds of sandbox time; closing on the final s
   const s = await seen(p);
   expect(s.callbacks[0]?.status).toBe('connected');
   expect(sessionMessages(s).map((m) => m.event)).toEqual(['FINISH']);
-  await fetch(`${sandbox.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: 31 }), headers: { 'content-type': 'application/json' } });
+  await fetch(`${sandbox.url}/_sandbox/clock/advance`, {
+    method: 'POST',
+    body: JSON.stringify({ seconds: 31 }),
+    headers: { 'content-type': 'application/json' },
+  });
   const late = await exchange(s.callbacks[0]?.authResponse?.code ?? '');
   expect(late.body.error?.code).toBe(100);
 });
@@ -177,7 +187,10 @@ for (const [step, currentStep] of cancelSteps) {
     expect(s.callbacks[0]).toEqual({ status: 'unknown', authResponse: null });
     const events = sessionMessages(s);
     if (currentStep === null) expect(events).toEqual([]);
-    else expect(events.map(({ type, event, data }) => ({ type, event, data }))).toEqual([{ type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: currentStep } }]);
+    else
+      expect(events.map(({ type, event, data }) => ({ type, event, data }))).toEqual([
+        { type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: currentStep } },
+      ]);
   });
 }
 
@@ -214,7 +227,10 @@ test('an ACTIVE solution shows both partners and onboards to both apps', async (
   await advanceTo(popup, 'success');
   await clickAndClose(popup, '#finish');
   await p.waitForFunction(() => (window as unknown as Seen).callbacks.length === 1);
-  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as { wabas: { id: string; partners: { appId: string; solutionId?: string }[] }[]; signups: { wabaId: string }[] };
+  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {
+    wabas: { id: string; partners: { appId: string; solutionId?: string }[] }[];
+    signups: { wabaId: string }[];
+  };
   const waba = state.wabas.find((w) => w.id === state.signups[0]?.wabaId);
   expect(waba?.partners.map((x) => [x.appId, x.solutionId])).toEqual([
     ['1000000000000002', '7000000000000001'],

@@ -21,7 +21,11 @@ test('signup opened again and again in one browser leaves one key cookie per sig
     await expect(page.getByRole('button', { name: 'Connect with Facebook' })).toBeEnabled({ timeout: 20_000 });
   }
   const ours = (await context.cookies()).filter((c) => c.name.startsWith('onramp_'));
-  expect(ours.map((c) => `${c.name} ${c.path}`).sort()).toEqual(['onramp_key_api /api/onboarding', 'onramp_key_signup /signup', 'onramp_key_status /onboarding']);
+  expect(ours.map((c) => `${c.name} ${c.path}`).sort()).toEqual([
+    'onramp_key_api /api/onboarding',
+    'onramp_key_signup /signup',
+    'onramp_key_status /onboarding',
+  ]);
   expect(new Set(ours.map((c) => c.value)).size).toBe(1);
   expect(ours.every((c) => c.httpOnly)).toBe(true);
 

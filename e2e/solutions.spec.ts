@@ -9,7 +9,13 @@ import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-s
 test.describe.configure({ mode: 'serial' });
 
 const viewer = { name: 'Vera Viewer', email: 'vera@example.com', password: 'paper-lanterns-31' };
-const ids = { active: '7000000000000001', draft: '7000000000000002', invitation: '7000000000000003', declined: '7000000000000004', deactivated: '7000000000000005' };
+const ids = {
+  active: '7000000000000001',
+  draft: '7000000000000002',
+  invitation: '7000000000000003',
+  declined: '7000000000000004',
+  deactivated: '7000000000000005',
+};
 const acme = '2100000000000001';
 const brew = '2100000000000002';
 const shot = (name: string) => `/tmp/mps-${name}.png`;
@@ -102,7 +108,13 @@ test('solutions read from Meta show every state, who holds MESSAGING and only th
   await page.goto('/solutions');
   await page.getByRole('button', { name: 'Refresh from Meta' }).click();
   await expect(page.getByText(/Read \d+ solutions from Meta\./)).toBeVisible();
-  const states: Record<string, string> = { [ids.active]: 'active', [ids.draft]: 'draft', [ids.invitation]: 'pending', [ids.declined]: 'inactive', [ids.deactivated]: 'deactivated' };
+  const states: Record<string, string> = {
+    [ids.active]: 'active',
+    [ids.draft]: 'draft',
+    [ids.invitation]: 'pending',
+    [ids.declined]: 'inactive',
+    [ids.deactivated]: 'deactivated',
+  };
   for (const [id, state] of Object.entries(states)) await expect(row(page, id)).toHaveAttribute('data-state', state);
 
   await expect(row(page, ids.active).getByTestId('messaging-holder')).toHaveText('tp_prod_app (partner)');
@@ -264,7 +276,10 @@ test('adding an existing WABA to an Active solution sets Meta’s migration inte
   await expect(page.getByTestId('add-waba')).toContainText('Only an Active solution takes accounts.');
 });
 
-test('partner-initiated WABA creation: the request counts down 90 days, the customer’s acceptance arrives by webhook, Finish onboarding runs with the system token', async ({ page, context }) => {
+test('partner-initiated WABA creation: the request counts down 90 days, the customer’s acceptance arrives by webhook, Finish onboarding runs with the system token', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signInAsAdmin(page);
   await page.goto('/waba-requests');
@@ -310,7 +325,10 @@ test('partner-initiated WABA creation: the request counts down 90 days, the cust
     await expect(run.locator(`[data-step="${step}"]`)).toHaveAttribute('data-status', 'done');
   }
   await page.screenshot({ path: shot('finish-onboarding-run'), fullPage: true });
-  const state = await control<{ wabas: Array<{ id: string; primaryFundingId?: string; subscriptions: Array<{ appId: string }> }>; phoneNumbers: Array<{ wabaId: string; status: string }> }>('GET', '/state');
+  const state = await control<{
+    wabas: Array<{ id: string; primaryFundingId?: string; subscriptions: Array<{ appId: string }> }>;
+    phoneNumbers: Array<{ wabaId: string; status: string }>;
+  }>('GET', '/state');
   const waba = state.wabas.find((w) => w.id === decided.wabaId)!;
   expect(waba.primaryFundingId).toBeTruthy();
   expect(waba.subscriptions.map((s) => s.appId)).toContain('1000000000000001');
@@ -395,7 +413,10 @@ test('a viewer sees the programs but has no buttons, and direct posts get 403 wi
   await page.screenshot({ path: shot('viewer-solutions'), fullPage: true });
 });
 
-test('a Tech Provider sees its weekly count of new customers through solutions, is warned at 160, and solution signups stop at 200', async ({ page, context }) => {
+test('a Tech Provider sees its weekly count of new customers through solutions, is warned at 160, and solution signups stop at 200', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(240_000);
   await signInAsAdmin(page);
   await setPartnerType(page, 'tech_provider');
@@ -441,7 +462,9 @@ test('a Tech Provider sees its weekly count of new customers through solutions, 
 
   await signups(160 - start);
   await reach(160);
-  await expect(limit.getByRole('alert')).toHaveText('40 places left this week: Meta lets a Tech Provider in a solution onboard 200 new customers per rolling 7 days.');
+  await expect(limit.getByRole('alert')).toHaveText(
+    '40 places left this week: Meta lets a Tech Provider in a solution onboard 200 new customers per rolling 7 days.',
+  );
   await expect(limit.getByTestId('limit-reset')).toContainText('A place frees up at');
   await page.screenshot({ path: shot('limit-warning'), fullPage: true });
 

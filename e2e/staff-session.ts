@@ -20,9 +20,7 @@ export type Captured = { url: string; headers: Record<string, string>; body: Buf
 
 /** Keeps a server-action POST (id header and encoded body) so that it can be replayed by someone else. */
 export async function capture(request: Request): Promise<Captured> {
-  const headers = Object.fromEntries(
-    Object.entries(await request.allHeaders()).filter(([name]) => !['cookie', 'content-length'].includes(name)),
-  );
+  const headers = Object.fromEntries(Object.entries(await request.allHeaders()).filter(([name]) => !['cookie', 'content-length'].includes(name)));
   return { url: request.url(), headers, body: request.postDataBuffer() ?? Buffer.alloc(0) };
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { portalUrl } from '../playwright.config';
 import { control } from './sandbox-control';
 import { signInAsAdmin } from './staff-session';
@@ -40,7 +40,13 @@ test('sandbox deliveries appear in the event log, filter, and open with secrets 
   unknownFieldWaba = `9${Date.now()}`;
   const unknown = await postAsMeta({
     object: 'whatsapp_business_account',
-    entry: [{ id: unknownFieldWaba, time: 1767225600, changes: [{ field: 'future_field', value: { pin: '424242', verification_code: '135-790', errors: [{ code: 131047 }] } }] }],
+    entry: [
+      {
+        id: unknownFieldWaba,
+        time: 1767225600,
+        changes: [{ field: 'future_field', value: { pin: '424242', verification_code: '135-790', errors: [{ code: 131047 }] } }],
+      },
+    ],
   });
   expect(unknown.status).toBe(200);
 
@@ -106,7 +112,9 @@ test('a failed event shows its error and can be replayed', async ({ page }) => {
 test('a malformed change is kept as invalid with why, and the good change beside it is applied', async ({ page }) => {
   const response = await postAsMeta({
     object: 'whatsapp_business_account',
-    entry: [{ id: wabaId, time: 1767225800, changes: [{ field: 'account_review_update', value: { decision: 'APPROVED' } }, { value: { decision: 'REJECTED' } }] }],
+    entry: [
+      { id: wabaId, time: 1767225800, changes: [{ field: 'account_review_update', value: { decision: 'APPROVED' } }, { value: { decision: 'REJECTED' } }] },
+    ],
   });
   expect(response.status).toBe(200);
 
@@ -192,5 +200,7 @@ test("the WABA's page shows its timeline, and attention items are resolved from 
   const item = page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' });
   await expect(item).toHaveCount(1);
   await item.getByRole('button', { name: 'Resolve' }).click();
-  await expect(page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' })).toHaveCount(0);
+  await expect(
+    page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' }),
+  ).toHaveCount(0);
 });

@@ -72,7 +72,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const blocked = await signInBlocked(email, address);
         if (blocked) throw blocked === 'account' ? new AccountLimited() : new RateLimited();
         const user = await findStaffByEmail(email);
-        const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyDecoy(password), false);
+        // An unknown email costs the same time as a wrong password.
+        const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password).then(() => false);
         if (!user || !valid) {
           await recordSignInFailure(email, address);
           throw new InvalidCredentials();

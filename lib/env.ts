@@ -26,9 +26,7 @@ const envSchema = z.object({
     .enum(['1', '0', 'true', 'false', ''])
     .optional()
     .transform((v) => v === undefined || v === '' || v === '1' || v === 'true'),
-  PARTNER_TYPE: z
-    .enum(['solution_partner', 'tech_provider', 'tech_partner', 'measurement_partner'])
-    .default('solution_partner'),
+  PARTNER_TYPE: z.enum(['solution_partner', 'tech_provider', 'tech_partner', 'measurement_partner']).default('solution_partner'),
   META_APP_ID: z.string().regex(/^\d+$/).optional(),
   META_APP_SECRET: z.string().min(1).optional(),
   META_APP_SECRET_PREVIOUS: z.string().min(1).optional(),
@@ -38,7 +36,10 @@ const envSchema = z.object({
   META_BUSINESS_ID: z.string().regex(/^\d+$/).optional(),
   META_SYSTEM_USER_ID: z.string().regex(/^\d+$/).optional(),
   META_CREDIT_LINE_ID: z.string().regex(/^\d+$/).optional(),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v25.0'),
   META_GRAPH_URL: z.string().url().optional(),
   META_SDK_URL: z.string().url().optional(),
   META_PIXEL_ID: z.string().optional(),
@@ -187,9 +188,7 @@ let cachedSecrets: PortalSecrets | undefined;
  */
 export function portalSecrets(log: (message: string) => void = () => {}): PortalSecrets {
   if (cachedSecrets) return cachedSecrets;
-  const missing = [!env.AUTH_SECRET && 'AUTH_SECRET', !env.VAULT_KEYS && 'VAULT_KEYS'].filter(
-    (name): name is string => Boolean(name),
-  );
+  const missing = [!env.AUTH_SECRET && 'AUTH_SECRET', !env.VAULT_KEYS && 'VAULT_KEYS'].filter((name): name is string => Boolean(name));
   if (missing.length > 0 && env.ONRAMP_PRODUCTION) {
     throw new Error(`ONRAMP_PRODUCTION is set but these secrets are missing: ${missing.join(', ')}`);
   }
@@ -211,9 +210,7 @@ export function portalSecrets(log: (message: string) => void = () => {}): Portal
   }
   cachedSecrets = {
     authSecret: env.AUTH_SECRET ?? stored!.authSecret,
-    vaultKeys: env.VAULT_KEYS
-      ? parseVaultKeys(env.VAULT_KEYS)
-      : stored!.vaultKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+    vaultKeys: env.VAULT_KEYS ? parseVaultKeys(env.VAULT_KEYS) : stored!.vaultKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
   };
   return cachedSecrets;
 }

@@ -29,7 +29,7 @@ export function fieldErrorsOf(error: z.ZodError, formData?: FormData, hidden: (k
   for (const issue of error.issues) {
     // Nested schemas (prefill.businessEmail, ids.0) report on the form's flat field.
     const key = String(issue.path.findLast((part) => typeof part === 'string') ?? 'form');
-    (fieldErrors[key] ??= []).push(issue.message);
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
   }
   const onHidden = Object.keys(fieldErrors).every(hidden);
   return {

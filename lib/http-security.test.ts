@@ -64,7 +64,9 @@ describe('server actions from another origin', () => {
     expect(action({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'next-action': 'abc' })).toBe(false);
     expect(action({ host: '10.0.0.5:3000', 'x-forwarded-host': 'onramp.example.com', origin: 'https://onramp.example.com', 'next-action': 'abc' })).toBe(false);
     expect(action({ host: '127.0.0.1:3000', 'next-action': 'abc' })).toBe(false);
-    expect(action({ host: '127.0.0.1:3000', origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, '/api/auth/callback/credentials')).toBe(false);
+    expect(
+      action({ host: '127.0.0.1:3000', origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, '/api/auth/callback/credentials'),
+    ).toBe(false);
     expect(action({ host: '127.0.0.1:3000', origin: 'https://evil.example', 'next-action': 'abc' }, '/staff', 'GET')).toBe(false);
     expect(action({ host: '127.0.0.1:3000', origin: 'https://evil.example', 'content-type': 'application/json' })).toBe(false);
   });

@@ -64,9 +64,7 @@ export function foreignServerAction(request: RequestLike): boolean {
   if (request.method !== 'POST' || request.url?.startsWith('/api/')) return false;
   const contentType = first(request.headers['content-type']) ?? '';
   const possibleAction =
-    first(request.headers['next-action']) !== undefined ||
-    contentType.startsWith('multipart/form-data') ||
-    contentType === 'application/x-www-form-urlencoded';
+    first(request.headers['next-action']) !== undefined || contentType.startsWith('multipart/form-data') || contentType === 'application/x-www-form-urlencoded';
   if (!possibleAction) return false;
   const origin = first(request.headers.origin);
   if (origin === undefined) return false;

@@ -18,7 +18,8 @@ export function programRefusal(program: Program, { partnerType, tier }: ProgramS
     // Meta: Partner-led Business Verification — approved Select and Premier Solution Partners only.
     case 'verification':
       if (partnerType !== 'solution_partner') return 'Partner-led business verification is only for Solution Partners in the Select or Premier tier.';
-      if (tier === 'none') return 'Partner-led business verification is only for Select and Premier Solution Partners: an admin sets your tier under Settings once Meta has approved you.';
+      if (tier === 'none')
+        return 'Partner-led business verification is only for Select and Premier Solution Partners: an admin sets your tier under Settings once Meta has approved you.';
       return null;
     // Meta: Upgrading to a Tech Partner — the upgrade is a Tech Provider's.
     case 'readiness':

@@ -34,7 +34,10 @@ async function failFrom(email: string, addresses: string[], at?: Date) {
 describe('sign-in limits', () => {
   it("an attacker's failures from one address do not block the owner signing in from another", async () => {
     const owner = await staff();
-    await failFrom(owner.email, Array.from({ length: signInLimit.perPair * 3 }, () => '203.0.113.66'));
+    await failFrom(
+      owner.email,
+      Array.from({ length: signInLimit.perPair * 3 }, () => '203.0.113.66'),
+    );
     expect(await signInBlocked(owner.email, '203.0.113.66')).toBe('address');
     expect(await signInBlocked(owner.email, '198.51.100.10')).toBeUndefined();
   });
@@ -54,7 +57,11 @@ describe('sign-in limits', () => {
   it('the account ceiling counts only the last hour', async () => {
     const owner = await staff();
     const hourAgo = new Date(Date.now() - (signInLimit.accountWindowMinutes + 1) * 60_000);
-    await failFrom(owner.email, Array.from({ length: signInLimit.perAccount }, (_, i) => `10.50.${i % 250}.${Math.floor(i / 250)}`), hourAgo);
+    await failFrom(
+      owner.email,
+      Array.from({ length: signInLimit.perAccount }, (_, i) => `10.50.${i % 250}.${Math.floor(i / 250)}`),
+      hourAgo,
+    );
     expect(await signInBlocked(owner.email, '10.9.9.9')).toBeUndefined();
   });
 });
@@ -92,7 +99,10 @@ describe('staff sessions', () => {
     expect(await openSession(session.id, owner.id)).toBeUndefined();
 
     const expiring = await startStaffSession(owner, '198.51.100.1');
-    await db().update(staffSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(staffSessions.id, expiring.id));
+    await db()
+      .update(staffSessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(staffSessions.id, expiring.id));
     expect(await openSession(expiring.id, owner.id)).toBeUndefined();
   });
 
@@ -149,7 +159,10 @@ describe('staff sessions', () => {
   it('refuses to change the password from an address that failed too often', async () => {
     const member = await staff();
     const here = await startStaffSession(member, '198.51.100.1');
-    await failFrom(member.email, Array.from({ length: signInLimit.perPair }, () => '198.51.100.1'));
+    await failFrom(
+      member.email,
+      Array.from({ length: signInLimit.perPair }, () => '198.51.100.1'),
+    );
     await expect(
       changeOwnPassword(
         { staffId: member.id, sessionId: here.id, address: '198.51.100.1', currentPassword: 'first pass 11', newPassword: 'second pass 22' },

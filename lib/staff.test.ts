@@ -22,9 +22,7 @@ import { UserError } from '@/lib/user-error';
 describe('staff', () => {
   it('creates exactly one first admin, even when submissions race', async () => {
     const attempts = await Promise.all(
-      ['a@example.com', 'b@example.com', 'c@example.com'].map((email) =>
-        createFirstAdmin({ email, name: 'First', password: 'correct horse 1' }),
-      ),
+      ['a@example.com', 'b@example.com', 'c@example.com'].map((email) => createFirstAdmin({ email, name: 'First', password: 'correct horse 1' })),
     );
     expect(attempts.filter(Boolean)).toHaveLength(1);
     expect(await countStaff()).toBe(1);
@@ -41,9 +39,7 @@ describe('staff', () => {
     expect(await verifyPassword(user.passwordHash, 'viewer pass 1')).toBe(true);
     expect(await verifyPassword(user.passwordHash, 'viewer pass 2')).toBe(false);
     expect((await findStaffByEmail('VIEWER@example.com'))?.id).toBe(user.id);
-    await expect(
-      createStaffUser({ email: 'viewer@example.COM', name: 'Copy', password: 'viewer pass 1', role: 'admin' }),
-    ).rejects.toBeInstanceOf(UserError);
+    await expect(createStaffUser({ email: 'viewer@example.COM', name: 'Copy', password: 'viewer pass 1', role: 'admin' })).rejects.toBeInstanceOf(UserError);
   });
 
   it('blocks an address after the failure limit on one account, and only that address and account', async () => {

@@ -145,7 +145,9 @@ export async function countActiveAdmins(): Promise<number> {
 }
 
 export async function recordSignInFailure(email: string, address: string): Promise<void> {
-  await db().insert(signInFailures).values({ email: normalizeEmail(email), address });
+  await db()
+    .insert(signInFailures)
+    .values({ email: normalizeEmail(email), address });
 }
 
 export type SignInBlock = 'address' | 'account';
@@ -224,19 +226,15 @@ export async function openSession(sessionId: string, staffId: string): Promise<{
     .select({ session: staffSessions, user: staffUsers })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
-    .where(
-      and(
-        eq(staffSessions.id, sessionId),
-        eq(staffSessions.staffId, staffId),
-        isNull(staffSessions.endedAt),
-        gt(staffSessions.expiresAt, sql`now()`),
-      ),
-    );
+    .where(and(eq(staffSessions.id, sessionId), eq(staffSessions.staffId, staffId), isNull(staffSessions.endedAt), gt(staffSessions.expiresAt, sql`now()`)));
   return row;
 }
 
 export async function endStaffSession(sessionId: string): Promise<void> {
-  await db().update(staffSessions).set({ endedAt: new Date() }).where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.endedAt)));
+  await db()
+    .update(staffSessions)
+    .set({ endedAt: new Date() })
+    .where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.endedAt)));
 }
 
 /** Ends every open session of a staff member, except `keep`; returns how many it ended. */

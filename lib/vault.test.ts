@@ -32,9 +32,14 @@ describe('vault', () => {
     await db().delete(vaultSecrets);
     const plaintexts = ['token-a', 'token-b', 'pin-c'];
     for (const text of plaintexts) {
-      await db().insert(vaultSecrets).values({ kind: 'business_token', ...seal(text, k1) });
+      await db()
+        .insert(vaultSecrets)
+        .values({ kind: 'business_token', ...seal(text, k1) });
     }
-    const already = await db().insert(vaultSecrets).values({ kind: 'phone_pin', ...seal('123456', k2) }).returning();
+    const already = await db()
+      .insert(vaultSecrets)
+      .values({ kind: 'phone_pin', ...seal('123456', k2) })
+      .returning();
     const rotated = await rotateSecrets(() => {}, [k1, k2]);
     expect(rotated).toBe(plaintexts.length);
     const rows = await db().select().from(vaultSecrets);

@@ -51,18 +51,11 @@ export async function readSecret(id: string): Promise<string> {
 }
 
 /** Re-encrypts every secret not sealed with the newest key; returns how many it re-encrypted. */
-export async function rotateSecrets(
-  onProgress: (done: number) => void = () => {},
-  available: VaultKey[] = keys(),
-): Promise<number> {
+export async function rotateSecrets(onProgress: (done: number) => void = () => {}, available: VaultKey[] = keys()): Promise<number> {
   const newest = currentKey(available);
   let done = 0;
   for (;;) {
-    const batch = await db()
-      .select()
-      .from(vaultSecrets)
-      .where(ne(vaultSecrets.keyId, newest.id))
-      .limit(500);
+    const batch = await db().select().from(vaultSecrets).where(ne(vaultSecrets.keyId, newest.id)).limit(500);
     if (batch.length === 0) return done;
     await db().transaction(async (tx) => {
       for (const row of batch) {

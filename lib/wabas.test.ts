@@ -10,8 +10,13 @@ describe('WABA views', () => {
     const a = await createCustomer();
     const b = await createCustomer();
     await db().update(wabas).set({ name: 'Acme Support' }).where(eq(wabas.id, a.waba.id));
-    await db().insert(phoneNumbers).values({ metaPhoneNumberId: metaId('1'), wabaId: a.waba.id });
-    const [gone] = await db().insert(wabas).values({ metaWabaId: metaId('2'), status: 'disconnected', name: 'Gone 100%' }).returning();
+    await db()
+      .insert(phoneNumbers)
+      .values({ metaPhoneNumberId: metaId('1'), wabaId: a.waba.id });
+    const [gone] = await db()
+      .insert(wabas)
+      .values({ metaWabaId: metaId('2'), status: 'disconnected', name: 'Gone 100%' })
+      .returning();
 
     const all = await listWabas({});
     expect(all.wabas.map((w) => w.id)).toEqual([gone!.id, b.waba.id, a.waba.id]);

@@ -24,12 +24,7 @@ export async function listWabas(filter: WabaListFilter, options: { cursor?: stri
   }
   const after = decodeCursor(options.cursor);
   if (after) {
-    where.push(
-      or(
-        lt(wabas.createdAt, sql`${after.at}::timestamptz`),
-        and(eq(wabas.createdAt, sql`${after.at}::timestamptz`), lt(wabas.id, after.id)),
-      )!,
-    );
+    where.push(or(lt(wabas.createdAt, sql`${after.at}::timestamptz`), and(eq(wabas.createdAt, sql`${after.at}::timestamptz`), lt(wabas.id, after.id)))!);
   }
   const numbers = db()
     .select({ wabaId: phoneNumbers.wabaId, n: count().as('n') })

@@ -25,7 +25,7 @@ export const templateDecisionSchema = z.object({ event: z.enum(templateEvents), 
 export const templateQualitySchema = z.object({ score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']) });
 export const templateCategorySchema = z.object({ category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']) });
 
-type Reply = { status?: number; body: unknown } | { problem: string; status: number };
+export type Reply = { status?: number; body: unknown } | { problem: string; status: number };
 
 export function postInbound(sb: Sandbox, phoneId: string, input: z.infer<typeof inboundSchema>): Reply {
   const phone = sb.state.phoneNumbers[phoneId];
@@ -42,7 +42,10 @@ export function postStatus(sb: Sandbox, id: string, input: z.infer<typeof status
   const message = sb.state.messages.find((m) => m.id === id);
   if (!message) return { problem: `unknown message ${id}`, status: 404 };
   if (message.status === 'failed') return { problem: 'the message already failed', status: 409 };
-  const error = input.status === 'failed' ? (input.error ?? { code: 131026, title: 'Message Undeliverable', details: 'Message failed to send (set through the sandbox control API).' }) : undefined;
+  const error =
+    input.status === 'failed'
+      ? (input.error ?? { code: 131026, title: 'Message Undeliverable', details: 'Message failed to send (set through the sandbox control API).' })
+      : undefined;
   setMessageStatus(sb, message, input.status, error);
   return { body: message };
 }

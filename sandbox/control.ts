@@ -12,7 +12,7 @@ import {
   revokeTokens,
   solutionDecisions,
 } from './decisions';
-import { inboundSchema, listMessages, messagingControlRoutes, postInbound, postStatus, statusSchema, templateAction } from './control-messaging';
+import { inboundSchema, listMessages, messagingControlRoutes, postInbound, postStatus, type Reply, statusSchema, templateAction } from './control-messaging';
 import { addFault, faultInputSchema } from './faults';
 import { corsHeaders, readBody, sendJson } from './http';
 import { partnerTypes } from './options';
@@ -84,7 +84,11 @@ export function stateSnapshot(sb: Sandbox) {
     businesses: Object.values(s.businesses),
     systemUsers: Object.values(s.systemUsers),
     wabas: Object.values(s.wabas),
-    phoneNumbers: Object.values(s.phoneNumbers).map(({ pin, pendingCode, ...rest }) => ({ ...rest, pinSet: pin !== undefined, codePending: pendingCode !== undefined })),
+    phoneNumbers: Object.values(s.phoneNumbers).map(({ pin, pendingCode, ...rest }) => ({
+      ...rest,
+      pinSet: pin !== undefined,
+      codePending: pendingCode !== undefined,
+    })),
     creditLines: Object.values(s.creditLines),
     allocations: Object.values(s.allocations),
     solutions: Object.values(s.solutions),
@@ -149,7 +153,10 @@ const configPatchSchema = z.object({
     })
     .partial()
     .optional(),
-  messaging: z.object({ deliverAfterSeconds: z.number().min(0).nullable(), readAfterSeconds: z.number().min(0).nullable() }).partial().optional(),
+  messaging: z
+    .object({ deliverAfterSeconds: z.number().min(0).nullable(), readAfterSeconds: z.number().min(0).nullable() })
+    .partial()
+    .optional(),
   rateLimits: z
     .object({
       profile: z.enum(['off', 'realistic']),
@@ -195,7 +202,11 @@ export function runSignup(sb: Sandbox, input: z.infer<typeof signupRequestSchema
   try {
     if (s.step === 'error') throw Object.assign(new Error(s.error?.message ?? 'error'), { esError: s.error });
     chooseLogin(sb, s, input.person ?? { name: `Sandbox Customer ${n}`, email: `customer${n}@example.com` });
-    chooseBusiness(sb, s, input.business ?? { name: `Customer Business ${n}`, email: `owner${n}@example.com`, website: `https://customer${n}.example`, country: 'US' });
+    chooseBusiness(
+      sb,
+      s,
+      input.business ?? { name: `Customer Business ${n}`, email: `owner${n}@example.com`, website: `https://customer${n}.example`, country: 'US' },
+    );
     const business = s.businessId ? sb.state.businesses[s.businessId] : undefined;
     chooseWaba(sb, s, input.waba ?? { name: business?.name ?? `Customer Business ${n}` });
     if (s.step === 'phone') {
@@ -227,7 +238,14 @@ export function runSignup(sb: Sandbox, input: z.infer<typeof signupRequestSchema
         session_id: s.id,
         message,
         auth_response: authResponseFor(sb, s),
-        signup: { id: signup.id, event: signup.event, business_id: signup.businessId, waba_id: signup.wabaId, phone_number_id: signup.phoneNumberId ?? null, solution_id: signup.solutionId ?? null },
+        signup: {
+          id: signup.id,
+          event: signup.event,
+          business_id: signup.businessId,
+          waba_id: signup.wabaId,
+          phone_number_id: signup.phoneNumberId ?? null,
+          solution_id: signup.solutionId ?? null,
+        },
       },
     };
   } catch (error) {
@@ -319,7 +337,8 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     loadScenario(sb, name);
     return { body: { ok: true, scenario: name, partnerType: sb.config.partnerType } };
   }
-  if (key === 'GET scenarios') return { body: { current: s.scenario, scenarios: scenarioNames.map((name) => ({ name, description: scenarioDescriptions[name] })) } };
+  if (key === 'GET scenarios')
+    return { body: { current: s.scenario, scenarios: scenarioNames.map((name) => ({ name, description: scenarioDescriptions[name] })) } };
   if (key === 'GET config') return { body: publicConfig(sb) };
   if (key === 'PATCH config' || key === 'POST config') {
     const patch = parse(configPatchSchema, await jsonBody(req));
@@ -346,7 +365,8 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
     if (patch.webhooks) cfg.webhooks = { ...cfg.webhooks, ...Object.fromEntries(Object.entries(patch.webhooks).filter(([, v]) => v !== undefined)) };
     if (patch.messaging) cfg.messaging = { ...cfg.messaging, ...Object.fromEntries(Object.entries(patch.messaging).filter(([, v]) => v !== undefined)) };
     if (patch.rateLimits) cfg.rateLimits = { ...cfg.rateLimits, ...Object.fromEntries(Object.entries(patch.rateLimits).filter(([, v]) => v !== undefined)) };
-    if (patch.autoDecisions) cfg.autoDecisions = { ...cfg.autoDecisions, ...Object.fromEntries(Object.entries(patch.autoDecisions).filter(([, v]) => v !== undefined)) };
+    if (patch.autoDecisions)
+      cfg.autoDecisions = { ...cfg.autoDecisions, ...Object.fromEntries(Object.entries(patch.autoDecisions).filter(([, v]) => v !== undefined)) };
     return { body: publicConfig(sb) };
   }
   if (key === 'GET clock') return { body: { now: sb.clock.now(), iso: new Date(sb.clock.now()).toISOString(), offsetSeconds: sb.clock.offsetMs() / 1000 } };
@@ -468,12 +488,18 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
   if (a === 'waba-requests') {
     if (method === 'GET' && !b) return { body: { data: Object.values(s.wabaRequests) } };
     if (method === 'POST' && !b) {
-      const body = parse(z.object({ clientBusinessId: z.string(), wabaName: z.string().optional(), tasks: z.array(z.string()).optional() }), await jsonBody(req));
+      const body = parse(
+        z.object({ clientBusinessId: z.string(), wabaName: z.string().optional(), tasks: z.array(z.string()).optional() }),
+        await jsonBody(req),
+      );
       return { status: 201, body: createWabaRequest(sb, body) };
     }
     if (method === 'POST' && b && c === 'decision') {
       const body = parse(
-        z.object({ decision: z.enum(['accept', 'decline', 'cancel']), phone: z.object({ cc: z.string(), number: z.string(), displayName: z.string().optional() }).optional() }),
+        z.object({
+          decision: z.enum(['accept', 'decline', 'cancel']),
+          phone: z.object({ cc: z.string(), number: z.string(), displayName: z.string().optional() }).optional(),
+        }),
         await jsonBody(req),
       );
       return { body: decideWabaRequest(sb, b, body.decision, body.phone) };
@@ -489,8 +515,15 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
   throw httpError(404, `No control route ${method} /_sandbox/${segments.join('/')}. GET /_sandbox lists them.`);
 }
 
-async function routeMessaging(sb: Sandbox, req: IncomingMessage, method: string, a?: string, b?: string, c?: string): Promise<{ status?: number; body: unknown } | undefined> {
-  let reply;
+async function routeMessaging(
+  sb: Sandbox,
+  req: IncomingMessage,
+  method: string,
+  a?: string,
+  b?: string,
+  c?: string,
+): Promise<{ status?: number; body: unknown } | undefined> {
+  let reply: Reply;
   if (method === 'POST' && a === 'phone-numbers' && b && c === 'inbound') reply = postInbound(sb, b, parse(inboundSchema, await jsonBody(req)));
   else if (method === 'GET' && a === 'messages' && !b) reply = listMessages(sb);
   else if (method === 'POST' && a === 'messages' && b && c === 'status') reply = postStatus(sb, b, parse(statusSchema, await jsonBody(req)));

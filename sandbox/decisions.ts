@@ -27,20 +27,32 @@ export function scheduleAutoDecisions(sb: Sandbox, target: { wabaId?: string; ph
   };
   if (target.wabaId && auto.wabaReviewSeconds !== null) {
     const id = target.wabaId;
-    sb.clock.schedule(now + auto.wabaReviewSeconds * 1000, safely(() => sb.state.wabas[id]?.accountReviewStatus === 'PENDING' && decideWabaReview(sb, id, 'APPROVED')));
+    sb.clock.schedule(
+      now + auto.wabaReviewSeconds * 1000,
+      safely(() => sb.state.wabas[id]?.accountReviewStatus === 'PENDING' && decideWabaReview(sb, id, 'APPROVED')),
+    );
   }
   if (target.phoneNumberId && auto.displayNameSeconds !== null) {
     const id = target.phoneNumberId;
-    sb.clock.schedule(now + auto.displayNameSeconds * 1000, safely(() => decideDisplayName(sb, id, 'APPROVED')));
+    sb.clock.schedule(
+      now + auto.displayNameSeconds * 1000,
+      safely(() => decideDisplayName(sb, id, 'APPROVED')),
+    );
   }
   if (target.templateId && auto.templateReviewSeconds != null) {
     const id = target.templateId;
     const seconds = auto.templateReviewSeconds;
-    sb.clock.schedule(now + seconds * 1000, safely(() => sb.state.templates[id]?.status === 'PENDING' && decideTemplate(sb, id, 'APPROVED')));
+    sb.clock.schedule(
+      now + seconds * 1000,
+      safely(() => sb.state.templates[id]?.status === 'PENDING' && decideTemplate(sb, id, 'APPROVED')),
+    );
   }
   if (target.submissionId && auto.businessVerificationSeconds !== null) {
     const id = target.submissionId;
-    sb.clock.schedule(now + auto.businessVerificationSeconds * 1000, safely(() => sb.state.submissions[id]?.status === 'PENDING' && decidePlbv(sb, id, 'APPROVED')));
+    sb.clock.schedule(
+      now + auto.businessVerificationSeconds * 1000,
+      safely(() => sb.state.submissions[id]?.status === 'PENDING' && decidePlbv(sb, id, 'APPROVED')),
+    );
   }
 }
 
@@ -51,7 +63,14 @@ export function decideWabaReview(sb: Sandbox, wabaId: string, decision: 'APPROVE
   emitChange(sb, { field: 'account_review_update', entryId: waba.id, wabaId: waba.id, value: { decision } });
 }
 
-const nameRejectionReasons = ['NAME_EMPLOYEE_ISSUE', 'NAME_ENDCLIENT_NOTRELATED', 'NAME_FORMAT_UNACCEPTABLE', 'NAME_INDIVIDUAL_ISSUE', 'NAME_NOT_CONSISTENT', 'UNKNOWN'];
+const nameRejectionReasons = [
+  'NAME_EMPLOYEE_ISSUE',
+  'NAME_ENDCLIENT_NOTRELATED',
+  'NAME_FORMAT_UNACCEPTABLE',
+  'NAME_INDIVIDUAL_ISSUE',
+  'NAME_NOT_CONSISTENT',
+  'UNKNOWN',
+];
 
 /** Decides the pending display name of a number (its first name after ES, or a requested new one). */
 export function decideDisplayName(sb: Sandbox, phoneId: string, decision: 'APPROVED' | 'REJECTED' | 'DEFERRED', rejectionReason?: string): void {
@@ -90,12 +109,19 @@ export function decidePlbv(sb: Sandbox, submissionId: string, status: 'APPROVED'
   if (business) business.verificationStatus = status === 'APPROVED' ? 'verified' : 'rejected';
   // The webhook doc spells reasons with spaces, the PLBV page with underscores (Meta: Partner-led business verification); the webhook uses spaces.
   const reasons = status === 'APPROVED' ? ['NONE'] : submission.rejectionReasons.map((r) => r.replace(/_/g, ' '));
-  const wabas = Object.values(sb.state.wabas).filter((w) => w.ownerBusinessId === submission.clientBusinessId && w.partners.some((p) => p.appId === sb.options.appId));
+  const wabas = Object.values(sb.state.wabas).filter(
+    (w) => w.ownerBusinessId === submission.clientBusinessId && w.partners.some((p) => p.appId === sb.options.appId),
+  );
   for (const waba of wabas) {
     if (status === 'APPROVED' && waba.messagingLimit === 'TIER_250') {
       // Verification lifts the portfolio's limits, which Meta reports as a capability change.
       waba.messagingLimit = 'TIER_2K';
-      emitChange(sb, { field: 'business_capability_update', entryId: waba.id, wabaId: waba.id, value: { max_daily_conversations_per_business: 'TIER_2K', max_phone_numbers_per_waba: 25 } });
+      emitChange(sb, {
+        field: 'business_capability_update',
+        entryId: waba.id,
+        wabaId: waba.id,
+        value: { max_daily_conversations_per_business: 'TIER_2K', max_phone_numbers_per_waba: 25 },
+      });
     }
     emitChange(sb, {
       field: 'account_update',
@@ -120,7 +146,14 @@ export function emitSolutionWebhook(sb: Sandbox, solution: Solution, event: 'SOL
   solutionWebhook(sb, solution, event);
 }
 
-export const solutionDecisions = ['accept', 'reject', 'send_deactivation_request', 'accept_deactivation_request', 'reject_deactivation_request', 'send'] as const;
+export const solutionDecisions = [
+  'accept',
+  'reject',
+  'send_deactivation_request',
+  'accept_deactivation_request',
+  'reject_deactivation_request',
+  'send',
+] as const;
 export type SolutionDecision = (typeof solutionDecisions)[number];
 
 /** Applies a solution transition as app `actorAppId` (the Graph handlers and the control API share this). */
@@ -146,7 +179,8 @@ export function transitionSolution(sb: Sandbox, solution: Solution, actorAppId: 
       return undefined;
     case 'send_deactivation_request':
       if (!isOwner) return 'Only the solution owner can request deactivation.';
-      if (solution.status !== 'ACTIVE' || solution.pendingRequest !== 'NONE') return 'Deactivation can only be requested for an ACTIVE solution without a pending request.';
+      if (solution.status !== 'ACTIVE' || solution.pendingRequest !== 'NONE')
+        return 'Deactivation can only be requested for an ACTIVE solution without a pending request.';
       solution.pendingRequest = 'PENDING_DEACTIVATION';
       solution.deactivationRequestedBy = actorAppId;
       solutionWebhook(sb, solution, 'SOLUTION_UPDATED');
@@ -301,4 +335,3 @@ export function revokeTokens(sb: Sandbox, filter: { token?: string; businessId?:
   }
   return count;
 }
-

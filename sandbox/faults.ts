@@ -23,7 +23,6 @@ export const faultInputSchema = z.object({
   rate: z.number().min(0).max(1).default(1),
   next: z.number().int().min(1).optional(),
 });
-export type FaultInput = z.input<typeof faultInputSchema>;
 
 export function addFault(sb: Sandbox, input: z.infer<typeof faultInputSchema>): Fault {
   if (input.kind === 'error' && !input.error) throw new Error('kind "error" needs error.code');
@@ -50,7 +49,12 @@ export function normalisePath(path: string): string {
 
 function globToRegex(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? `\\${c}` : `\\${c}`));
-  return new RegExp(`^${escaped.replace(/\\\*\\\*|\*\*/g, '§§').replace(/\*/g, '[^/]*').replace(/§§/g, '.*')}$`);
+  return new RegExp(
+    `^${escaped
+      .replace(/\\\*\\\*|\*\*/g, '§§')
+      .replace(/\*/g, '[^/]*')
+      .replace(/§§/g, '.*')}$`,
+  );
 }
 
 function matches(fault: Fault, method: string, path: string): boolean {

@@ -15,16 +15,34 @@ export function landingPage(sb: Sandbox, origin: string): string {
     w.subscriptions.length ? 'yes' : 'no',
     w.primaryFundingId ? 'attached' : '—',
   ]);
-  const phones = Object.values(s.phoneNumbers).map((p) => [h(p.id), h(displayPhoneNumber(p.cc, p.number)), h(p.verifiedName), h(p.status), h(p.nameStatus), h(p.platformType), p.isOnBizApp ? 'yes' : 'no']);
-  const deliveries = s.deliveries.slice(-25).reverse().map((d) => [
-    h(d.id),
-    h(d.kind),
-    h(d.fields.join(', ')),
-    String(d.changeCount),
-    h(d.state + (d.reason ? `: ${d.reason}` : '')),
-    d.attempts.map((a) => (a.status === null ? h(a.error ?? 'error') : String(a.status))).join(' → ') || '—',
+  const phones = Object.values(s.phoneNumbers).map((p) => [
+    h(p.id),
+    h(displayPhoneNumber(p.cc, p.number)),
+    h(p.verifiedName),
+    h(p.status),
+    h(p.nameStatus),
+    h(p.platformType),
+    p.isOnBizApp ? 'yes' : 'no',
   ]);
-  const solutions = Object.values(s.solutions).map((x) => [h(x.id), h(x.name), h(x.status), h(x.pendingRequest), h(s.apps[x.ownerAppId]?.name ?? x.ownerAppId), h(s.apps[x.partnerAppId]?.name ?? x.partnerAppId)]);
+  const deliveries = s.deliveries
+    .slice(-25)
+    .reverse()
+    .map((d) => [
+      h(d.id),
+      h(d.kind),
+      h(d.fields.join(', ')),
+      String(d.changeCount),
+      h(d.state + (d.reason ? `: ${d.reason}` : '')),
+      d.attempts.map((a) => (a.status === null ? h(a.error ?? 'error') : String(a.status))).join(' → ') || '—',
+    ]);
+  const solutions = Object.values(s.solutions).map((x) => [
+    h(x.id),
+    h(x.name),
+    h(x.status),
+    h(x.pendingRequest),
+    h(s.apps[x.ownerAppId]?.name ?? x.ownerAppId),
+    h(s.apps[x.partnerAppId]?.name ?? x.partnerAppId),
+  ]);
   const table = (title: string, head: string[], body: string[][]) =>
     `<h2>${title} <small>(${body.length})</small></h2>${body.length ? `<table><thead><tr>${head.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>${rows(body)}</tbody></table>` : '<p class="empty">None yet.</p>'}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Onramp sandbox</title>

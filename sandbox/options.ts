@@ -66,9 +66,7 @@ export type SandboxOptions = {
 const DAY = 24 * 3600 * 1000;
 
 // Meta retries "immediately, then with decreasing frequency for up to 7 days" (Meta: Webhooks overview).
-export const realisticRetryDelaysMs = [
-  1_000, 10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000, DAY, DAY, DAY, DAY, DAY, DAY,
-];
+export const realisticRetryDelaysMs = [1_000, 10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000, DAY, DAY, DAY, DAY, DAY, DAY];
 
 export const defaultOptions: SandboxOptions = {
   host: '127.0.0.1',
@@ -133,9 +131,7 @@ const envSchema = z.object({
   SANDBOX_WEBHOOK_URL: z.string().url().optional(),
   SANDBOX_WEBHOOK_VERIFY_TOKEN: z.string().min(1).optional(),
   SANDBOX_REQUIRE_APPSECRET_PROOF: flagSchema.optional(),
-  SANDBOX_LATENCY: z
-    .union([z.enum(['realistic', 'none']), z.coerce.number().int().min(0)])
-    .optional(),
+  SANDBOX_LATENCY: z.union([z.enum(['realistic', 'none']), z.coerce.number().int().min(0)]).optional(),
   SANDBOX_SEED: z.coerce.number().int().optional(),
   SANDBOX_SCENARIO: z.string().min(1).optional(),
   SANDBOX_PARTNER_TYPE: z.enum(partnerTypes).optional(),

@@ -1,22 +1,13 @@
 import type { PartnerType } from './options';
-import {
-  emptyState,
-  reserveId,
-  type BizAppAccount,
-  type PhoneNumber,
-  type Sandbox,
-  type Solution,
-  type SolutionStatus,
-  type State,
-  type Waba,
-} from './state';
+import { emptyState, reserveId, type BizAppAccount, type PhoneNumber, type Sandbox, type Solution, type SolutionStatus, type State, type Waba } from './state';
 
 export const scenarioNames = ['demo', 'solution-partner', 'tech-provider', 'mps', 'coexistence', 'empty'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export const scenarioDescriptions: Record<ScenarioName, string> = {
   demo: 'Solution Partner with a credit line, customers to onboard (new, existing WABA, coexistence), and a Tech Provider partner with Multi-Partner Solutions in every state.',
-  'solution-partner': 'Solution Partner with a credit line and a system user; three customers (new business, business with an unshared WABA, business whose WABA is shared with another partner).',
+  'solution-partner':
+    'Solution Partner with a credit line and a system user; three customers (new business, business with an unshared WABA, business whose WABA is shared with another partner).',
   'tech-provider': 'Tech Provider (no credit line, no partner-led verification); the same customers as solution-partner.',
   mps: 'Solution Partner in Multi-Partner Solutions with a Tech Provider: one ACTIVE solution (the TP has MESSAGING), one INITIATED invitation for us to accept, and DRAFT, REJECTED and DEACTIVATED ones.',
   coexistence: 'Solution Partner and a business whose number is on the WhatsApp Business app (coexistence onboarding).',
@@ -173,7 +164,11 @@ export function buildScenario(sb: Sandbox, name: ScenarioName): { state: State; 
     addWaba(ids.cedarWaba, 'Cedar Clinic', ids.cedarBusiness, {
       partners: [{ appId: ids.otherBspApp, businessId: ids.otherBspBusiness, via: 'other', messaging: true, readOnly: false, addedAt: now - 100 * DAY }],
     });
-    addPhone(ids.cedarPhone, ids.cedarWaba, '1', '5550100003', 'Cedar Clinic', { status: 'CONNECTED', platformType: 'CLOUD_API', registeredAt: now - 100 * DAY });
+    addPhone(ids.cedarPhone, ids.cedarWaba, '1', '5550100003', 'Cedar Clinic', {
+      status: 'CONNECTED',
+      platformType: 'CLOUD_API',
+      registeredAt: now - 100 * DAY,
+    });
     addPerson(ids.chris, 'Chris Okafor', 'chris@cedar.example', [ids.cedarBusiness]);
   }
 
@@ -201,7 +196,14 @@ export function buildScenario(sb: Sandbox, name: ScenarioName): { state: State; 
     addApp(ids.tpApp, 'tp_prod_app', 'tp-app-secret', ids.tpBusiness);
     addApp(ids.tpStagingApp, 'tp_staging_app', 'tp-staging-secret', ids.tpBusiness);
     addPerson(ids.tara, 'Tara Patel', 'tara@brewtech.example', [ids.tpBusiness], [ids.tpApp, ids.tpStagingApp]);
-    const solution = (id: string, solutionName: string, status: SolutionStatus, ownerAppId: string, partnerAppId: string, ownerMessaging: boolean): Solution => ({
+    const solution = (
+      id: string,
+      solutionName: string,
+      status: SolutionStatus,
+      ownerAppId: string,
+      partnerAppId: string,
+      ownerMessaging: boolean,
+    ): Solution => ({
       id: reserve(id),
       name: solutionName,
       ownerAppId,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClock } from './clock';
-import { handleControl, loadScenario, runSignup } from './control';
+import { handleControl, loadScenario } from './control';
 import { handleGraph } from './graph/router';
 import { corsHeaders, sendJson, sendText } from './http';
 import { landingPage } from './landing';
@@ -78,10 +78,16 @@ async function handle(sb: Sandbox, req: IncomingMessage, res: ServerResponse): P
   if (dialogAction && method === 'POST') return handleDialogAction(sb, req, res, dialogAction[1] ?? '', dialogAction[2] ?? '');
   if (dialogAction && method === 'GET' && dialogAction[2] === 'closed') return serveClosedFrame(sb, res, dialogAction[1] ?? '');
   if (/^\/([a-z]{2}_[A-Z]{2}\/)?sdk(\/debug)?\.js$/.test(path)) {
-    return sendText(res, 200, sdkScript(originOf(req, sb)), 'application/javascript; charset=utf-8', { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' });
+    return sendText(res, 200, sdkScript(originOf(req, sb)), 'application/javascript; charset=utf-8', {
+      'cache-control': 'no-cache',
+      'access-control-allow-origin': '*',
+    });
   }
   if (path === '/fbevents.js' || /^\/[a-z]{2}_[A-Z]{2}\/fbevents\.js$/.test(path)) {
-    return sendText(res, 200, fbeventsScript(originOf(req, sb)), 'application/javascript; charset=utf-8', { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' });
+    return sendText(res, 200, fbeventsScript(originOf(req, sb)), 'application/javascript; charset=utf-8', {
+      'cache-control': 'no-cache',
+      'access-control-allow-origin': '*',
+    });
   }
   if (path === '/tr' || path === '/tr/') return recordPixel(sb, res, url);
   if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return handleControl(sb, req, res, path);
@@ -105,7 +111,7 @@ export async function startSandbox(partial: Partial<SandboxOptions> = {}): Promi
   const sb = createSandbox(partial);
   const server = createServer((req, res) => {
     handle(sb, req, res).catch((error: unknown) => {
-      sb.options.log(`sandbox: unhandled error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      sb.options.log(`sandbox: unhandled error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal sandbox error' });
       else res.end();
     });
@@ -132,5 +138,3 @@ export async function startSandbox(partial: Partial<SandboxOptions> = {}): Promi
     },
   };
 }
-
-export { runSignup };

@@ -43,8 +43,14 @@ export const extrasSchema = z
         solutionID: z.union([z.string(), z.number()]).optional(),
         business: z.record(z.string(), z.unknown()).optional(),
         phone: z.object({ displayName: z.string().optional(), category: z.string().optional(), description: z.string().optional() }).passthrough().optional(),
-        preVerifiedPhone: z.object({ ids: z.array(z.string()) }).partial().optional(),
-        whatsAppBusinessAccount: z.object({ ids: z.union([z.string(), z.array(z.string())]).optional(), id: z.union([z.string(), z.array(z.string())]).optional() }).passthrough().optional(),
+        preVerifiedPhone: z
+          .object({ ids: z.array(z.string()) })
+          .partial()
+          .optional(),
+        whatsAppBusinessAccount: z
+          .object({ ids: z.union([z.string(), z.array(z.string())]).optional(), id: z.union([z.string(), z.array(z.string())]).optional() })
+          .passthrough()
+          .optional(),
       })
       .passthrough()
       .optional(),
@@ -76,7 +82,10 @@ export type EsSession = {
   newBusiness?: { name: string; email?: string; website?: string; country?: string };
   wabaId?: string;
   newWaba?: { name: string };
-  phone?: { kind: 'existing'; id: string } | { kind: 'new'; cc: string; number: string; code: string; verified: boolean } | { kind: 'bizapp'; index: number; confirmCode: string; verified: boolean };
+  phone?:
+    | { kind: 'existing'; id: string }
+    | { kind: 'new'; cc: string; number: string; code: string; verified: boolean }
+    | { kind: 'bizapp'; index: number; confirmCode: string; verified: boolean };
   shareHistory: boolean;
   profile?: { displayName: string; category: string; description: string };
   /** What the person last typed on the profile screen, shown again after an in-flow error. */
@@ -135,10 +144,7 @@ export function isEsInputError(error: unknown): error is Error & { esInput: true
 export const SOLUTION_NOT_ACTIVE_CODE = '2494099';
 export const INVALID_CONFIG_CODE = '2494090';
 
-export function startSession(
-  sb: Sandbox,
-  input: { appId: string; configId?: string; extras?: unknown; origin: string; scope?: string },
-): EsSession {
+export function startSession(sb: Sandbox, input: { appId: string; configId?: string; extras?: unknown; origin: string; scope?: string }): EsSession {
   const extrasParsed = extrasSchema.safeParse(input.extras ?? {});
   const extras: Extras = extrasParsed.success ? extrasParsed.data : {};
   const config = input.configId ? sb.state.configs[input.configId] : undefined;
@@ -200,7 +206,12 @@ export function sessionView(sb: Sandbox, s: EsSession) {
   // The new-portfolio prefill only applies when name, email, website and address.country are all present (Meta: Pre-filled data).
   const prefillNew =
     prefillBusiness && typeof prefillBusiness.name === 'string' && prefillBusiness.email && prefillBusiness.website && address?.country
-      ? { name: String(prefillBusiness.name).slice(0, 100), email: String(prefillBusiness.email), website: String(prefillBusiness.website), country: String(address.country) }
+      ? {
+          name: String(prefillBusiness.name).slice(0, 100),
+          email: String(prefillBusiness.email),
+          website: String(prefillBusiness.website),
+          country: String(address.country),
+        }
       : undefined;
   const prefillWabaRaw = setup?.whatsAppBusinessAccount;
   const prefillWabaIds = [prefillWabaRaw?.ids, prefillWabaRaw?.id].flat().filter((v): v is string => typeof v === 'string');
@@ -213,10 +224,13 @@ export function sessionView(sb: Sandbox, s: EsSession) {
     cancelMessage: cancelMessage(sb, s),
     partners,
     persons: s.step === 'login' ? Object.values(sb.state.persons).map((p) => ({ id: p.id, name: p.name, email: p.email })) : [],
-    person: person ? { id: person.id, name: person.name } : s.newPerson ?? null,
+    person: person ? { id: person.id, name: person.name } : (s.newPerson ?? null),
     businesses:
       s.step === 'business'
-        ? (person?.businessIds ?? []).map((id) => sb.state.businesses[id]).filter((b): b is Business => Boolean(b)).map((b) => ({ id: b.id, name: b.name }))
+        ? (person?.businessIds ?? [])
+            .map((id) => sb.state.businesses[id])
+            .filter((b): b is Business => Boolean(b))
+            .map((b) => ({ id: b.id, name: b.name }))
         : [],
     prefill: {
       businessId: typeof prefillBusiness?.id === 'string' ? prefillBusiness.id : undefined,
@@ -239,14 +253,22 @@ export function sessionView(sb: Sandbox, s: EsSession) {
         : [],
     bizApps:
       s.step === 'phone' && s.flow === 'coexistence'
-        ? (business?.bizApps ?? []).map((b, index) => ({ index, display: displayPhoneNumber(b.cc, b.number), name: b.displayName, onboarded: Boolean(b.phoneNumberId) }))
+        ? (business?.bizApps ?? []).map((b, index) => ({
+            index,
+            display: displayPhoneNumber(b.cc, b.number),
+            name: b.displayName,
+            onboarded: Boolean(b.phoneNumberId),
+          }))
         : [],
     sms: s.step === 'verify' && s.phone?.kind === 'new' ? `WhatsApp code ${s.phone.code.slice(0, 3)}-${s.phone.code.slice(3)}` : null,
     appConfirmCode: s.step === 'verify' && s.phone?.kind === 'bizapp' ? s.phone.confirmCode : null,
     permissions: permissionsFor(sb, s),
     apps:
       s.step === 'apps' && person
-        ? person.developerAppIds.map((id) => sb.state.apps[id]).filter((a) => a !== undefined).map((a) => ({ id: a.id, name: a.name }))
+        ? person.developerAppIds
+            .map((id) => sb.state.apps[id])
+            .filter((a) => a !== undefined)
+            .map((a) => ({ id: a.id, name: a.name }))
         : [],
     result: s.step === 'success' ? { message: s.result?.message ?? null, authResponse: authResponseFor(sb, s) } : null,
   };
@@ -266,7 +288,15 @@ export function authResponseFor(sb: Sandbox, s: EsSession): Record<string, unkno
     };
   }
   if (s.result?.code) {
-    return { accessToken: null, code: s.result.code, expiresIn: null, userID: null, signedRequest: null, graphDomain: 'facebook', data_access_expiration_time: null };
+    return {
+      accessToken: null,
+      code: s.result.code,
+      expiresIn: null,
+      userID: null,
+      signedRequest: null,
+      graphDomain: 'facebook',
+      data_access_expiration_time: null,
+    };
   }
   return null;
 }
@@ -304,10 +334,7 @@ function requireStep(s: EsSession, step: EsStep) {
   if (s.error?.fatal) fail(step, s.error.message);
 }
 
-export const loginInputSchema = z.union([
-  z.object({ personId: z.string() }),
-  z.object({ name: z.string().min(1).max(100), email: z.string().email() }),
-]);
+export const loginInputSchema = z.union([z.object({ personId: z.string() }), z.object({ name: z.string().min(1).max(100), email: z.string().email() })]);
 
 export function chooseLogin(sb: Sandbox, s: EsSession, input: z.infer<typeof loginInputSchema>): void {
   requireStep(s, 'login');
@@ -324,7 +351,12 @@ export function chooseLogin(sb: Sandbox, s: EsSession, input: z.infer<typeof log
 
 export const businessInputSchema = z.union([
   z.object({ businessId: z.string() }),
-  z.object({ name: z.string().trim().min(1).max(100), email: z.string().email().optional(), website: z.string().optional(), country: z.string().length(2).optional() }),
+  z.object({
+    name: z.string().trim().min(1).max(100),
+    email: z.string().email().optional(),
+    website: z.string().optional(),
+    country: z.string().length(2).optional(),
+  }),
 ]);
 
 export function chooseBusiness(sb: Sandbox, s: EsSession, input: z.infer<typeof businessInputSchema>): void {
@@ -337,7 +369,8 @@ export function chooseBusiness(sb: Sandbox, s: EsSession, input: z.infer<typeof 
     s.businessId = input.businessId;
     delete s.newBusiness;
   } else {
-    if (s.flow === 'measurement' || s.flow === 'app_only') fail('business', 'This flow needs a business portfolio that already has a WhatsApp Business Account.');
+    if (s.flow === 'measurement' || s.flow === 'app_only')
+      fail('business', 'This flow needs a business portfolio that already has a WhatsApp Business Account.');
     const id = newId(sb);
     sb.state.businesses[id] = {
       id,
@@ -422,14 +455,21 @@ export function choosePhone(sb: Sandbox, s: EsSession, input: z.infer<typeof pho
   }
   const inUse = Object.values(sb.state.phoneNumbers).some((p) => p.cc === cc && p.number === number && p.status !== 'DELETED');
   const onBizApp = Object.values(sb.state.businesses).some((b) => b.bizApps.some((a) => a.cc === cc && a.number === number));
-  if (inUse || onBizApp) esError(s, '3441051', 'This phone number is already registered with WhatsApp. Use another number or connect your WhatsApp Business app.');
+  if (inUse || onBizApp)
+    esError(s, '3441051', 'This phone number is already registered with WhatsApp. Use another number or connect your WhatsApp Business app.');
   const code = sb.rng.ids.digits(6);
   s.phone = { kind: 'new', cc, number, code, verified: false };
-  sb.state.sms.push({ phoneNumberId: '', to: `+${cc}${number}`, method: input.method ?? 'SMS', text: `WhatsApp code ${code.slice(0, 3)}-${code.slice(3)}`, at: sb.clock.now() });
+  sb.state.sms.push({
+    phoneNumberId: '',
+    to: `+${cc}${number}`,
+    method: input.method ?? 'SMS',
+    text: `WhatsApp code ${code.slice(0, 3)}-${code.slice(3)}`,
+    at: sb.clock.now(),
+  });
   s.step = 'verify';
 }
 
-export function verifyPhone(sb: Sandbox, s: EsSession, input: { code: string; shareHistory?: boolean }): void {
+export function verifyPhone(_sb: Sandbox, s: EsSession, input: { code: string; shareHistory?: boolean }): void {
   requireStep(s, 'verify');
   const phone = s.phone;
   if (!phone || phone.kind === 'existing') fail('verify', 'Nothing to verify');
@@ -467,7 +507,7 @@ export function displayNameViolation(name: string): string | undefined {
   return undefined;
 }
 
-export function setProfile(sb: Sandbox, s: EsSession, input: z.infer<typeof profileInputSchema>): void {
+export function setProfile(_sb: Sandbox, s: EsSession, input: z.infer<typeof profileInputSchema>): void {
   requireStep(s, 'profile');
   delete s.error;
   s.typedProfile = { displayName: input.displayName, category: input.category, description: input.description };
@@ -640,7 +680,11 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
     const user = integrationUserFor(sb, appId, business.id, readOnly);
     user.grants = user.grants.filter((g) => g.wabaId !== waba.id);
     // Newest first, so granular_scopes target_ids[0] is the WABA just onboarded (Meta: Manage accounts).
-    user.grants.unshift({ wabaId: waba.id, scopes: messaging ? ['whatsapp_business_management', 'whatsapp_business_messaging'] : ['whatsapp_business_management'], at: now });
+    user.grants.unshift({
+      wabaId: waba.id,
+      scopes: messaging ? ['whatsapp_business_management', 'whatsapp_business_messaging'] : ['whatsapp_business_management'],
+      at: now,
+    });
     if (appId === s.appId) ourUser = user;
   }
   if (solution) {
@@ -681,15 +725,21 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
 
   const entryId = partnerEventEntryId(sb, waba);
   if (!readOnly) emitChange(sb, { field: 'account_update', entryId, wabaId: waba.id, value: { event: 'PARTNER_ADDED', waba_info: wabaInfo(sb, waba) } });
-  emitChange(sb, { field: 'account_update', entryId, wabaId: waba.id, value: { event: 'PARTNER_APP_INSTALLED', waba_info: wabaInfo(sb, waba, { appId: s.appId }) } });
+  emitChange(sb, {
+    field: 'account_update',
+    entryId,
+    wabaId: waba.id,
+    value: { event: 'PARTNER_APP_INSTALLED', waba_info: wabaInfo(sb, waba, { appId: s.appId }) },
+  });
   if (newWaba) {
     emitChange(sb, {
       field: 'business_capability_update',
       entryId: waba.id,
       wabaId: waba.id,
-      value: business.verificationStatus === 'verified'
-        ? { max_daily_conversations_per_business: 'TIER_2K', max_phone_numbers_per_waba: 25 }
-        : { max_daily_conversations_per_business: 'TIER_250', max_phone_numbers_per_business: 2 },
+      value:
+        business.verificationStatus === 'verified'
+          ? { max_daily_conversations_per_business: 'TIER_2K', max_phone_numbers_per_waba: 25 }
+          : { max_daily_conversations_per_business: 'TIER_250', max_phone_numbers_per_business: 2 },
     });
   }
   if (s.newBusiness && !s.newBusiness.website && sb.config.partnerType === 'solution_partner') {
@@ -701,7 +751,10 @@ export function confirmSignup(sb: Sandbox, s: EsSession): { code: string; messag
       value: { event: 'PARTNER_CLIENT_CERTIFICATION_NEEDED', partner_client_certification_needed_info: { client_business_id: business.id } },
     });
   }
-  scheduleAutoDecisions(sb, { ...(newWaba ? { wabaId: waba.id } : {}), ...(phone && phone.nameStatus === 'PENDING_REVIEW' ? { phoneNumberId: phone.id } : {}) });
+  scheduleAutoDecisions(sb, {
+    ...(newWaba ? { wabaId: waba.id } : {}),
+    ...(phone && phone.nameStatus === 'PENDING_REVIEW' ? { phoneNumberId: phone.id } : {}),
+  });
   s.result = { code, message, signupId: signup.id };
   s.step = 'success';
   sb.options.log(`sandbox: signup completed (${event}) business=${business.id} waba=${waba.id}${phone ? ` phone=${phone.id}` : ''}`);

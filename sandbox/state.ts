@@ -172,12 +172,7 @@ export type AuthCode = {
   usedAt?: number;
 };
 
-export type SessionEvent =
-  | 'FINISH'
-  | 'FINISH_ONLY_WABA'
-  | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
-  | 'FINISH_OBO_MIGRATION'
-  | 'FINISH_GRANT_ONLY_API_ACCESS';
+export type SessionEvent = 'FINISH' | 'FINISH_ONLY_WABA' | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING' | 'FINISH_OBO_MIGRATION' | 'FINISH_GRANT_ONLY_API_ACCESS';
 
 export type Signup = {
   id: string;

@@ -5,10 +5,29 @@ import { emitChange } from './webhooks';
 // (Meta: message_template_status_update, message_template_quality_update and
 // template_category_update webhook references).
 
-export const templateEvents = ['APPROVED', 'REJECTED', 'PAUSED', 'DISABLED', 'REINSTATED', 'IN_APPEAL', 'LIMIT_EXCEEDED', 'ARCHIVED', 'UNARCHIVED', 'FLAGGED'] as const;
+export const templateEvents = [
+  'APPROVED',
+  'REJECTED',
+  'PAUSED',
+  'DISABLED',
+  'REINSTATED',
+  'IN_APPEAL',
+  'LIMIT_EXCEEDED',
+  'ARCHIVED',
+  'UNARCHIVED',
+  'FLAGGED',
+] as const;
 export type TemplateEvent = (typeof templateEvents)[number];
 
-export const templateRejectionReasons = ['ABUSIVE_CONTENT', 'INCORRECT_CATEGORY', 'INVALID_FORMAT', 'PROMOTIONAL', 'SCAM', 'TAG_CONTENT_MISMATCH', 'NONE'] as const;
+export const templateRejectionReasons = [
+  'ABUSIVE_CONTENT',
+  'INCORRECT_CATEGORY',
+  'INVALID_FORMAT',
+  'PROMOTIONAL',
+  'SCAM',
+  'TAG_CONTENT_MISMATCH',
+  'NONE',
+] as const;
 
 function templateKeys(t: MessageTemplate) {
   // message_template_id is a number in these webhooks, unlike every other id.
@@ -26,7 +45,12 @@ export function emitTemplateStatus(sb: Sandbox, t: MessageTemplate, event: Templ
       reason: event === 'REJECTED' ? reason : 'NONE',
       message_template_category: t.category,
       ...(event === 'REJECTED' && reason === 'INVALID_FORMAT'
-        ? { rejection_info: { reason: 'The template does not follow the formatting rules.', recommendation: 'Put descriptive text between parameters and check the placeholders.' } }
+        ? {
+            rejection_info: {
+              reason: 'The template does not follow the formatting rules.',
+              recommendation: 'Put descriptive text between parameters and check the placeholders.',
+            },
+          }
         : {}),
     },
   });
@@ -63,7 +87,12 @@ export function setTemplateQuality(sb: Sandbox, id: string, score: MessageTempla
   if (!t) return `unknown template ${id}`;
   const previous = t.qualityScore;
   t.qualityScore = score;
-  emitChange(sb, { field: 'message_template_quality_update', entryId: t.wabaId, wabaId: t.wabaId, value: { previous_quality_score: previous, new_quality_score: score, ...templateKeys(t) } });
+  emitChange(sb, {
+    field: 'message_template_quality_update',
+    entryId: t.wabaId,
+    wabaId: t.wabaId,
+    value: { previous_quality_score: previous, new_quality_score: score, ...templateKeys(t) },
+  });
   return undefined;
 }
 
@@ -73,6 +102,11 @@ export function setTemplateCategory(sb: Sandbox, id: string, category: TemplateC
   if (t.category === category) return `template is already ${category}`;
   t.previousCategory = t.category;
   t.category = category;
-  emitChange(sb, { field: 'template_category_update', entryId: t.wabaId, wabaId: t.wabaId, value: { ...templateKeys(t), previous_category: t.previousCategory, new_category: category } });
+  emitChange(sb, {
+    field: 'template_category_update',
+    entryId: t.wabaId,
+    wabaId: t.wabaId,
+    value: { ...templateKeys(t), previous_category: t.previousCategory, new_category: category },
+  });
   return undefined;
 }

@@ -50,7 +50,14 @@ export const accountUpdateEvents = [
 
 /** Variants each field accepts in the trigger API (the first is the default). */
 export const fieldVariants: Record<WebhookField, readonly string[]> = {
-  account_alerts: ['INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED', 'INCREASED_CAPABILITIES_ELIGIBILITY_FAILED', 'INCREASED_CAPABILITIES_ELIGIBILITY_NEED_MORE_INFO', 'OBA_APPROVED', 'OBA_REJECTED', 'PROFILE_PICTURE_LOST'],
+  account_alerts: [
+    'INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED',
+    'INCREASED_CAPABILITIES_ELIGIBILITY_FAILED',
+    'INCREASED_CAPABILITIES_ELIGIBILITY_NEED_MORE_INFO',
+    'OBA_APPROVED',
+    'OBA_REJECTED',
+    'PROFILE_PICTURE_LOST',
+  ],
   account_review_update: ['APPROVED', 'REJECTED', 'PENDING', 'DEFERRED'],
   account_update: accountUpdateEvents,
   automatic_events: ['Purchase', 'LeadSubmitted'],
@@ -58,7 +65,22 @@ export const fieldVariants: Record<WebhookField, readonly string[]> = {
   history: ['messages', 'declined'],
   message_template_components_update: ['default'],
   message_template_quality_update: ['YELLOW', 'GREEN', 'RED', 'UNKNOWN'],
-  message_template_status_update: ['APPROVED', 'REJECTED', 'PENDING', 'PAUSED', 'DISABLED', 'FLAGGED', 'REINSTATED', 'IN_APPEAL', 'LIMIT_EXCEEDED', 'LOCKED', 'ARCHIVED', 'UNARCHIVED', 'DELETED', 'PENDING_DELETION'],
+  message_template_status_update: [
+    'APPROVED',
+    'REJECTED',
+    'PENDING',
+    'PAUSED',
+    'DISABLED',
+    'FLAGGED',
+    'REINSTATED',
+    'IN_APPEAL',
+    'LIMIT_EXCEEDED',
+    'LOCKED',
+    'ARCHIVED',
+    'UNARCHIVED',
+    'DELETED',
+    'PENDING_DELETION',
+  ],
   messages: ['text', 'sent', 'delivered', 'read', 'failed'],
   partner_solutions: ['SOLUTION_UPDATED', 'SOLUTION_CREATED'],
   payment_configuration_update: ['Active', 'Needs Connecting', 'Needs Testing'],
@@ -229,7 +251,18 @@ export function buildTrigger(sb: Sandbox, input: TriggerInput): ChangeInput {
           ? {
               messaging_product: 'whatsapp',
               metadata: meta,
-              history: [{ errors: [{ code: 2593109, title: 'History sync is turned off by the business', message: 'History sync is turned off by the business', error_data: { details: 'The business declined to share chat history.' } }] }],
+              history: [
+                {
+                  errors: [
+                    {
+                      code: 2593109,
+                      title: 'History sync is turned off by the business',
+                      message: 'History sync is turned off by the business',
+                      error_data: { details: 'The business declined to share chat history.' },
+                    },
+                  ],
+                },
+              ],
             }
           : {
               messaging_product: 'whatsapp',
@@ -240,7 +273,17 @@ export function buildTrigger(sb: Sandbox, input: TriggerInput): ChangeInput {
                   threads: [
                     {
                       id: '16505551234',
-                      messages: [{ from: display, to: '16505551234', id: wamid(sb), timestamp: String(now - 86400), type: 'text', text: { body: 'Order ready' }, history_context: { status: 'READ' } }],
+                      messages: [
+                        {
+                          from: display,
+                          to: '16505551234',
+                          id: wamid(sb),
+                          timestamp: String(now - 86400),
+                          type: 'text',
+                          text: { body: 'Order ready' },
+                          history_context: { status: 'READ' },
+                        },
+                      ],
                     },
                   ],
                 },
@@ -253,7 +296,9 @@ export function buildTrigger(sb: Sandbox, input: TriggerInput): ChangeInput {
         message_template_element: 'Your order {{1}} is on its way.',
         message_template_title: 'Order update',
         message_template_footer: 'Reply STOP to opt out',
-        message_template_buttons: [{ message_template_button_type: 'URL', message_template_button_text: 'Track order', message_template_button_url: 'https://shop.example/track/{{1}}' }],
+        message_template_buttons: [
+          { message_template_button_type: 'URL', message_template_button_text: 'Track order', message_template_button_url: 'https://shop.example/track/{{1}}' },
+        ],
       };
       break;
     case 'message_template_quality_update':
@@ -282,13 +327,28 @@ export function buildTrigger(sb: Sandbox, input: TriggerInput): ChangeInput {
         const status: Record<string, unknown> = { id: wamid(sb), status: variant, timestamp: String(now), recipient_id: contact.wa_id };
         if (variant === 'sent' || variant === 'delivered') status.pricing = { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' };
         if (variant === 'failed') {
-          status.errors = [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }];
+          status.errors = [
+            {
+              code: 131047,
+              title: 'Re-engagement message',
+              message: 'Re-engagement message',
+              error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+              href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+            },
+          ];
         }
         value = { messaging_product: 'whatsapp', metadata: meta, statuses: [status] };
       }
       break;
     case 'payment_configuration_update':
-      value = { configuration_name: 'razorpay-prod', provider_name: 'razorpay', provider_mid: 'acc_GP4lfNA0iIMn5B', status: variant, created_timestamp: now - 86400, updated_timestamp: now };
+      value = {
+        configuration_name: 'razorpay-prod',
+        provider_name: 'razorpay',
+        provider_mid: 'acc_GP4lfNA0iIMn5B',
+        status: variant,
+        created_timestamp: now - 86400,
+        updated_timestamp: now,
+      };
       break;
     case 'phone_number_name_update':
       value = {

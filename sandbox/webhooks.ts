@@ -52,7 +52,10 @@ function newDeliveryId(sb: Sandbox): string {
 }
 
 function notSent(sb: Sandbox, change: ChangeInput, reason: string) {
-  const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: change.entryId, time: sb.clock.nowSeconds(), changes: [{ field: change.field, value: change.value }] }] });
+  const body = metaJson({
+    object: 'whatsapp_business_account',
+    entry: [{ id: change.entryId, time: sb.clock.nowSeconds(), changes: [{ field: change.field, value: change.value }] }],
+  });
   sb.state.deliveries.push({
     id: newDeliveryId(sb),
     kind: 'notification',
@@ -248,27 +251,30 @@ async function attempt(sb: Sandbox, delivery: Delivery): Promise<void> {
 }
 
 /** Meta's GET handshake (Meta: Create a webhook endpoint); recorded in the delivery log without the verify token. */
-export async function verifyCallback(sb: Sandbox, url: string, verifyToken: string, existing?: Delivery): Promise<{ ok: boolean; status: number | null; error?: string; delivery: Delivery }> {
+export async function verifyCallback(
+  sb: Sandbox,
+  url: string,
+  verifyToken: string,
+  existing?: Delivery,
+): Promise<{ ok: boolean; status: number | null; error?: string; delivery: Delivery }> {
   const challenge = sb.rng.webhooks.digits(10);
   const target = new URL(url);
   target.searchParams.set('hub.mode', 'subscribe');
   target.searchParams.set('hub.challenge', challenge);
   target.searchParams.set('hub.verify_token', verifyToken);
-  const delivery: Delivery =
-    existing ??
-    {
-      id: newDeliveryId(sb),
-      kind: 'verification',
-      url,
-      appId: sb.options.appId,
-      fields: [],
-      entryIds: [],
-      changeCount: 0,
-      body: '',
-      state: 'pending',
-      createdAt: sb.clock.now(),
-      attempts: [],
-    };
+  const delivery: Delivery = existing ?? {
+    id: newDeliveryId(sb),
+    kind: 'verification',
+    url,
+    appId: sb.options.appId,
+    fields: [],
+    entryIds: [],
+    changeCount: 0,
+    body: '',
+    state: 'pending',
+    createdAt: sb.clock.now(),
+    attempts: [],
+  };
   if (!existing) sb.state.deliveries.push(delivery);
   const started = Date.now();
   const at = sb.clock.now();
@@ -276,7 +282,10 @@ export async function verifyCallback(sb: Sandbox, url: string, verifyToken: stri
   let error: string | undefined;
   let ok = false;
   try {
-    const res = await fetch(target, { headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' }, signal: AbortSignal.timeout(sb.config.webhooks.timeoutMs) });
+    const res = await fetch(target, {
+      headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' },
+      signal: AbortSignal.timeout(sb.config.webhooks.timeoutMs),
+    });
     status = res.status;
     const text = await res.text();
     ok = status === 200 && text.trim() === challenge;

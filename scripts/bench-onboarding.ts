@@ -97,7 +97,10 @@ async function main() {
   console.log(['flow × partner type'.padEnd(34), 'n', 'final', 'p50 ms', 'p95 ms', 'chain', 'p95/chain'].join('\t'));
   try {
     for (const row of rows) {
-      await meta.configure({ partnerType: row.partnerType === 'solution_partner' ? 'solution_partner' : row.partnerType === 'measurement_partner' ? 'measurement_partner' : 'tech_provider' });
+      await meta.configure({
+        partnerType:
+          row.partnerType === 'solution_partner' ? 'solution_partner' : row.partnerType === 'measurement_partner' ? 'measurement_partner' : 'tech_provider',
+      });
       const plan = planSteps(row.flow, row.partnerType);
       const longest = new Map<string, number>();
       for (const step of plan) {

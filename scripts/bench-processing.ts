@@ -47,9 +47,15 @@ function mixedChange(i: number): Change {
     case 0:
       return { field: 'account_update', value: { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: `TYPE_${sequence}` } } };
     case 1:
-      return { field: 'phone_number_quality_update', value: { display_phone_number: '15550783881', event: i % 8 === 1 ? 'FLAGGED' : 'UNFLAGGED', current_limit: 'TIER_10K' } };
+      return {
+        field: 'phone_number_quality_update',
+        value: { display_phone_number: '15550783881', event: i % 8 === 1 ? 'FLAGGED' : 'UNFLAGGED', current_limit: 'TIER_10K' },
+      };
     case 2:
-      return { field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: sequence, message_template_name: `t_${sequence}`, message_template_language: 'en_US', reason: 'NONE' } };
+      return {
+        field: 'message_template_status_update',
+        value: { event: 'APPROVED', message_template_id: sequence, message_template_name: `t_${sequence}`, message_template_language: 'en_US', reason: 'NONE' },
+      };
     default:
       return statusChange();
   }
@@ -210,10 +216,17 @@ async function throughput(admin: postgres.Sql, label: string, deployment: Deploy
     console.log(`\n${label}`);
     console.log(line('changes', String(total)));
     console.log(line('ingest', `${((total / ingestMs) * 1000).toFixed(0)} changes/s (${(ingestMs / 1000).toFixed(1)} s)`));
-    console.log(line('processing (first receipt → last applied)', `${((total / processingMs) * 1000).toFixed(0)} changes/s (${(processingMs / 1000).toFixed(1)} s)`));
+    console.log(
+      line('processing (first receipt → last applied)', `${((total / processingMs) * 1000).toFixed(0)} changes/s (${(processingMs / 1000).toFixed(1)} s)`),
+    );
     console.log(line('processing / ingest', (ingestMs / processingMs).toFixed(2)));
     console.log(line('lag receipt → applied', `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms`));
-    console.log(line('every change applied exactly once', exact ? `yes (${t.total} events, ${counted!.n} delivered statuses counted)` : `NO: ${JSON.stringify({ ...t, counted: counted!.n })}`));
+    console.log(
+      line(
+        'every change applied exactly once',
+        exact ? `yes (${t.total} events, ${counted!.n} delivered statuses counted)` : `NO: ${JSON.stringify({ ...t, counted: counted!.n })}`,
+      ),
+    );
     return (total / processingMs) * 1000;
   } finally {
     await run.close();
@@ -253,9 +266,18 @@ async function main() {
     const changes = Number(flags.changes);
     const one = await throughput(admin, 'messages statuses, in-process workers', { workers: 0 }, changes, statusChange, true);
     const two = await throughput(admin, 'messages statuses, two worker processes (npm run worker)', { workers: 2 }, changes, statusChange, true);
-    await throughput(admin, 'mixed fields (account_update, quality, template status, messages), in-process', { workers: 0 }, Number(flags.mixed), mixedChange, false);
+    await throughput(
+      admin,
+      'mixed fields (account_update, quality, template status, messages), in-process',
+      { workers: 0 },
+      Number(flags.mixed),
+      mixedChange,
+      false,
+    );
     await sustained(admin, Number(flags.rate), Number(flags.seconds));
-    console.log(`\ntargets: messages ≥ 5,000 changes/s in-process (${one.toFixed(0)}), more with two workers (${two.toFixed(0)}), mixed ≥ 1,000 changes/s, sustained lag p99 ≤ 2 s`);
+    console.log(
+      `\ntargets: messages ≥ 5,000 changes/s in-process (${one.toFixed(0)}), more with two workers (${two.toFixed(0)}), mixed ≥ 1,000 changes/s, sustained lag p99 ≤ 2 s`,
+    );
   } finally {
     await admin.end();
     agent.destroy();

@@ -1,4 +1,4 @@
-// `npm test`: type check, production build, the Vitest suite on both database backends (embedded
+// `npm test`: type check, lint, production build, the Vitest suite on both database backends (embedded
 // PGlite, and a throwaway database on the PostgreSQL server), then the Playwright suite in Debian's
 // Chromium. Ends with one summary line: "N passed, N failed".
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -110,6 +110,9 @@ async function main() {
   const baseEnv = { DATA_DIR: path.join(scratch, 'data'), LOG_LEVEL: 'warn' };
 
   if (run('Type check', bin('tsc'), ['--noEmit', '-p', '.']) !== 0) totals.failed += 1;
+  // Biome (format, lint: floating promises, type imports) and knip (unused files, exports, dependencies).
+  if (run('Lint', bin('biome'), ['ci', '--error-on-warnings', '.']) !== 0) totals.failed += 1;
+  if (run('Unused code', bin('knip'), []) !== 0) totals.failed += 1;
   if (run('Production build', bin('next'), ['build']) !== 0) {
     totals.failed += 1;
     finish();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { businesses, businessTokens, onboardingSessions, phoneNumbers, vaultSecrets, wabas, webhookEvents, type OnboardingStatus } from '@/lib/db/schema';
+import { businesses, businessTokens, onboardingSessions, phoneNumbers, wabas, webhookEvents, type OnboardingStatus } from '@/lib/db/schema';
 import { storeSecret } from '@/lib/vault';
 
 // Test fixture (never imported by app code): accounts as the completion request and the syncs
@@ -66,44 +66,52 @@ export async function seedAccount(seed: AccountSeed = {}): Promise<SeededAccount
     .returning({ id: wabas.id });
   const wabaRowId = waba!.id;
   for (const [i, number] of (seed.numbers ?? []).entries()) {
-    await db().insert(phoneNumbers).values({
-      metaPhoneNumberId: number.metaPhoneNumberId ?? `7${String(process.pid % 1000).padStart(3, '0')}${String(n).padStart(9, '0')}${i}`,
-      wabaId: wabaRowId,
-      displayPhoneNumber: number.display,
-      verifiedName: number.verifiedName ?? `Verified ${n}`,
-      nameStatus: number.nameStatus ?? 'APPROVED',
-      qualityRating: number.quality ?? 'GREEN',
-      status: 'CONNECTED',
-    });
+    await db()
+      .insert(phoneNumbers)
+      .values({
+        metaPhoneNumberId: number.metaPhoneNumberId ?? `7${String(process.pid % 1000).padStart(3, '0')}${String(n).padStart(9, '0')}${i}`,
+        wabaId: wabaRowId,
+        displayPhoneNumber: number.display,
+        verifiedName: number.verifiedName ?? `Verified ${n}`,
+        nameStatus: number.nameStatus ?? 'APPROVED',
+        qualityRating: number.quality ?? 'GREEN',
+        status: 'CONNECTED',
+      });
   }
   if (seed.token !== null) {
     const token = seed.token ?? { status: 'valid' };
     const secretId = await storeSecret('business_token', token.value ?? `token-${n}`);
-    await db().insert(businessTokens).values({ wabaId: wabaRowId, businessId, secretId, status: token.status, expiresAt: token.expiresAt ?? null });
+    await db()
+      .insert(businessTokens)
+      .values({ wabaId: wabaRowId, businessId, secretId, status: token.status, expiresAt: token.expiresAt ?? null });
   }
   if (seed.onboarding !== null) {
     const onboarding = seed.onboarding ?? { status: 'live' };
-    await db().insert(onboardingSessions).values({
-      browserKeyHash: `hash-${n}`,
-      flow: 'default',
-      partnerType: 'solution_partner',
-      status: onboarding.status,
-      expiresAt: new Date(Date.now() + 3_600_000),
-      businessId,
-      wabaId: wabaRowId,
-      ...(onboarding.at && { createdAt: onboarding.at }),
-    });
+    await db()
+      .insert(onboardingSessions)
+      .values({
+        browserKeyHash: `hash-${n}`,
+        flow: 'default',
+        partnerType: 'solution_partner',
+        status: onboarding.status,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        businessId,
+        wabaId: wabaRowId,
+        ...(onboarding.at && { createdAt: onboarding.at }),
+      });
   }
   if (seed.lastWebhookAt) {
-    await db().insert(webhookEvents).values({
-      dedupeKey: `seed-${n}`,
-      object: 'whatsapp_business_account',
-      entryId: metaWabaId,
-      field: 'account_update',
-      value: {},
-      wabaId: metaWabaId,
-      receivedAt: seed.lastWebhookAt,
-    });
+    await db()
+      .insert(webhookEvents)
+      .values({
+        dedupeKey: `seed-${n}`,
+        object: 'whatsapp_business_account',
+        entryId: metaWabaId,
+        field: 'account_update',
+        value: {},
+        wabaId: metaWabaId,
+        receivedAt: seed.lastWebhookAt,
+      });
   }
   return { wabaRowId, metaWabaId, businessId };
 }
@@ -141,9 +149,4 @@ export async function seedManyAccounts(count: number, options: { prefix?: string
     insert into onboarding_sessions (browser_key_hash, flow, partner_type, status, expires_at, business_id, waba_id, created_at)
     select 'seed', 'default', 'solution_partner', 'live', w.created_at + interval '1 hour', w.business_id, w.id, w.created_at
     from wabas w where w.meta_waba_id like ${`${prefix}2%`}`);
-}
-
-export async function secretCount(): Promise<number> {
-  const rows = await db().select({ n: sql<number>`count(*)::int` }).from(vaultSecrets);
-  return rows[0]!.n;
 }

@@ -94,9 +94,15 @@ describe('bulk actions', () => {
 
   it('asks an operator to select accounts, then starts a run on the selection and opens its page', async () => {
     signedIn.id = operator.id;
-    expect(await startBulkAction({}, form({ action: 'refresh', scope: 'selected', filter: '' }))).toMatchObject({ error: 'No accounts were selected (or none of them is on record any more).' });
-    expect(await startBulkAction({}, form({ action: 'explode', scope: 'selected', filter: '' }))).toMatchObject({ fieldErrors: { action: ['Choose what to run.'] } });
-    const redirect = await startBulkAction({}, form({ action: 'token_check', scope: 'selected', wabaIds: [account.metaWabaId], filter: '' })).catch((error: { digest?: string }) => error.digest);
+    expect(await startBulkAction({}, form({ action: 'refresh', scope: 'selected', filter: '' }))).toMatchObject({
+      error: 'No accounts were selected (or none of them is on record any more).',
+    });
+    expect(await startBulkAction({}, form({ action: 'explode', scope: 'selected', filter: '' }))).toMatchObject({
+      fieldErrors: { action: ['Choose what to run.'] },
+    });
+    const redirect = await startBulkAction({}, form({ action: 'token_check', scope: 'selected', wabaIds: [account.metaWabaId], filter: '' })).catch(
+      (error: { digest?: string }) => error.digest,
+    );
     expect(redirect).toMatch(/^NEXT_REDIRECT;.*;\/bulk\/[0-9a-f-]{36};/);
     await operationsIdle();
     const [run] = await db().select().from(operationRuns);

@@ -50,7 +50,10 @@ export async function startMetaSandbox(options: Partial<SandboxOptions> = {}) {
     async signup(choices: Record<string, unknown> = {}): Promise<Signup> {
       const result = await control('POST', '/signups', choices);
       if (result.status !== 201) throw new Error(`sandbox signup failed: ${JSON.stringify(result.body)}`);
-      const body = result.body as { code: string; signup: { waba_id: string; business_id: string; phone_number_id: string | null; solution_id: string | null } };
+      const body = result.body as {
+        code: string;
+        signup: { waba_id: string; business_id: string; phone_number_id: string | null; solution_id: string | null };
+      };
       return {
         code: body.code,
         wabaId: body.signup.waba_id,

@@ -58,7 +58,11 @@ describe('viewers', () => {
   it('get 403 from every number action, and nothing changes at Meta or in our rows', async () => {
     const ref = { wabaId: customer.metaWabaId, phoneNumberId: customer.metaPhoneNumberId! };
     const sandboxPhone = () => meta.sandbox.state.phoneNumbers[ref.phoneNumberId]!;
-    const before = { phone: structuredClone(sandboxPhone()), numbers: Object.keys(meta.sandbox.state.phoneNumbers).length, runs: (await db().select().from(operationRuns)).length };
+    const before = {
+      phone: structuredClone(sandboxPhone()),
+      numbers: Object.keys(meta.sandbox.state.phoneNumbers).length,
+      runs: (await db().select().from(operationRuns)).length,
+    };
     const [rowBefore] = await db().select().from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, ref.phoneNumberId));
     signedIn.id = viewer.id;
     const posts: Array<[keyof typeof actions, Record<string, string>]> = [
@@ -90,7 +94,15 @@ describe('operators', () => {
     const numbers = Object.keys(meta.sandbox.state.phoneNumbers).length;
     const added = await actions.addNumberAction(
       {},
-      form({ wabaId: customer.metaWabaId, cc: '1', phoneNumber: '12', verifiedName: 'A', codeMethod: 'FAX', language: 'english', dataLocalizationRegion: 'XX' }),
+      form({
+        wabaId: customer.metaWabaId,
+        cc: '1',
+        phoneNumber: '12',
+        verifiedName: 'A',
+        codeMethod: 'FAX',
+        language: 'english',
+        dataLocalizationRegion: 'XX',
+      }),
     );
     expect(added.fieldErrors).toMatchObject({
       verifiedName: ['The display name needs at least 3 characters.'],
@@ -98,7 +110,10 @@ describe('operators', () => {
       language: ['Use a language code like en_US.'],
       dataLocalizationRegion: ['Use a two-letter country code, like DE for Germany.'],
     });
-    const impossible = await actions.addNumberAction({}, form({ wabaId: customer.metaWabaId, cc: '1', phoneNumber: '12', verifiedName: 'Acme Line', codeMethod: 'SMS', language: 'en_US' }));
+    const impossible = await actions.addNumberAction(
+      {},
+      form({ wabaId: customer.metaWabaId, cc: '1', phoneNumber: '12', verifiedName: 'Acme Line', codeMethod: 'SMS', language: 'en_US' }),
+    );
     expect(impossible.fieldErrors?.phoneNumber).toEqual(['This is not a possible number for that country code. Give the number without the country code.']);
     expect(Object.keys(meta.sandbox.state.phoneNumbers)).toHaveLength(numbers);
 
@@ -121,13 +136,15 @@ describe('operators', () => {
 
   it('a wrong code is refused with Meta’s code and fbtrace_id, and the code is neither echoed, audited nor kept', async () => {
     signedIn.id = operator.id;
-    const added = await actions.addNumberAction(
-      {},
-      form({ wabaId: customer.metaWabaId, cc: '1', phoneNumber: '5550147777', verifiedName: 'Acme Line', codeMethod: 'SMS', language: 'en_US' }),
-    ).then(
-      () => undefined,
-      (e: unknown) => e as { digest?: string },
-    );
+    const added = await actions
+      .addNumberAction(
+        {},
+        form({ wabaId: customer.metaWabaId, cc: '1', phoneNumber: '5550147777', verifiedName: 'Acme Line', codeMethod: 'SMS', language: 'en_US' }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as { digest?: string },
+      );
     expect(added?.digest).toMatch(/NEXT_REDIRECT;replace;\/wabas\/\d+\/numbers\/new\?run=[0-9a-f-]{36}/);
     const phoneNumberId = await (async () => {
       const deadline = Date.now() + 5_000;

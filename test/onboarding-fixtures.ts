@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import {
   businesses,
@@ -11,7 +11,6 @@ import {
   type OperationStep,
   type SignupFlow,
 } from '@/lib/db/schema';
-import { graphSettings } from '@/lib/meta/graph';
 import type { MetaSandbox } from '@/test/meta-sandbox';
 import { createSignupLink } from '@/lib/onboarding/links';
 import { openOnboardingSession, sessionForBrowser, verifyAndStore } from '@/lib/onboarding/sessions';
@@ -108,24 +107,39 @@ export async function completeSignupForTest(
   if (!result.ok) throw new Error(result.message);
 
   const [row] = await db()
-    .select({ metaWabaId: wabas.metaWabaId, metaBusinessId: businesses.metaBusinessId, metaPhoneNumberId: phoneNumbers.metaPhoneNumberId, secretId: businessTokens.secretId })
+    .select({
+      metaWabaId: wabas.metaWabaId,
+      metaBusinessId: businesses.metaBusinessId,
+      metaPhoneNumberId: phoneNumbers.metaPhoneNumberId,
+      secretId: businessTokens.secretId,
+    })
     .from(onboardingSessions)
     .innerJoin(wabas, eq(wabas.id, onboardingSessions.wabaId))
     .innerJoin(businesses, eq(businesses.id, onboardingSessions.businessId))
     .innerJoin(businessTokens, eq(businessTokens.id, onboardingSessions.tokenId))
     .leftJoin(phoneNumbers, eq(phoneNumbers.id, onboardingSessions.phoneNumberId))
     .where(eq(onboardingSessions.id, session.id));
-  return { sessionId: session.id, metaWabaId: row!.metaWabaId, metaPhoneNumberId: row!.metaPhoneNumberId, metaBusinessId: row!.metaBusinessId, tokenValue: await readSecret(row!.secretId) };
+  return {
+    sessionId: session.id,
+    metaWabaId: row!.metaWabaId,
+    metaPhoneNumberId: row!.metaPhoneNumberId,
+    metaBusinessId: row!.metaBusinessId,
+    tokenValue: await readSecret(row!.secretId),
+  };
 }
 
 /** A sandbox signup for the flow, then `completeSignupForTest`. */
 export async function createOnboarding(meta: MetaSandbox, flow: SignupFlow, partnerType: PartnerType): Promise<Onboarding> {
   const signup = await meta.signup(signupChoices(meta, flow));
-  return completeSignupForTest(signup.code, { wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId }, {
-    flow,
-    partnerType,
-    solutionId: flow === 'mps' ? signup.solutionId : null,
-  });
+  return completeSignupForTest(
+    signup.code,
+    { wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId },
+    {
+      flow,
+      partnerType,
+      solutionId: flow === 'mps' ? signup.solutionId : null,
+    },
+  );
 }
 
 const finalStatuses = ['live', 'connected', 'waiting_on_partner', 'action_needed', 'failed'] as const;
@@ -157,10 +171,3 @@ export async function stepStatuses(sessionId: string): Promise<Record<string, st
 }
 
 /** The app id the Graph client uses (the sandbox's in tests). */
-export function ourAppId(): string {
-  return graphSettings().appId;
-}
-
-export async function sessionsIn(ids: string[]): Promise<OnboardingSession[]> {
-  return db().select().from(onboardingSessions).where(inArray(onboardingSessions.id, ids));
-}

@@ -83,7 +83,9 @@ describe('solution actions', () => {
 
   it('accept an invitation for an operator and record the move from Pending to Active', async () => {
     signedIn.id = operator.id;
-    expect(await changeSolutionAction({}, form({ solutionId: invitation, action: 'accept' }))).toEqual({ ok: 'Accept the invitation: done. Meta now reports it as active.' });
+    expect(await changeSolutionAction({}, form({ solutionId: invitation, action: 'accept' }))).toEqual({
+      ok: 'Accept the invitation: done. Meta now reports it as active.',
+    });
     const [audit] = await db().select().from(auditLog).where(eq(auditLog.action, 'solution.accept'));
     expect(audit).toMatchObject({ actorId: operator.id, target: invitation, details: { from: 'pending', to: 'active', ok: true } });
   });
@@ -103,13 +105,17 @@ describe('solution actions', () => {
 describe('WABA creation request actions', () => {
   it('record a request for an operator, refuse viewers, and refuse other partner types', async () => {
     signedIn.id = viewer.id;
-    await expect(recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: '2026-01-05' }))).rejects.toEqual(forbidden);
+    await expect(recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: '2026-01-05' }))).rejects.toEqual(
+      forbidden,
+    );
     signedIn.id = operator.id;
     const bad = await recordRequestAction({}, form({ customerBusinessId: 'acme', customerName: '', sentOn: 'yesterday' }));
     expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(['customerBusinessId', 'customerName', 'sentOn']);
     expect(await db().$count(wabaRequests)).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
-    expect(await recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: today, note: 'Sent by Sam' }))).toMatchObject({
+    expect(
+      await recordRequestAction({}, form({ customerBusinessId: '2100000000000001', customerName: 'Acme Ltd', sentOn: today, note: 'Sent by Sam' })),
+    ).toMatchObject({
       ok: 'Recorded the request to Acme Ltd. Send them the instructions below.',
     });
     await partner('tech_provider');
@@ -129,7 +135,9 @@ describe('WABA creation request actions', () => {
     expect(finish.error).toBe(
       'This request expired on 1 Apr 2025: Meta cancelled the invitation after 90 days, so there is no account to finish. Send a new request in Meta Business Suite and record it here.',
     );
-    expect((await cancelRequestAction({}, form({ id: expired!.id }))).error).toBe('This request is expired: only a request still waiting for the customer can be marked cancelled.');
+    expect((await cancelRequestAction({}, form({ id: expired!.id }))).error).toBe(
+      'This request is expired: only a request still waiting for the customer can be marked cancelled.',
+    );
     expect(await db().$count(operationRuns)).toBe(0);
   });
 

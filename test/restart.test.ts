@@ -56,7 +56,10 @@ function exited(child: ChildProcess): Promise<number | null> {
 async function signIn(email: string, password: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookies = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const response = await fetch(`${base}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
@@ -113,9 +116,7 @@ describe('a killed server starts again with its data', () => {
 
     const queued = await withDatabase(async (target, boss) => {
       await migrateDatabase(target);
-      const admin = await asCurrent(target, () =>
-        createFirstAdmin({ email: 'restart@example.com', name: 'Restart', password: 'survives-a-kill-1' }),
-      );
+      const admin = await asCurrent(target, () => createFirstAdmin({ email: 'restart@example.com', name: 'Restart', password: 'survives-a-kill-1' }));
       expect(admin).toBeDefined();
       await boss.createQueue('restart-probe');
       return boss.send('restart-probe', { hello: 'world' }, { startAfter: 3600 });

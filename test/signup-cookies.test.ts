@@ -45,7 +45,10 @@ vi.mock('next/headers', () => ({
   },
   headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.7' }),
 }));
-vi.mock('next-auth', () => ({ default: () => ({ handlers: {}, auth: async () => null, signIn: vi.fn(), signOut: vi.fn() }), CredentialsSignin: class extends Error {} }));
+vi.mock('next-auth', () => ({
+  default: () => ({ handlers: {}, auth: async () => null, signIn: vi.fn(), signOut: vi.fn() }),
+  CredentialsSignin: class extends Error {},
+}));
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 // The per-address limit on new sessions is not what this test is about.
 vi.mock('@/lib/rate-limit', () => ({ slidingWindow: () => ({ take: () => true }) }));

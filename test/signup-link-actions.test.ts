@@ -72,7 +72,9 @@ describe('signup link fields', () => {
     const state = await createLink({}, form({ label: 'Odd category', flow: 'default', displayName: 'Acme', category: 'FOOD' }));
     expect(state.fieldErrors?.category).toEqual(['Choose one of Meta’s business categories.']);
     expect(await linksLabelled('Odd category')).toHaveLength(0);
-    expect(await createLink({}, form({ label: 'Good category', flow: 'default', displayName: 'Acme', category: 'RESTAURANT' }))).toMatchObject({ ok: expect.any(String) });
+    expect(await createLink({}, form({ label: 'Good category', flow: 'default', displayName: 'Acme', category: 'RESTAURANT' }))).toMatchObject({
+      ok: expect.any(String),
+    });
     expect((await linksLabelled('Good category'))[0]?.prefill).toEqual({ displayName: 'Acme', category: 'RESTAURANT' });
   });
 

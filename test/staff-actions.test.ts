@@ -9,7 +9,6 @@ import { signedIn } from './signed-in';
 // The staff actions as the browser calls them, with the session cookie replaced by `signedIn`:
 // the role checks, validation and writes are the real ones.
 
-
 vi.mock('next-auth', async () => (await import('./signed-in')).nextAuthMock);
 vi.mock('next-auth/providers/credentials', () => ({ default: () => ({}) }));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
@@ -73,7 +72,16 @@ describe('signup link actions', () => {
     signedIn.id = operator.id;
     const state = await createLink(
       {},
-      form({ label: 'Bad prefill', flow: 'mps', solutionId: 'abc', expiresInDays: 'soon', businessName: 'Acme', businessEmail: 'not-an-email', businessWebsite: 'https://acme.example', businessCountry: 'us' }),
+      form({
+        label: 'Bad prefill',
+        flow: 'mps',
+        solutionId: 'abc',
+        expiresInDays: 'soon',
+        businessName: 'Acme',
+        businessEmail: 'not-an-email',
+        businessWebsite: 'https://acme.example',
+        businessCountry: 'us',
+      }),
     );
     expect(state.error).toBe('Please correct the highlighted fields.');
     expect(Object.keys(state.fieldErrors ?? {}).sort()).toEqual(['businessCountry', 'businessEmail', 'expiresInDays', 'solutionId']);
@@ -103,7 +111,14 @@ describe('signup link actions', () => {
     expect(created).toEqual({ ok: 'Link “Bakery campaign” created. Copy it from the list.' });
     const [link] = await linksLabelled('Bakery campaign');
     expect(link).toMatchObject({ flow: 'default', singleUse: true, createdBy: operator.id });
-    expect(link!.prefill).toEqual({ businessName: 'Acme Bakery', businessEmail: 'owner@acme.example', businessWebsite: 'https://acme.example', businessCountry: 'US', displayName: 'Acme Bakery', category: 'GROCERY' });
+    expect(link!.prefill).toEqual({
+      businessName: 'Acme Bakery',
+      businessEmail: 'owner@acme.example',
+      businessWebsite: 'https://acme.example',
+      businessCountry: 'US',
+      displayName: 'Acme Bakery',
+      category: 'GROCERY',
+    });
     expect(link!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
     expect((await auditActions('link.create')).map((a) => a.target)).toContain(link!.id);
 
@@ -162,7 +177,16 @@ describe('webhook and attention actions', () => {
   it('refuse viewers with 403 and change nothing', async () => {
     const [event] = await db()
       .insert(webhookEvents)
-      .values({ dedupeKey: 'viewer-replay-test', object: 'whatsapp_business_account', entryId: '1', field: 'security', value: {}, status: 'failed', attempts: 3, lastError: 'boom' })
+      .values({
+        dedupeKey: 'viewer-replay-test',
+        object: 'whatsapp_business_account',
+        entryId: '1',
+        field: 'security',
+        value: {},
+        status: 'failed',
+        attempts: 3,
+        lastError: 'boom',
+      })
       .returning();
     const [item] = await db().insert(attentionItems).values({ wabaId: '1', kind: 'test', message: 'Look at this' }).returning();
     signedIn.id = viewer.id;

@@ -11,7 +11,10 @@ import { createCustomer, deliver } from '@/test/webhook-fixtures';
 async function qualityCell(wabaRowId: string): Promise<string> {
   const html = renderToStaticMarkup(createElement(PhoneNumberTable, { numbers: await phoneNumbersOf(wabaRowId) }));
   const cell = /data-testid="number-quality">(.*?)<\/td>/.exec(html)?.[1] ?? '';
-  return cell.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return cell
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 describe('phone number rows on the WhatsApp account page', () => {

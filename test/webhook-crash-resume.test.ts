@@ -125,7 +125,12 @@ describe(`webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite
         const body = Buffer.concat(chunks);
         const parsed = JSON.parse(body.toString('utf8')) as { entry: Array<{ changes: Array<{ value: { statuses: Array<{ id: string }> } }> }> };
         const signature = req.headers[forwardSignatureHeader];
-        arrivals.push({ at: Date.now(), id: parsed.entry[0]!.changes[0]!.value.statuses[0]!.id, signature: Array.isArray(signature) ? signature[0] : signature, body });
+        arrivals.push({
+          at: Date.now(),
+          id: parsed.entry[0]!.changes[0]!.value.statuses[0]!.id,
+          signature: Array.isArray(signature) ? signature[0] : signature,
+          body,
+        });
         res.writeHead(200).end();
       });
     });
@@ -161,7 +166,11 @@ describe(`webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite
     await startJobs({ work: false, jobs: allJobs, target: afterKill });
     await jobs().send(processJob.name, {}, { singletonKey: 'drain' });
     await jobs().fetch(processJob.name);
-    const active = await rawQuery<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and state = 'active'`, [processJob.name], afterKill);
+    const active = await rawQuery<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name = $1 and state = 'active'`,
+      [processJob.name],
+      afterKill,
+    );
     await stopJobs();
     await afterKill.close();
     expect(active[0]!.n).toBeGreaterThanOrEqual(1);
@@ -184,8 +193,9 @@ describe(`webhook processing after a crash (${serverUrl ? 'PostgreSQL' : 'PGlite
     const postedAt = Date.now();
     expect((await postSigned(base, after.body)).status).toBe(200);
     const deadline = postedAt + 10_000;
-    let arrival: Arrival | undefined;
-    while (!(arrival = arrivals.find((a) => a.id === after.ids[0]))) {
+    const arrived = () => arrivals.find((a) => a.id === after.ids[0]);
+    let arrival: Arrival | undefined = arrived();
+    for (; !arrival; arrival = arrived()) {
       if (Date.now() > deadline) {
         throw new Error(`the change sent after the restart was not applied within 10 s (${arrivals.length - beforeKill.size} arrivals since the restart)`);
       }

@@ -169,7 +169,8 @@ describe('webhook receiver killed mid-burst', () => {
       final = await deliveries(meta);
       if (final.every((d) => d.state === 'delivered' || d.state === 'dropped')) break;
       if (Date.now() > deadline) {
-        const states = final.reduce<Record<string, number>>((n, d) => ({ ...n, [d.state]: (n[d.state] ?? 0) + 1 }), {});
+        const states: Record<string, number> = {};
+        for (const d of final) states[d.state] = (states[d.state] ?? 0) + 1;
         const lastStatuses = final.flatMap((d) => d.attempts.slice(-1).map((a) => String(a.status)));
         throw new Error(`the sandbox did not finish delivering: ${JSON.stringify(states)}, last attempts ${JSON.stringify(lastStatuses.slice(-20))}`);
       }

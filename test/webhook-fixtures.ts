@@ -32,7 +32,12 @@ export async function deliver(entryId: string, changes: TestChange[], time?: num
   return db()
     .select()
     .from(webhookEvents)
-    .where(inArray(webhookEvents.dedupeKey, incoming.map((c) => c.dedupeKey)));
+    .where(
+      inArray(
+        webhookEvents.dedupeKey,
+        incoming.map((c) => c.dedupeKey),
+      ),
+    );
 }
 
 export async function createCustomer(options: { coexistence?: boolean; sessionStatus?: (typeof onboardingSessions.$inferInsert)['status'] } = {}) {

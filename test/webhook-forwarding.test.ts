@@ -73,7 +73,10 @@ afterAll(async () => {
 
 async function forwardTo(destination: Destination, field = 'messages') {
   const forward = await createForward(field, destination.url);
-  cleanups.push(() => deleteForward(forward.id), () => destination.close());
+  cleanups.push(
+    () => deleteForward(forward.id),
+    () => destination.close(),
+  );
   return forward;
 }
 
@@ -100,10 +103,14 @@ describe(`webhook forwarding with the workers running (${backend})`, () => {
     expect(body.entry[0]!.changes[0]).toEqual(change);
     const [delivery] = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.forwardId, forwardId));
     expect(arrival.headers['x-onramp-event-id']).toBe(delivery!.eventId);
-    await waitFor('the delivery to be recorded', async () => {
-      const [row] = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.id, delivery!.id));
-      return row?.status === 'delivered' ? row : undefined;
-    }, 5000);
+    await waitFor(
+      'the delivery to be recorded',
+      async () => {
+        const [row] = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.id, delivery!.id));
+        return row?.status === 'delivered' ? row : undefined;
+      },
+      5000,
+    );
     expect(Math.max(...healthMs)).toBeLessThan(1000);
     console.log(`forwarding (${backend}): first delivery after ${healthMs.length} health checks, slowest ${Math.max(...healthMs).toFixed(0)} ms`);
   });
@@ -165,10 +172,14 @@ describe(`webhook forwarding with the workers running (${backend})`, () => {
       const change = { field: 'account_alerts', value: { alert_info: { alert_type: `TEST_${i}`, alert_status: 'NONE' } } };
       expect((await post(receiver.url, envelope([change]))).status).toBe(200);
     }
-    const paused = await waitFor('the destination to be paused', async () => {
-      const [row] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
-      return row?.pausedUntil ? row : undefined;
-    }, 20_000);
+    const paused = await waitFor(
+      'the destination to be paused',
+      async () => {
+        const [row] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));
+        return row?.pausedUntil ? row : undefined;
+      },
+      20_000,
+    );
     // The breaker trips at the third failure; requests already in flight then (at most concurrency − 1) still end and count.
     expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(forwardLimits.breakAfter);
     expect(paused.consecutiveFailures).toBeLessThanOrEqual(forwardLimits.breakAfter + forwardLimits.concurrency - 1);
@@ -179,10 +190,14 @@ describe(`webhook forwarding with the workers running (${backend})`, () => {
 
     // Back once the pause is over: requests already on their way when it began still fail.
     failing.healsAt = pausedUntil;
-    await waitFor('every delivery', async () => {
-      const rows = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.forwardId, forwardId));
-      return rows.length === count && rows.every((r) => r.status === 'delivered') ? rows : undefined;
-    }, 30_000);
+    await waitFor(
+      'every delivery',
+      async () => {
+        const rows = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.forwardId, forwardId));
+        return rows.length === count && rows.every((r) => r.status === 'delivered') ? rows : undefined;
+      },
+      30_000,
+    );
     // Nothing went out while it was paused (requests already on their way get half a second to land).
     expect(failing.arrivals.filter((a) => a.at > pauseSeenAt + 500 && a.at < pausedUntil - 50)).toEqual([]);
     const [healed] = await db().select().from(webhookForwards).where(eq(webhookForwards.id, forwardId));

@@ -74,7 +74,9 @@ describe.runIf(serverUrl)('webhook receiver during a database outage', () => {
         if (i === 150) proxy.restore();
         const slice = ids.slice(i, i + 10);
         const responses = await Promise.all(slice.map((id) => post(receiver.url, envelope([statusChange('sent', id)]))));
-        slice.forEach((id, k) => outcome.set(id, responses[k]!.status));
+        slice.forEach((id, k) => {
+          outcome.set(id, responses[k]!.status);
+        });
       }
     });
 

@@ -104,7 +104,10 @@ describe('webhook bodies', () => {
   it('stores the good changes of a batch with a malformed change, keeps that one as invalid with why, and answers 200', async () => {
     const wabaId = `2${Date.now()}`;
     const good = Array.from({ length: 100 }, () => statusChange());
-    const body = envelope([...good.slice(0, 50), { value: { decision: 'APPROVED' } }, ...good.slice(50), { field: 'account_review_update', value: 'APPROVED' }], wabaId);
+    const body = envelope(
+      [...good.slice(0, 50), { value: { decision: 'APPROVED' } }, ...good.slice(50), { field: 'account_review_update', value: 'APPROVED' }],
+      wabaId,
+    );
     const response = await post(receiver.url, body);
     expect(response.status).toBe(200);
     await split();

@@ -15,7 +15,19 @@ const width = 760;
 const height = 260;
 const margin = { top: 12, right: 12, bottom: 28, left: 44 };
 
-export function StackedBarChart({ title, buckets, series, unit, testId }: { title: string; buckets: ChartBucket[]; series: ChartSeries[]; unit: string; testId?: string }) {
+export function StackedBarChart({
+  title,
+  buckets,
+  series,
+  unit,
+  testId,
+}: {
+  title: string;
+  buckets: ChartBucket[];
+  series: ChartSeries[];
+  unit: string;
+  testId?: string;
+}) {
   const totals = buckets.map((b) => series.reduce((n, s) => n + (b.values[s.key] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const x = scaleBand<number>()
@@ -23,14 +35,22 @@ export function StackedBarChart({ title, buckets, series, unit, testId }: { titl
     .range([margin.left, width - margin.right])
     .paddingInner(0.2)
     .paddingOuter(0.1);
-  const y = scaleLinear().domain([0, max]).nice().range([height - margin.bottom, margin.top]);
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice()
+    .range([height - margin.bottom, margin.top]);
   const ticks = y.ticks(4).filter((t) => Number.isInteger(t));
   // At most ~12 labels along the axis, whatever the number of buckets.
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 12));
   return (
     <figure data-testid={testId} className="rounded-xl border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 text-sm font-medium">{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}: ${totals.reduce((a, b) => a + b, 0)} ${unit} in total`} className="h-auto w-full">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`${title}: ${totals.reduce((a, b) => a + b, 0)} ${unit} in total`}
+        className="h-auto w-full"
+      >
         {ticks.map((t) => (
           <g key={t}>
             <line x1={margin.left} x2={width - margin.right} y1={y(t)} y2={y(t)} className="stroke-slate-200" />

@@ -28,7 +28,8 @@ export async function MscPanel({ phoneNumberId, canEdit }: { phoneNumberId: stri
       <h2 className="font-medium">Multi-Solution Conversations</h2>
       {share ? (
         <p className="mt-2" data-testid="msc-state">
-          <span className="font-medium">Shared with {share.partnerCount} partners</span> (us included, at most {maxMscPartners}), recorded <When at={share.recordedAt} />
+          <span className="font-medium">Shared with {share.partnerCount} partners</span> (us included, at most {maxMscPartners}), recorded{' '}
+          <When at={share.recordedAt} />
           {share.note ? ` · ${share.note}` : ''}.
         </p>
       ) : (
@@ -39,12 +40,16 @@ export async function MscPanel({ phoneNumberId, canEdit }: { phoneNumberId: stri
       )}
       {!share && arrivedRegistered ? (
         <p data-testid="msc-hint" className="mt-2 rounded-md bg-sky-50 p-2 text-sky-900">
-          Meta showed this number as already registered when the customer connected it, as a number shared through Multi-Solution Conversations arrives. Ask the customer whether other partners use it.
+          Meta showed this number as already registered when the customer connected it, as a number shared through Multi-Solution Conversations arrives. Ask the
+          customer whether other partners use it.
         </p>
       ) : null}
       {share ? (
         <ul className="mt-3 list-disc space-y-1 pl-5 text-slate-700">
-          <li>Every partner sharing the number receives all of its incoming messages webhooks: Meta does not route conversations, so agree with the customer who answers what.</li>
+          <li>
+            Every partner sharing the number receives all of its incoming messages webhooks: Meta does not route conversations, so agree with the customer who
+            answers what.
+          </li>
           <li>Each partner has its own WABA, templates and billing; phone numbers are shared by all of them.</li>
           <li>A phone number violation bans the WABAs of every partner on the number.</li>
         </ul>
@@ -68,7 +73,10 @@ export async function MscPanel({ phoneNumberId, canEdit }: { phoneNumberId: stri
         </div>
       ) : null}
       <p className="mt-3 text-xs text-slate-500">
-        Meta: How to use Multi-Solution Conversations. <Link className="underline" href={`/wabas/${found.metaWabaId}`}>WABA {found.metaWabaId}</Link>
+        Meta: How to use Multi-Solution Conversations.{' '}
+        <Link className="underline" href={`/wabas/${found.metaWabaId}`}>
+          WABA {found.metaWabaId}
+        </Link>
       </p>
     </section>
   );

@@ -68,7 +68,11 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
         </h1>
         {live ? <p className="mt-2 text-sm text-slate-700">Your WhatsApp Business Account is connected and ready to send and receive messages.</p> : null}
         {data.message ? (
-          <p role={data.status === 'failed' || data.status === 'rejected' ? 'alert' : undefined} className="mt-2 text-sm text-slate-700" data-testid="status-message">
+          <p
+            role={data.status === 'failed' || data.status === 'rejected' ? 'alert' : undefined}
+            className="mt-2 text-sm text-slate-700"
+            data-testid="status-message"
+          >
             {withLinks(data.message)}
           </p>
         ) : null}
@@ -88,7 +92,9 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
               <dd>
                 {data.phone.number ?? '—'}
                 {data.phone.name ? ` · ${data.phone.name}` : ''}
-                {data.phone.nameStatus ? <span className="ml-2 text-xs text-slate-500">name {data.phone.nameStatus.toLowerCase().replaceAll('_', ' ')}</span> : null}
+                {data.phone.nameStatus ? (
+                  <span className="ml-2 text-xs text-slate-500">name {data.phone.nameStatus.toLowerCase().replaceAll('_', ' ')}</span>
+                ) : null}
               </dd>
             </>
           ) : null}
@@ -98,7 +104,9 @@ export function StatusView({ initial }: { initial: CustomerStatus }) {
         <ol className="space-y-2" aria-label="Setup steps">
           {data.steps.map((step) => (
             <li key={step.name} className="flex gap-3 text-sm" data-step={step.name} data-step-status={step.status}>
-              <span aria-hidden className="w-4 text-center">{stepIcons[step.status] ?? '○'}</span>
+              <span aria-hidden className="w-4 text-center">
+                {stepIcons[step.status] ?? '○'}
+              </span>
               <span className="flex-1">
                 {step.label}
                 {step.note ? <span className="block text-xs text-slate-600">{step.note}</span> : null}

@@ -37,7 +37,12 @@ function LastError({ error }: { error: NonNullable<StepProgress['lastError']> })
 export function RunProgressBar({ progress }: { progress: RunProgress }) {
   return (
     <div className="space-y-1" data-testid="run-progress" data-status={progress.status}>
-      <Bar value={progress.settled} max={progress.total} tone={progress.status === 'failed' ? 'red' : 'brand'} label={`${progress.settled} of ${progress.total} steps done`} />
+      <Bar
+        value={progress.settled}
+        max={progress.total}
+        tone={progress.status === 'failed' ? 'red' : 'brand'}
+        label={`${progress.settled} of ${progress.total} steps done`}
+      />
       <p className="text-xs text-slate-600">
         {progress.settled} of {progress.total} steps done · <StatusBadge status={progress.status} label={runStatusText[progress.status]} />
       </p>

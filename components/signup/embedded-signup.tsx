@@ -2,28 +2,37 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { completeAction, finishAction, launchAction, openSessionAction, outcomeAction } from '@/app/(public)/signup/actions';
-import type { LaunchConfig } from '@/lib/onboarding/sessions';
+import type { CompletionInput, CompletionResult, LaunchConfig, SignupOutcome } from '@/lib/onboarding/sessions';
 import { isTrustedOrigin, parseSignupMessage, type FinishInfo, type SignupMessage } from '@/lib/onboarding/signup-messages';
 
 // The Embedded Signup button (docs/meta/embedded-signup.md): loads the SDK from the configured URL, launches the
 // popup for a server-issued session, reports the FINISH message's ids as soon as they arrive, pairs
 // the code with them whichever comes first, and hands both to the completion action.
 
+/** The customer's server actions, passed in by the signup pages (components do not import app routes). */
+export type SignupActions = {
+  openSession(linkToken: string): Promise<{ sessionId: string } | { error: string }>;
+  launch(sessionId: string, linkToken: string): Promise<{ sessionId: string } | { error: string }>;
+  finish(sessionId: string, finish: FinishInfo): Promise<void>;
+  outcome(sessionId: string, outcome: SignupOutcome): Promise<{ advice: string } | { error: string }>;
+  complete(sessionId: string, input: CompletionInput): Promise<CompletionResult>;
+};
+
 type LoginResponse = { status?: string; authResponse?: { code?: string | null } | null };
 type FacebookSdk = {
   init(options: Record<string, unknown>): void;
   login(callback: (response: LoginResponse) => void, options: Record<string, unknown>): void;
 };
-type Fbq = ((...args: unknown[]) => void) & { queue?: unknown[][]; callMethod?: (...args: unknown[]) => void; loaded?: boolean; version?: string; push?: unknown };
+type Fbq = ((...args: unknown[]) => void) & {
+  queue?: unknown[][];
+  callMethod?: (...args: unknown[]) => void;
+  loaded?: boolean;
+  version?: string;
+  push?: unknown;
+};
 type SignupWindow = Window & { FB?: FacebookSdk; fbAsyncInit?: () => void; fbq?: Fbq; _fbq?: Fbq };
 
-type Phase =
-  | { name: 'preparing' }
-  | { name: 'ready' }
-  | { name: 'waiting' }
-  | { name: 'submitting' }
-  | { name: 'stopped'; title: string; message: string };
+type Phase = { name: 'preparing' } | { name: 'ready' } | { name: 'waiting' } | { name: 'submitting' } | { name: 'stopped'; title: string; message: string };
 
 /** How long to wait for the session-info message once the code is in (the server can find the WABA itself). */
 const messageGraceMs = 3_000;
@@ -65,7 +74,7 @@ function pixel(config: LaunchConfig): Fbq | undefined {
   return w.fbq;
 }
 
-export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launch: LaunchConfig }) {
+export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: string; launch: LaunchConfig; actions: SignupActions }) {
   const router = useRouter();
   const [phase, setPhase] = useState<Phase>({ name: 'preparing' });
   const [sdkReady, setSdkReady] = useState(false);
@@ -75,23 +84,20 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
   const launched = useRef<Promise<{ sessionId: string } | { error: string }> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const track = useCallback(
-    (event: string) => pixel(launch)?.('trackCustom', event, { appId: launch.appId, feature: 'whatsapp_embedded_signup' }),
-    [launch],
-  );
+  const track = useCallback((event: string) => pixel(launch)?.('trackCustom', event, { appId: launch.appId, feature: 'whatsapp_embedded_signup' }), [launch]);
 
   const openSession = useCallback(async () => {
     received.current = { settled: false };
     launched.current = null;
     setSessionId(null);
     setPhase({ name: 'preparing' });
-    const opened = await openSessionAction(linkToken);
+    const opened = await actions.openSession(linkToken);
     if ('error' in opened) {
       setPhase({ name: 'stopped', title: 'This signup link cannot be used', message: opened.error });
       return;
     }
     setSessionId(opened.sessionId);
-  }, [linkToken]);
+  }, [actions, linkToken]);
 
   useEffect(() => {
     void openSession();
@@ -135,7 +141,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: launch.error });
         return;
       }
-      const result = await completeAction(launch.sessionId, { code: state.code, finish: state.finish ?? null });
+      const result = await actions.complete(launch.sessionId, { code: state.code, finish: state.finish ?? null });
       if (result.ok) {
         track('WhatsAppOnboardingFinish');
         router.push(`/onboarding/${result.sessionId}`);
@@ -143,7 +149,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: result.message });
       }
     },
-    [router, track, launchedSession],
+    [actions, router, track, launchedSession],
   );
 
   const stop = useCallback(
@@ -153,20 +159,17 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
       state.settled = true;
       clearTimeout(timer.current);
       const message = state.stop;
-      const outcome =
-        message?.kind === 'error'
-          ? message
-          : { kind: 'cancel' as const, currentStep: message?.kind === 'cancel' ? message.currentStep : null };
+      const outcome = message?.kind === 'error' ? message : { kind: 'cancel' as const, currentStep: message?.kind === 'cancel' ? message.currentStep : null };
       track('WhatsAppOnboardingCancel');
       const launch = await launchedSession(fallbackId);
-      const result = 'error' in launch ? launch : await outcomeAction(launch.sessionId, outcome);
+      const result = 'error' in launch ? launch : await actions.outcome(launch.sessionId, outcome);
       setPhase({
         name: 'stopped',
         title: outcome.kind === 'error' ? 'Meta stopped the signup' : 'Signup not finished',
         message: 'advice' in result ? result.advice : result.error,
       });
     },
-    [track, launchedSession],
+    [actions, track, launchedSession],
   );
 
   useEffect(() => {
@@ -184,7 +187,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         state.finish = message;
         const { kind: _kind, ...finish } = message;
         // Kept before the code arrives: if the page closes now, staff can still follow up.
-        void launchedSession(id).then((launch) => ('sessionId' in launch ? finishAction(launch.sessionId, finish) : undefined));
+        void launchedSession(id).then((launch) => ('sessionId' in launch ? actions.finish(launch.sessionId, finish) : undefined));
         if (state.code) void submit(id);
       } else {
         state.stop = message;
@@ -192,7 +195,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     }
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [sessionId, launch.trustedOrigins, submit, launchedSession]);
+  }, [actions, sessionId, launch.trustedOrigins, submit, launchedSession]);
 
   function start() {
     const w = window as SignupWindow;
@@ -201,7 +204,7 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
     received.current = { settled: false };
     setPhase({ name: 'waiting' });
     track('WhatsAppOnboardingStart');
-    launched.current = launchAction(id, linkToken).catch(() => ({ sessionId: id }));
+    launched.current = actions.launch(id, linkToken).catch(() => ({ sessionId: id }));
     // The SDK rejects async callbacks: keep this one plain and chain the work.
     w.FB.login(
       (response) => {
@@ -232,7 +235,11 @@ export function EmbeddedSignup({ linkToken, launch }: { linkToken: string; launc
         </div>
       ) : null}
       {phase.name === 'stopped' ? (
-        <button type="button" onClick={() => (sdkReady ? void openSession() : window.location.reload())} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+        <button
+          type="button"
+          onClick={() => (sdkReady ? void openSession() : window.location.reload())}
+          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50"
+        >
           Start again
         </button>
       ) : (

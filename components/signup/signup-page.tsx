@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { EmbeddedSignup } from '@/components/signup/embedded-signup';
+import { EmbeddedSignup, type SignupActions } from '@/components/signup/embedded-signup';
 import { linkProblemMessages } from '@/lib/onboarding/link-messages';
 import { findSignupLink, flowLabels, linkProblem, type LinkProblem } from '@/lib/onboarding/links';
 import { log } from '@/lib/log';
@@ -25,7 +25,7 @@ export function LinkProblemNotice({ problem }: { problem: LinkProblem }) {
 }
 
 /** The public page behind a signup link: a clear explanation when the link cannot be used (404 for an unknown one). */
-export async function SignupPage({ token }: { token: string }) {
+export async function SignupPage({ token, actions }: { token: string; actions: SignupActions }) {
   const link = await findSignupLink(token);
   const problem = linkProblem(link);
   if (!link) notFound();
@@ -63,7 +63,7 @@ export async function SignupPage({ token }: { token: string }) {
         <li>Follow the steps in the window that opens. Keep this page open.</li>
         <li>When the window closes, we finish the setup and show you each step here.</li>
       </ol>
-      <EmbeddedSignup linkToken={link.token} launch={launch} />
+      <EmbeddedSignup linkToken={link.token} launch={launch} actions={actions} />
     </section>
   );
 }

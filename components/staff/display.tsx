@@ -50,7 +50,10 @@ const tones: Record<string, string> = {
 export function StatusBadge({ status, label, tone }: { status: string | null | undefined; label?: string; tone?: string }) {
   if (!status) return <span className="text-slate-400">—</span>;
   return (
-    <span data-status={status} className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${tone ?? tones[status] ?? 'bg-slate-100 text-slate-700'}`}>
+    <span
+      data-status={status}
+      className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${tone ?? tones[status] ?? 'bg-slate-100 text-slate-700'}`}
+    >
       {label ?? status}
     </span>
   );

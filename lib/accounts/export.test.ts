@@ -30,12 +30,16 @@ function parseLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(field), (field = '');
-    else field += c;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
   }
   out.push(field);
   return out;
@@ -59,7 +63,10 @@ describe('CSV export', () => {
     const account = await seedAccount({
       wabaName: 'Harbour, "North"',
       business: { name: '=HYPERLINK("x")', customerReference: 'CRM-1', email: 'a@harbour.example' },
-      numbers: [{ display: '+1 555-078-3881', quality: 'GREEN' }, { display: '+1 555-078-3882', quality: 'RED' }],
+      numbers: [
+        { display: '+1 555-078-3881', quality: 'GREEN' },
+        { display: '+1 555-078-3882', quality: 'RED' },
+      ],
       primaryFundingId: '55',
       allocationConfigId: '66',
     });
@@ -117,6 +124,8 @@ describe('CSV export', () => {
     expect(growth.length).toBeGreaterThanOrEqual(9);
     // Holding the set would cost well over 20 MB here; a batch of 1,000 rows costs about one.
     expect(Math.max(...growth)).toBeLessThan(8 * 1024 * 1024);
-    console.info(`export: ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB, live heap growth at each 2,000 rows (MB): ${growth.map((g) => (g / 1048576).toFixed(1)).join(' ')}`);
+    console.info(
+      `export: ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB, live heap growth at each 2,000 rows (MB): ${growth.map((g) => (g / 1048576).toFixed(1)).join(' ')}`,
+    );
   }, 180_000);
 });

@@ -38,8 +38,28 @@ describe('search', () => {
 describe('filters', () => {
   test('each state column filters to exactly the accounts in that state', async () => {
     const soon = new Date(Date.now() + 3 * 86_400_000);
-    const a = await seedAccount({ review: 'PENDING', limit: 'TIER_250', canSend: 'BLOCKED', verification: 'pending', numbers: [{ display: '+1 555 111 0001', quality: 'RED', nameStatus: 'DECLINED' }], allocationConfigId: '11', primaryFundingId: '22', token: { status: 'valid', expiresAt: soon }, onboarding: { status: 'action_needed' } });
-    const b = await seedAccount({ review: 'REJECTED', limit: 'TIER_100K', canSend: 'LIMITED', verification: 'rejected', numbers: [{ display: '+1 555 111 0002', quality: 'YELLOW', nameStatus: 'PENDING_REVIEW' }], primaryFundingId: '33', token: { status: 'needs_reauth' }, onboarding: { status: 'failed' }, status: 'disconnected' });
+    const a = await seedAccount({
+      review: 'PENDING',
+      limit: 'TIER_250',
+      canSend: 'BLOCKED',
+      verification: 'pending',
+      numbers: [{ display: '+1 555 111 0001', quality: 'RED', nameStatus: 'DECLINED' }],
+      allocationConfigId: '11',
+      primaryFundingId: '22',
+      token: { status: 'valid', expiresAt: soon },
+      onboarding: { status: 'action_needed' },
+    });
+    const b = await seedAccount({
+      review: 'REJECTED',
+      limit: 'TIER_100K',
+      canSend: 'LIMITED',
+      verification: 'rejected',
+      numbers: [{ display: '+1 555 111 0002', quality: 'YELLOW', nameStatus: 'PENDING_REVIEW' }],
+      primaryFundingId: '33',
+      token: { status: 'needs_reauth' },
+      onboarding: { status: 'failed' },
+      status: 'disconnected',
+    });
     const c = await seedAccount({ token: null, onboarding: null, numbers: [{ display: '+1 555 111 0003' }] });
     const d = await seedAccount({ token: { status: 'valid', expiresAt: null } });
     const mine = new Set([a.metaWabaId, b.metaWabaId, c.metaWabaId, d.metaWabaId]);
@@ -79,9 +99,17 @@ describe('filters', () => {
 
   test('a row shows the latest onboarding, the newest token and the last webhook received', async () => {
     const at = new Date('2026-02-01T10:00:00Z');
-    const account = await seedAccount({ onboarding: { status: 'live', at }, lastWebhookAt: new Date('2026-02-02T08:00:00Z'), numbers: [{ display: '+1 555 222 0001', verifiedName: 'Harbour', nameStatus: 'APPROVED', quality: 'GREEN' }] });
+    const account = await seedAccount({
+      onboarding: { status: 'live', at },
+      lastWebhookAt: new Date('2026-02-02T08:00:00Z'),
+      numbers: [{ display: '+1 555 222 0001', verifiedName: 'Harbour', nameStatus: 'APPROVED', quality: 'GREEN' }],
+    });
     const [row] = (await listAccounts(accountFilterSchema.parse({ q: account.metaWabaId }))).items;
-    expect(row).toMatchObject({ onboardingStatus: 'live', tokenState: 'valid', numbers: [{ display: '+1 555 222 0001', verifiedName: 'Harbour', nameStatus: 'APPROVED', quality: 'GREEN' }] });
+    expect(row).toMatchObject({
+      onboardingStatus: 'live',
+      tokenState: 'valid',
+      numbers: [{ display: '+1 555 222 0001', verifiedName: 'Harbour', nameStatus: 'APPROVED', quality: 'GREEN' }],
+    });
     expect(row!.onboardingAt?.toISOString()).toBe(at.toISOString());
     expect(row!.lastWebhookAt?.toISOString()).toBe('2026-02-02T08:00:00.000Z');
   });

@@ -15,7 +15,18 @@ export const qualityRatings = ['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN'] as con
 export const messagingLimits = ['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'UNTIERED'] as const;
 export const canSendStates = ['AVAILABLE', 'LIMITED', 'BLOCKED'] as const;
 export const reviewStates = ['PENDING', 'APPROVED', 'REJECTED'] as const;
-export const verificationStates = ['not_verified', 'pending', 'pending_need_more_info', 'pending_submission', 'verified', 'rejected', 'failed', 'expired', 'ineligible', 'revoked'] as const;
+export const verificationStates = [
+  'not_verified',
+  'pending',
+  'pending_need_more_info',
+  'pending_submission',
+  'verified',
+  'rejected',
+  'failed',
+  'expired',
+  'ineligible',
+  'revoked',
+] as const;
 export const nameStates = ['APPROVED', 'AVAILABLE_WITHOUT_REVIEW', 'PENDING_REVIEW', 'DECLINED', 'EXPIRED', 'NONE'] as const;
 export const creditStates = ['ours', 'other', 'none'] as const;
 export const tokenStates = ['valid', 'expiring', 'needs_reauth', 'none'] as const;
@@ -28,7 +39,13 @@ export const tokenLabels: Record<TokenState, string> = { valid: 'Valid', expirin
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 // Meta adds states without notice: a filter takes any value shaped like one, the selects offer the known ones.
-const metaState = z.preprocess(blankIsUnset, z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'Not a state Meta reports.').optional());
+const metaState = z.preprocess(
+  blankIsUnset,
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,40}$/, 'Not a state Meta reports.')
+    .optional(),
+);
 const day = z.preprocess(blankIsUnset, z.iso.date('Use a date like 2026-01-31.').optional());
 
 export const accountFilterSchema = z.object({
@@ -129,10 +146,14 @@ function conditions(filter: AccountFilter): SQL[] {
   if (filter.token) where.push(sql`${sql.raw(tokenStateText)} = ${filter.token}`);
   // The rarer states also name their candidates through an index, so that the planner need not walk every account.
   if (filter.token === 'needs_reauth') {
-    where.push(sql`w.id in (select waba_id from business_tokens where status in ('needs_reauth', 'revoked') union select waba_id from business_tokens where expires_at <= now())`);
+    where.push(
+      sql`w.id in (select waba_id from business_tokens where status in ('needs_reauth', 'revoked') union select waba_id from business_tokens where expires_at <= now())`,
+    );
   }
-  if (filter.token === 'expiring') where.push(sql`w.id in (select waba_id from business_tokens where expires_at <= now() + ${sql.raw(`interval '${tokenWarningDays} days'`)})`);
-  if (filter.onboarding) where.push(sql`ob.status = ${filter.onboarding}`, sql`w.id in (select waba_id from onboarding_sessions where status = ${filter.onboarding})`);
+  if (filter.token === 'expiring')
+    where.push(sql`w.id in (select waba_id from business_tokens where expires_at <= now() + ${sql.raw(`interval '${tokenWarningDays} days'`)})`);
+  if (filter.onboarding)
+    where.push(sql`ob.status = ${filter.onboarding}`, sql`w.id in (select waba_id from onboarding_sessions where status = ${filter.onboarding})`);
   if (filter.from) where.push(sql`w.created_at >= ${dayStart(filter.from)}::timestamptz`);
   if (filter.to) where.push(sql`w.created_at < ${dayStart(filter.to)}::timestamptz + interval '1 day'`);
   return where;

@@ -23,7 +23,12 @@ let laterCursor: string;
 
 beforeAll(async () => {
   await seedManyAccounts(5_000, { prefix: '3', withTokens: true });
-  await seedAccount({ business: { name: 'Zephyr Ltd', email: 'zed@zephyr.example', customerReference: 'CRM-ZZ-1' }, numbers: [{ display: '+1 555-078-3881', metaPhoneNumberId: '1777000000000001' }], review: 'REJECTED', canSend: 'BLOCKED' });
+  await seedAccount({
+    business: { name: 'Zephyr Ltd', email: 'zed@zephyr.example', customerReference: 'CRM-ZZ-1' },
+    numbers: [{ display: '+1 555-078-3881', metaPhoneNumberId: '1777000000000001' }],
+    review: 'REJECTED',
+    canSend: 'BLOCKED',
+  });
   await db().execute(sql`analyze`);
   const filter = accountFilterSchema.parse({});
   let page = await listAccounts(filter, { limit: 50 });
@@ -61,7 +66,10 @@ describe('query plans on 5,000 accounts', () => {
   });
 
   test('the customers list, first page and a search by phone, reads no whole table', async () => {
-    for (const [label, q] of [['customers first page', undefined], ['customers search by phone', '555 078 3881']] as const) {
+    for (const [label, q] of [
+      ['customers first page', undefined],
+      ['customers search by phone', '555 078 3881'],
+    ] as const) {
       const text = await plan(customerPageQuery(customerFilterSchema.parse({ q }), { limit: 25 }));
       console.info(`--- ${label}\n${text}`);
       expectIndexed(text, label);

@@ -28,7 +28,14 @@ describe('customer analytics', () => {
     const [waba] = await db().select().from(wabas).where(eq(wabas.metaWabaId, o.metaWabaId));
     const phone = Object.values(meta.sandbox.state.phoneNumbers).find((p) => p.wabaId === o.metaWabaId)!;
     const now = meta.sandbox.clock.now();
-    const base = { phoneNumberId: phone.id, wabaId: o.metaWabaId, type: 'template', pricingType: 'regular' as const, billable: true, status: 'delivered' as const };
+    const base = {
+      phoneNumberId: phone.id,
+      wabaId: o.metaWabaId,
+      type: 'template',
+      pricingType: 'regular' as const,
+      billable: true,
+      status: 'delivered' as const,
+    };
     // Another app of the customer sent these: analytics count every message of the WABA.
     meta.sandbox.state.messages.push(
       { ...base, id: 'wamid.a1', to: '16505550001', category: 'marketing', sentAt: now - 2 * day, deliveredAt: now - 2 * day + 1000 },
@@ -57,11 +64,21 @@ describe('customer analytics', () => {
 
   it('explains a missing token and keeps bad ranges to the last 30 days with the reason', async () => {
     const [row] = await db().insert(wabas).values({ metaWabaId: '2999000000000001' }).returning();
-    expect(await wabaAnalytics(row!, { from: '2026-01-01', to: '2026-01-31', granularity: 'DAILY' })).toMatchObject({ ok: false, problem: expect.stringContaining('no working business token') });
-    expect(rangeFrom({ from: '2026-02-10', to: '2026-02-01', granularity: 'DAILY' }).problem).toBe('The start date must be on or before the end date. Showing the last 30 days instead.');
+    expect(await wabaAnalytics(row!, { from: '2026-01-01', to: '2026-01-31', granularity: 'DAILY' })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('no working business token'),
+    });
+    expect(rangeFrom({ from: '2026-02-10', to: '2026-02-01', granularity: 'DAILY' }).problem).toBe(
+      'The start date must be on or before the end date. Showing the last 30 days instead.',
+    );
     expect(rangeFrom({ from: '2026-02-01', to: '2026-02-10', granularity: 'HALF_HOUR' }).problem).toMatch(/Half-hour buckets/);
     expect(rangeFrom({}).range.granularity).toBe('DAILY');
-    const monthly = bucketsOf([], { start: new Date('2026-01-15T00:00:00Z'), end: new Date('2026-03-02T00:00:00Z'), granularity: 'MONTHLY' }, () => 'ALL', () => 1);
+    const monthly = bucketsOf(
+      [],
+      { start: new Date('2026-01-15T00:00:00Z'), end: new Date('2026-03-02T00:00:00Z'), granularity: 'MONTHLY' },
+      () => 'ALL',
+      () => 1,
+    );
     expect(monthly.map((b) => b.label)).toEqual(['2026-01', '2026-02', '2026-03']);
   });
 });

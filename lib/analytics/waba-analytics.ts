@@ -2,13 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { businessTokens, vaultSecrets } from '@/lib/db/schema';
-import {
-  getConversationAnalytics,
-  getPricingAnalytics,
-  type AnalyticsGranularity,
-  type ConversationPoint,
-  type PricingPoint,
-} from '@/lib/meta/analytics';
+import { getConversationAnalytics, getPricingAnalytics, type AnalyticsGranularity, type ConversationPoint, type PricingPoint } from '@/lib/meta/analytics';
 import { businessToken, isGraphError, type GraphToken } from '@/lib/meta/graph';
 import { describeGraphRefusal } from '@/lib/staff-action';
 import { unseal } from '@/lib/vault';
@@ -82,7 +76,12 @@ function labelOf(start: number, granularity: AnalyticsGranularity): string {
 }
 
 /** Every bucket of the range, empty ones included, with each category's value. */
-export function bucketsOf<P extends { start: Date }>(points: readonly P[], range: { start: Date; end: Date; granularity: AnalyticsGranularity }, category: (p: P) => string, value: (p: P) => number): Bucket[] {
+export function bucketsOf<P extends { start: Date }>(
+  points: readonly P[],
+  range: { start: Date; end: Date; granularity: AnalyticsGranularity },
+  category: (p: P) => string,
+  value: (p: P) => number,
+): Bucket[] {
   const buckets = new Map<number, Bucket>();
   for (let t = bucketStart(range.start, range.granularity); t < range.end.getTime(); t = nextBucket(t, range.granularity)) {
     buckets.set(t, { start: new Date(t), label: labelOf(t, range.granularity), values: {} });
@@ -100,7 +99,9 @@ function totalsBy<P>(points: readonly P[], category: (p: P) => string, fields: A
   const out = new Map<string, number[]>();
   for (const p of points) {
     const row = out.get(category(p)) ?? fields.map(() => 0);
-    fields.forEach((f, i) => (row[i]! += f(p)));
+    fields.forEach((f, i) => {
+      row[i]! += f(p);
+    });
     out.set(category(p), row);
   }
   return [...out.entries()].map(([c, values]) => ({ category: c, values })).sort((a, b) => a.category.localeCompare(b.category));
@@ -119,14 +120,21 @@ const categoryOfPricing = (p: PricingPoint) => p.pricing_category ?? 'ALL';
 
 export async function wabaAnalytics(waba: { id: string; metaWabaId: string }, input: AnalyticsRangeInput): Promise<WabaAnalytics> {
   const token = await wabaBusinessToken(waba.id);
-  if (!token) return { ok: false, problem: 'We hold no working business token for this account, so its analytics cannot be read. The customer must connect again through Embedded Signup.' };
+  if (!token)
+    return {
+      ok: false,
+      problem: 'We hold no working business token for this account, so its analytics cannot be read. The customer must connect again through Embedded Signup.',
+    };
   const range = {
     start: new Date(`${input.from}T00:00:00Z`),
     end: new Date(Date.parse(`${input.to}T00:00:00Z`) + dayMs),
     granularity: input.granularity,
   };
   try {
-    const [conversations, pricing] = await Promise.all([getConversationAnalytics(waba.metaWabaId, range, token), getPricingAnalytics(waba.metaWabaId, range, token)]);
+    const [conversations, pricing] = await Promise.all([
+      getConversationAnalytics(waba.metaWabaId, range, token),
+      getPricingAnalytics(waba.metaWabaId, range, token),
+    ]);
     const conversationCategories = [...new Set(conversations.map(categoryOfConversation))].sort();
     const pricingCategories = [...new Set(pricing.map(categoryOfPricing))].sort();
     return {

@@ -23,11 +23,26 @@ const utcTime = z.preprocess(
     .optional(),
 );
 
-const wabaId = z.preprocess(blank, z.string().trim().regex(/^\d{1,30}$/, 'A WABA id is digits only.').optional());
+const wabaId = z.preprocess(
+  blank,
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, 'A WABA id is digits only.')
+    .optional(),
+);
 
 export const staffActionFilterSchema = z.object({
   actor: z.preprocess(blank, z.union([z.literal('system'), z.uuid()], 'Choose someone from the list.').optional()),
-  action: z.preprocess(blank, z.string().trim().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'Not an action name, like link.create.').max(100).optional()),
+  action: z.preprocess(
+    blank,
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'Not an action name, like link.create.')
+      .max(100)
+      .optional(),
+  ),
   waba: wabaId,
   from: utcTime,
   to: utcTime,
@@ -39,7 +54,13 @@ export const graphCallSteps: readonly string[] = ['exchange_code', 'verify_token
 
 export const graphCallFilterSchema = z.object({
   waba: wabaId,
-  step: z.preprocess(blank, z.string().refine((step) => graphCallSteps.includes(step), 'Choose a step from the list.').optional()),
+  step: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((step) => graphCallSteps.includes(step), 'Choose a step from the list.')
+      .optional(),
+  ),
   result: z.preprocess(blank, z.enum(['ok', 'failed'], 'Choose succeeded or failed.').optional()),
   from: utcTime,
   to: utcTime,

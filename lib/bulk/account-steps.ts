@@ -76,7 +76,8 @@ async function storeTokenInfo(tokenId: string, info: TokenInfo): Promise<void> {
 function usableToken(ctx: Ctx): { token: GraphToken; id: string; value: string } | AccountResult {
   if (!ctx.waba) return { outcome: 'skipped', summary: 'This account is no longer on record.' };
   if (!ctx.token) return { outcome: 'needs_reauth', summary: 'No business token is stored for this account: the customer runs the signup again.' };
-  if (ctx.token.status !== 'valid') return { outcome: 'needs_reauth', summary: 'Meta no longer accepts the customer’s token: send them a reauthorization link.' };
+  if (ctx.token.status !== 'valid')
+    return { outcome: 'needs_reauth', summary: 'Meta no longer accepts the customer’s token: send them a reauthorization link.' };
   return { token: businessToken(ctx.token.value), id: ctx.token.id, value: ctx.token.value };
 }
 
@@ -94,9 +95,14 @@ async function settle(ctx: Ctx, tokenId: string | null, work: () => Promise<Acco
     const reference = { code: error.auditCode, fbtraceId: error.fbtraceId ?? null };
     if (error.kind === 'auth' && error.tokenKind === 'business') {
       if (tokenId) await markNeedsReauth(tokenId);
-      return done({ outcome: 'needs_reauth', summary: `Meta refused the customer’s token: send them a reauthorization link. Meta said: ${error.message}`, ...reference });
+      return done({
+        outcome: 'needs_reauth',
+        summary: `Meta refused the customer’s token: send them a reauthorization link. Meta said: ${error.message}`,
+        ...reference,
+      });
     }
-    const summary = error.kind === 'transient' ? `Meta was unavailable on every attempt. Meta said: ${error.message}` : `${error.hint} Meta said: ${error.message}`;
+    const summary =
+      error.kind === 'transient' ? `Meta was unavailable on every attempt. Meta said: ${error.message}` : `${error.hint} Meta said: ${error.message}`;
     return done({ outcome: 'failed', summary, ...reference });
   }
 }
@@ -131,7 +137,11 @@ export async function refreshAccount(ctx: Ctx): Promise<StepOutcome> {
     });
     await storeTokenInfo(usable.id, info);
     const grants = tokenGrantsWaba(info, waba.metaWabaId);
-    const parts = [`${numbers.length} ${numbers.length === 1 ? 'number' : 'numbers'}`, subscribed ? 'our app subscribed' : 'our app NOT subscribed', grants ? 'token valid' : 'token no longer grants this account'];
+    const parts = [
+      `${numbers.length} ${numbers.length === 1 ? 'number' : 'numbers'}`,
+      subscribed ? 'our app subscribed' : 'our app NOT subscribed',
+      grants ? 'token valid' : 'token no longer grants this account',
+    ];
     return {
       outcome: grants ? 'ok' : 'needs_reauth',
       summary: `Refreshed: ${parts.join(', ')}.`,
@@ -169,7 +179,8 @@ export async function checkAccountToken(ctx: Ctx): Promise<StepOutcome> {
     const grants = tokenGrantsWaba(info, waba.metaWabaId);
     const expires = info.expiresAt ? `expires ${info.expiresAt.toISOString().slice(0, 10)}` : 'never expires';
     if (!info.isValid) return { outcome: 'needs_reauth', summary: 'Meta says the token is no longer valid: send a reauthorization link.', tokenValid: false };
-    if (!grants) return { outcome: 'needs_reauth', summary: 'The token is valid but no longer grants this account: send a reauthorization link.', tokenValid: true };
+    if (!grants)
+      return { outcome: 'needs_reauth', summary: 'The token is valid but no longer grants this account: send a reauthorization link.', tokenValid: true };
     return { outcome: 'ok', summary: `Token valid, ${expires}.`, tokenValid: true, tokenExpiresAt: info.expiresAt?.toISOString() ?? null };
   });
 }

@@ -114,7 +114,10 @@ describe('bulk refresh', () => {
     const [result] = await bulkRunAccounts(runId);
     expect(result!.result?.outcome).toBe('needs_reauth');
     const [waba] = await db().select({ id: wabas.id }).from(wabas).where(eq(wabas.metaWabaId, target.metaWabaId));
-    const tokens = await db().select({ status: businessTokens.status }).from(businessTokens).where(and(eq(businessTokens.wabaId, waba!.id)));
+    const tokens = await db()
+      .select({ status: businessTokens.status })
+      .from(businessTokens)
+      .where(and(eq(businessTokens.wabaId, waba!.id)));
     expect(tokens.map((t) => t.status)).toEqual(['needs_reauth']);
   });
 

@@ -21,7 +21,10 @@ export type BulkSelection = { wabaIds: string[] } | { filter: AccountFilter };
 async function resolveSelection(selection: BulkSelection): Promise<string[]> {
   if ('filter' in selection) {
     const { ids, more } = await matchingAccountIds(selection.filter, maxBulkAccounts);
-    if (more) throw new UserError(`Over ${maxBulkAccounts.toLocaleString('en')} accounts match: narrow the filter so that a run takes at most ${maxBulkAccounts.toLocaleString('en')}.`);
+    if (more)
+      throw new UserError(
+        `Over ${maxBulkAccounts.toLocaleString('en')} accounts match: narrow the filter so that a run takes at most ${maxBulkAccounts.toLocaleString('en')}.`,
+      );
     return ids;
   }
   const wanted = [...new Set(selection.wabaIds)];

@@ -18,7 +18,11 @@ async function found(q: string): Promise<string[]> {
 
 describe('customers list', () => {
   test('shows a business with each of its WABAs and their numbers', async () => {
-    const first = await seedAccount({ business: { metaBusinessId: '3300000000000001', name: 'Two Accounts Ltd' }, wabaName: 'Sales', numbers: [{ display: '+1 555 300 0001', verifiedName: 'Two Sales' }] });
+    const first = await seedAccount({
+      business: { metaBusinessId: '3300000000000001', name: 'Two Accounts Ltd' },
+      wabaName: 'Sales',
+      numbers: [{ display: '+1 555 300 0001', verifiedName: 'Two Sales' }],
+    });
     await seedAccount({ businessId: first.businessId, wabaName: 'Support', numbers: [{ display: '+1 555 300 0002' }, { display: '+1 555 300 0003' }] });
     const [customer] = (await listCustomers(customerFilterSchema.parse({ q: '3300000000000001' }))).items;
     expect(customer).toMatchObject({ name: 'Two Accounts Ltd', wabaCount: 2 });
@@ -79,7 +83,10 @@ describe('a signup link’s customer reference', () => {
     if ('problem' in opened) throw new Error(opened.problem);
     const session = (await sessionForBrowser(opened.sessionId, opened.browserKey))!;
     const signup = await meta.signup({});
-    const result = await verifyAndStore(session, { code: signup.code, finish: finishFor('default', { wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId }) });
+    const result = await verifyAndStore(session, {
+      code: signup.code,
+      finish: finishFor('default', { wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId }),
+    });
     expect(result.ok).toBe(true);
     const [row] = await db()
       .select({ reference: businesses.customerReference, email: businesses.email })

@@ -17,6 +17,7 @@ export const customerReferenceSchema = z
   .string()
   .trim()
   .max(100, 'At most 100 characters.')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'Use letters, digits and punctuation only.');
 
 export const customerFilterSchema = z.object({
@@ -24,7 +25,14 @@ export const customerFilterSchema = z.object({
 });
 export type CustomerFilter = z.infer<typeof customerFilterSchema>;
 
-export type CustomerNumber = { id: string; display: string | null; verifiedName: string | null; nameStatus: string | null; quality: string | null; status: string | null };
+export type CustomerNumber = {
+  id: string;
+  display: string | null;
+  verifiedName: string | null;
+  nameStatus: string | null;
+  quality: string | null;
+  status: string | null;
+};
 export type CustomerWaba = {
   id: string;
   metaWabaId: string;
@@ -112,14 +120,14 @@ export async function listCustomers(filter: CustomerFilter, options: { cursor?: 
 }
 
 /** Sets (or, with an empty text, clears) the partner's reference of a customer; returns what it was. */
-export async function setCustomerReference(businessId: string, reference: string, audit: Auditor): Promise<{ previous: string | null; reference: string | null }> {
+export async function setCustomerReference(
+  businessId: string,
+  reference: string,
+  audit: Auditor,
+): Promise<{ previous: string | null; reference: string | null }> {
   const value = customerReferenceSchema.parse(reference) || null;
   return db().transaction(async (tx) => {
-    const [current] = await tx
-      .select({ reference: businesses.customerReference })
-      .from(businesses)
-      .where(eq(businesses.id, businessId))
-      .for('update');
+    const [current] = await tx.select({ reference: businesses.customerReference }).from(businesses).where(eq(businesses.id, businessId)).for('update');
     if (!current) throw new UserError('This customer no longer exists.');
     await tx
       .update(businesses)

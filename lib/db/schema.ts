@@ -1,18 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  boolean,
-  index,
-  integer,
-  json,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, json, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -43,10 +30,7 @@ export const signInFailures = pgTable(
     address: text('address').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    index('sign_in_failures_email_idx').on(t.email, t.createdAt),
-    index('sign_in_failures_address_idx').on(t.address, t.createdAt),
-  ],
+  (t) => [index('sign_in_failures_email_idx').on(t.email, t.createdAt), index('sign_in_failures_address_idx').on(t.address, t.createdAt)],
 );
 
 /**
@@ -214,7 +198,9 @@ export const businessTokens = pgTable(
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     grantedWabaIds: text('granted_waba_ids').array().notNull().default(sql`'{}'::text[]`),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
-    status: text('status', { enum: ['valid', 'needs_reauth', 'revoked'] }).notNull().default('valid'),
+    status: text('status', { enum: ['valid', 'needs_reauth', 'revoked'] })
+      .notNull()
+      .default('valid'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -303,9 +289,7 @@ export const onboardingSessions = pgTable(
     index('onboarding_sessions_status_waba_idx').on(t.status, t.wabaId),
     index('onboarding_sessions_reported_waba_idx').on(t.reportedWabaId),
     // Serves the expiry job: only sessions still waiting for the customer are indexed.
-    index('onboarding_sessions_waiting_idx')
-      .on(t.expiresAt)
-      .where(sql`${t.status} = 'started'`),
+    index('onboarding_sessions_waiting_idx').on(t.expiresAt).where(sql`${t.status} = 'started'`),
   ],
 );
 
@@ -427,9 +411,7 @@ export const webhookEvents = pgTable(
     index('webhook_events_waba_idx').on(t.wabaId, t.receivedAt),
     index('webhook_events_field_idx').on(t.field, t.receivedAt, t.id),
     // Only unfinished events are indexed for the processors, so the index stays small.
-    index('webhook_events_pending_idx')
-      .on(t.receivedAt)
-      .where(sql`${t.status} in ('received', 'failed')`),
+    index('webhook_events_pending_idx').on(t.receivedAt).where(sql`${t.status} in ('received', 'failed')`),
   ],
 );
 
@@ -503,9 +485,7 @@ export const webhookForwardDeliveries = pgTable(
     uniqueIndex('webhook_forward_deliveries_key').on(t.eventId, t.forwardId),
     index('webhook_forward_deliveries_pending_idx').on(t.status, t.nextAttemptAt),
     // Each destination takes its own due deliveries.
-    index('webhook_forward_deliveries_due_idx')
-      .on(t.forwardId, t.nextAttemptAt)
-      .where(sql`${t.status} in ('pending', 'retrying')`),
+    index('webhook_forward_deliveries_due_idx').on(t.forwardId, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'retrying')`),
   ],
 );
 
@@ -734,9 +714,7 @@ export const graphCalls = pgTable(
     index('graph_calls_run_idx').on(t.runId, t.id),
     index('graph_calls_created_idx').on(t.createdAt),
     // A number's register/deregister budget (10 in 72 h) is counted from these calls.
-    index('graph_calls_register_idx')
-      .on(t.path, t.createdAt)
-      .where(sql`${t.path} like '%/register' or ${t.path} like '%/deregister'`),
+    index('graph_calls_register_idx').on(t.path, t.createdAt).where(sql`${t.path} like '%/register' or ${t.path} like '%/deregister'`),
   ],
 );
 

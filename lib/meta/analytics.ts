@@ -51,7 +51,12 @@ export type ConversationPoint = z.output<typeof conversationPointSchema>;
 export type PricingPoint = z.output<typeof pricingPointSchema>;
 
 /** Conversations and their cost per bucket and conversation category. */
-export async function getConversationAnalytics(wabaId: string, range: AnalyticsRange, token: GraphToken, audit: AuditContext = {}): Promise<ConversationPoint[]> {
+export async function getConversationAnalytics(
+  wabaId: string,
+  range: AnalyticsRange,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<ConversationPoint[]> {
   const result = await graphRequest({
     method: 'GET',
     path: `/${wabaId}`,

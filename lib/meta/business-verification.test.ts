@@ -54,9 +54,7 @@ describe('partner-led business verification', () => {
     const submission = { endBusinessId: '1', documents: [] };
     await expect(submitBusinessVerification(sandboxIds.partnerBusinessId, submission, systemToken())).rejects.toThrow(/1 to 3/);
     const big = { name: 'big.pdf', type: 'application/pdf' as const, data: new Uint8Array(5 * 1024 * 1024 + 1) };
-    await expect(
-      submitBusinessVerification(sandboxIds.partnerBusinessId, { endBusinessId: '1', documents: [big] }, systemToken()),
-    ).rejects.toThrow(/5 MB/);
+    await expect(submitBusinessVerification(sandboxIds.partnerBusinessId, { endBusinessId: '1', documents: [big] }, systemToken())).rejects.toThrow(/5 MB/);
   });
 
   it('normalises rejection reasons spelled with spaces or underscores', () => {

@@ -92,7 +92,10 @@ export type VerificationSubmissionRecord = {
 
 /** The webhook spells reasons with spaces, the PLBV page with underscores (docs/meta/business-verification.md). */
 export function normaliseRejectionReason(reason: string): string {
-  return reason.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  return reason
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 export async function listVerificationSubmissions(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AuditContext, type GraphToken, GraphError, graphRequest, hasCode } from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, type GraphError, graphRequest, hasCode } from '@/lib/meta/graph';
 import { getPhoneNumber } from '@/lib/meta/phone-numbers';
 
 // Coexistence: numbers that stay on the WhatsApp Business app (docs/meta/coexistence.md). They are
@@ -14,12 +14,7 @@ export type SyncResult = { status: 'started'; requestId: string } | { status: 'a
  * (2593107) is reported as `already_requested`, so a retried step is idempotent; 2593108 (window
  * over) and 2593109 (history declined) throw.
  */
-export async function startSync(
-  phoneNumberId: string,
-  syncType: SyncType,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<SyncResult> {
+export async function startSync(phoneNumberId: string, syncType: SyncType, token: GraphToken, audit: AuditContext = {}): Promise<SyncResult> {
   try {
     const result = await graphRequest({
       method: 'POST',
@@ -38,11 +33,7 @@ export async function startSync(
 
 export type CoexistenceStatus = { isOnBizApp: boolean; platformType: string | undefined };
 
-export async function getCoexistenceStatus(
-  phoneNumberId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<CoexistenceStatus> {
+export async function getCoexistenceStatus(phoneNumberId: string, token: GraphToken, audit: AuditContext = {}): Promise<CoexistenceStatus> {
   const phone = await getPhoneNumber(phoneNumberId, token, audit, ['is_on_biz_app', 'platform_type']);
   return { isOnBizApp: phone.is_on_biz_app === true, platformType: phone.platform_type };
 }

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  type AuditContext,
-  type GraphToken,
-  graphIdSchema,
-  graphList,
-  graphRequest,
-  successSchema,
-} from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, graphIdSchema, graphList, graphRequest, successSchema } from '@/lib/meta/graph';
 import { getWaba } from '@/lib/meta/wabas';
 
 // Solution Partner credit lines (docs/meta/credit-lines.md). Sharing uses the partner system token, except
@@ -17,11 +10,7 @@ export type WabaCurrency = (typeof wabaCurrencies)[number];
 
 const creditLineSchema = z.looseObject({ id: graphIdSchema, legal_entity_name: z.string().optional() });
 
-export async function listCreditLines(
-  businessId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<{ id: string; legalEntityName?: string }[]> {
+export async function listCreditLines(businessId: string, token: GraphToken, audit: AuditContext = {}): Promise<{ id: string; legalEntityName?: string }[]> {
   const lines = await graphList({
     path: `/${businessId}/extendedcredits`,
     query: { fields: 'id,legal_entity_name' },
@@ -132,11 +121,7 @@ function toAllocation(a: z.output<typeof allocationConfigSchema>): AllocationCon
   };
 }
 
-export async function getAllocationConfig(
-  allocationConfigId: string,
-  systemToken: GraphToken,
-  audit: AuditContext = {},
-): Promise<AllocationConfig> {
+export async function getAllocationConfig(allocationConfigId: string, systemToken: GraphToken, audit: AuditContext = {}): Promise<AllocationConfig> {
   const result = await graphRequest({
     method: 'GET',
     path: `/${allocationConfigId}`,
@@ -193,11 +178,7 @@ export async function listAllocationConfigs(
   return list.map(toAllocation).filter((a) => a.receivingBusinessId === undefined || a.receivingBusinessId === receivingBusinessId);
 }
 
-export async function deleteAllocationConfig(
-  allocationConfigId: string,
-  systemToken: GraphToken,
-  audit: AuditContext = {},
-): Promise<void> {
+export async function deleteAllocationConfig(allocationConfigId: string, systemToken: GraphToken, audit: AuditContext = {}): Promise<void> {
   await graphRequest({ method: 'DELETE', path: `/${allocationConfigId}`, token: systemToken, audit, schema: successSchema });
 }
 

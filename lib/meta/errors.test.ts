@@ -29,7 +29,10 @@ afterEach(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GraphError);
   return error as GraphError;
 }
@@ -57,7 +60,11 @@ describe('error classification against injected faults', () => {
   });
 
   it('code 190 is auth and says the customer must reconnect', async () => {
-    await meta.fault({ path: '/{id}/subscribed_apps', error: { code: 190, subcode: 463, message: 'Error validating access token: Session has expired' }, next: 1 });
+    await meta.fault({
+      path: '/{id}/subscribed_apps',
+      error: { code: 190, subcode: 463, message: 'Error validating access token: Session has expired' },
+      next: 1,
+    });
     const error = await failure(listSubscribedApps(customer.wabaId, customer.token));
     expect(error).toMatchObject({ code: 190, subcode: 463, kind: 'auth', httpStatus: 400 });
     expect(error.hint).toMatch(/reconnect/);

@@ -6,16 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { graphCalls, onboardingSessions } from '@/lib/db/schema';
-import {
-  GraphError,
-  businessToken,
-  classifyError,
-  graphList,
-  graphRequest,
-  noToken,
-  overrideGraphSettings,
-  successSchema,
-} from '@/lib/meta/graph';
+import { GraphError, businessToken, classifyError, graphList, graphRequest, noToken, overrideGraphSettings, successSchema } from '@/lib/meta/graph';
 
 // Wire-level behaviour of the request function against a tiny Meta-shaped server: things the
 // sandbox cannot be made to do (echo secrets, send HTML, hang without closing, malformed bodies).
@@ -133,7 +124,14 @@ describe('graphRequest', () => {
     handler = (_s, res) =>
       json(res, 400, metaError(133016, { error_data: { messaging_product: 'whatsapp', details: 'Too many register calls' }, error_subcode: 2388 }));
     const error = await failure(
-      graphRequest({ method: 'POST', path: '/109876543210001/register', json: {}, token: businessToken(token), audit: { step: 'register' }, schema: successSchema }),
+      graphRequest({
+        method: 'POST',
+        path: '/109876543210001/register',
+        json: {},
+        token: businessToken(token),
+        audit: { step: 'register' },
+        schema: successSchema,
+      }),
     );
     expect(error).toMatchObject({
       code: 133016,
@@ -156,7 +154,14 @@ describe('graphRequest', () => {
   it('never lets a token, code, PIN or secret reach the error or the audit trail', async () => {
     const code = 'AQBsecretCode987654';
     handler = (s, res) =>
-      json(res, 400, metaError(100, { message: `bad ${s.url.searchParams.get('code')} ${token} ${secret} EAAGsomeOtherTokenLookingThing1234567890`, error_data: { details: `pin 654321 for ${token}` } }));
+      json(
+        res,
+        400,
+        metaError(100, {
+          message: `bad ${s.url.searchParams.get('code')} ${token} ${secret} EAAGsomeOtherTokenLookingThing1234567890`,
+          error_data: { details: `pin 654321 for ${token}` },
+        }),
+      );
     const error = await failure(
       graphRequest({
         method: 'GET',
@@ -208,9 +213,7 @@ describe('graphRequest', () => {
 
   it('fails on a response that does not match the schema without echoing the body', async () => {
     handler = (_s, res) => json(res, 200, { access_token: 12345, token_type: 'EAAGleakyTokenValue999999999999999999' });
-    const error = await failure(
-      graphRequest({ method: 'GET', path: '/oauth/access_token', token: noToken, schema: z.object({ access_token: z.string() }) }),
-    );
+    const error = await failure(graphRequest({ method: 'GET', path: '/oauth/access_token', token: noToken, schema: z.object({ access_token: z.string() }) }));
     expect(error).toMatchObject({ source: 'invalid_response', kind: 'permanent', httpStatus: 200 });
     expect(error.message).toContain('access_token');
     expect(error.message).not.toContain('12345');

@@ -336,7 +336,10 @@ async function audit(row: {
       const retried = await db()
         .insert(graphCalls)
         .values({ ...values, sessionId: null })
-        .then(() => true, () => false);
+        .then(
+          () => true,
+          () => false,
+        );
       if (retried) return;
     }
     // The audit trail must never turn a successful Meta call into a failure.
@@ -406,7 +409,16 @@ export async function graphRequest<S extends z.ZodType>(request: GraphRequest<S>
       context: request.audit,
     });
     log.warn(
-      { method, path, status: init.httpStatus, metaErrorCode: error.auditCode, fbtraceId: init.fbtraceId, kind: error.kind, durationMs, step: request.audit?.step },
+      {
+        method,
+        path,
+        status: init.httpStatus,
+        metaErrorCode: error.auditCode,
+        fbtraceId: init.fbtraceId,
+        kind: error.kind,
+        durationMs,
+        step: request.audit?.step,
+      },
       'graph call failed',
     );
     return error;
@@ -484,7 +496,13 @@ function networkReason(error: unknown): string {
  * `paging.next`: Meta puts the access token in that URL, and we only send requests we built.
  */
 /** `GET /{id}?fields=...`: one Graph node, validated by its schema. */
-export function readNode<S extends z.ZodType>(id: string, fields: readonly string[], schema: S, token: GraphToken, audit: AuditContext = {}): Promise<z.output<S>> {
+export function readNode<S extends z.ZodType>(
+  id: string,
+  fields: readonly string[],
+  schema: S,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<z.output<S>> {
   return graphRequest({ method: 'GET', path: `/${id}`, query: { fields: fieldList(fields) }, token, audit, schema });
 }
 

@@ -47,7 +47,13 @@ export async function sendTemplateMessage(
   const result = await graphRequest({
     method: 'POST',
     path: `/${phoneNumberId}/messages`,
-    json: { messaging_product: 'whatsapp', recipient_type: 'individual', to: input.to, type: 'template', template: { name: input.name, language: { code: input.language } } },
+    json: {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: input.to,
+      type: 'template',
+      template: { name: input.name, language: { code: input.language } },
+    },
     token,
     audit,
     schema: sentSchema,

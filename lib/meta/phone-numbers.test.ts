@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<GraphError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GraphError);
   return error as GraphError;
 }

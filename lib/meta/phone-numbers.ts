@@ -1,15 +1,5 @@
 import { z } from 'zod';
-import {
-  type AuditContext,
-  type GraphToken,
-  fieldList,
-  graphIdSchema,
-  graphList,
-  graphRequest,
-  lenientEnum,
-  successSchema,
-  readNode,
-} from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, fieldList, graphIdSchema, graphList, graphRequest, lenientEnum, successSchema, readNode } from '@/lib/meta/graph';
 import { healthStatusSchema } from '@/lib/meta/wabas';
 
 // Business phone numbers (docs/meta/phone-numbers.md).
@@ -20,17 +10,7 @@ export const phoneNumberSchema = z.looseObject({
   verified_name: z.string().optional(),
   code_verification_status: lenientEnum(['VERIFIED', 'NOT_VERIFIED', 'UNVERIFIED', 'EXPIRED'] as const).optional(),
   quality_rating: lenientEnum(['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN'] as const).optional(),
-  status: lenientEnum([
-    'CONNECTED',
-    'PENDING',
-    'DISCONNECTED',
-    'FLAGGED',
-    'RESTRICTED',
-    'RATE_LIMITED',
-    'BANNED',
-    'DELETED',
-    'MIGRATED',
-  ] as const).optional(),
+  status: lenientEnum(['CONNECTED', 'PENDING', 'DISCONNECTED', 'FLAGGED', 'RESTRICTED', 'RATE_LIMITED', 'BANNED', 'DELETED', 'MIGRATED'] as const).optional(),
   name_status: z.string().optional(),
   new_name_status: z.string().optional(),
   platform_type: lenientEnum(['CLOUD_API', 'ON_PREMISE', 'NOT_APPLICABLE'] as const).optional(),
@@ -81,13 +61,6 @@ export const phoneNumberDetailFields = [
   'new_display_name',
 ] as const;
 
-/** `webhook_configuration`: the URL configured at each level; the most specific one receives the number's webhooks. */
-export const webhookConfigurationSchema = z.looseObject({
-  phone_number: z.string().optional(),
-  whatsapp_business_account: z.string().optional(),
-  application: z.string().optional(),
-});
-
 export async function listPhoneNumbers(
   wabaId: string,
   token: GraphToken,
@@ -109,12 +82,7 @@ export async function getPhoneNumber(
 export type NewPhoneNumber = { cc: string; phoneNumber: string; verifiedName: string; preverifiedId?: string };
 
 /** Adds an unverified number to a WABA (only when Embedded Signup did not). Returns its id. */
-export async function createPhoneNumber(
-  wabaId: string,
-  input: NewPhoneNumber,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<string> {
+export async function createPhoneNumber(wabaId: string, input: NewPhoneNumber, token: GraphToken, audit: AuditContext = {}): Promise<string> {
   const result = await graphRequest({
     method: 'POST',
     path: `/${wabaId}/phone_numbers`,
@@ -211,12 +179,7 @@ export async function setTwoStepPin(phoneNumberId: string, pin: string, token: G
 }
 
 /** Starts Meta's review of a new display name; the outcome arrives as a `phone_number_name_update` webhook. */
-export async function requestDisplayNameChange(
-  phoneNumberId: string,
-  newDisplayName: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<void> {
+export async function requestDisplayNameChange(phoneNumberId: string, newDisplayName: string, token: GraphToken, audit: AuditContext = {}): Promise<void> {
   await graphRequest({
     method: 'POST',
     path: `/${phoneNumberId}`,

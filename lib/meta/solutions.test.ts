@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessToken, systemToken } from '@/lib/meta/graph';
-import {
-  acceptSolution,
-  createSolution,
-  getSolution,
-  getSolutionAccessToken,
-  listSolutions,
-  requestSolutionDeactivation,
-} from '@/lib/meta/solutions';
+import { acceptSolution, createSolution, getSolution, getSolutionAccessToken, listSolutions, requestSolutionDeactivation } from '@/lib/meta/solutions';
 import { startMetaSandbox, sandboxApp, type MetaSandbox } from '@/test/meta-sandbox';
 import { getWaba } from '@/lib/meta/wabas';
 

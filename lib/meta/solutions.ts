@@ -56,12 +56,7 @@ export type NewSolution = {
 };
 
 /** Creates a solution owned by `ownerAppId`; it starts INITIATED (invitation sent). Returns its id. */
-export async function createSolution(
-  ownerAppId: string,
-  input: NewSolution,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<string> {
+export async function createSolution(ownerAppId: string, input: NewSolution, token: GraphToken, audit: AuditContext = {}): Promise<string> {
   const result = await graphRequest({
     method: 'POST',
     path: `/${ownerAppId}/whatsapp_business_solution`,
@@ -108,32 +103,17 @@ export async function getSolution(
 }
 
 /** The solutions that onboarded a WABA (business token); `fields` as for one solution, Meta's default when omitted. */
-export async function listWabaSolutions(
-  wabaId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-  fields?: readonly string[],
-): Promise<Solution[]> {
+export async function listWabaSolutions(wabaId: string, token: GraphToken, audit: AuditContext = {}, fields?: readonly string[]): Promise<Solution[]> {
   return graphList({ path: `/${wabaId}/solutions`, query: { fields: fields ? fieldList(fields) : undefined }, token, audit, item: solutionSchema });
 }
 
-export type SolutionTransition =
-  | 'accept'
-  | 'reject'
-  | 'send_deactivation_request'
-  | 'accept_deactivation_request'
-  | 'reject_deactivation_request';
+export type SolutionTransition = 'accept' | 'reject' | 'send_deactivation_request' | 'accept_deactivation_request' | 'reject_deactivation_request';
 
 /**
  * A state change (docs/meta/multi-partner-solutions.md). `accept` cannot be undone: read the solution first.
  * Deactivation is requested by the owner and accepted or rejected by the other party.
  */
-export async function transitionSolution(
-  solutionId: string,
-  transition: SolutionTransition,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<void> {
+export async function transitionSolution(solutionId: string, transition: SolutionTransition, token: GraphToken, audit: AuditContext = {}): Promise<void> {
   await graphRequest({ method: 'POST', path: `/${solutionId}/${transition}`, token, audit, schema: successSchema });
 }
 
@@ -179,10 +159,7 @@ export async function getSolutionAccessToken(
 }
 
 /** The apps a Tech Provider chose in the embedded MPS creation login, with its user token (docs/meta/multi-partner-solutions.md). */
-export async function listApplicationDetails(
-  userToken: GraphToken,
-  audit: AuditContext = {},
-): Promise<{ id: string; name?: string; link?: string }[]> {
+export async function listApplicationDetails(userToken: GraphToken, audit: AuditContext = {}): Promise<{ id: string; name?: string; link?: string }[]> {
   const apps = await graphList({ path: '/me/application_details', token: userToken, audit, item: appRefSchema });
   return apps.map((a) => ({ id: a.id, name: a.name, link: a.link }));
 }
@@ -194,12 +171,7 @@ export type MigrationTarget = { solutionId: string } | { appId: string };
  * business token; the customer then runs the destination's Embedded Signup, which creates a new WABA
  * (Meta: Migrating business customer assets).
  */
-export async function setSolutionMigrationIntent(
-  wabaId: string,
-  target: MigrationTarget,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<string> {
+export async function setSolutionMigrationIntent(wabaId: string, target: MigrationTarget, token: GraphToken, audit: AuditContext = {}): Promise<string> {
   const result = await graphRequest({
     method: 'POST',
     path: `/${wabaId}/set_solution_migration_intent`,

@@ -34,9 +34,7 @@ describe('subscriptions', () => {
     const { wabaId, token } = await meta.onboard();
     expect(await listSubscribedApps(wabaId, token)).toEqual([]);
     await subscribeApp(wabaId, token, { step: 'subscribe' }, { callbackUri, verifyToken });
-    expect(await listSubscribedApps(wabaId, token)).toEqual([
-      expect.objectContaining({ appId: sandboxApp.appId, overrideCallbackUri: callbackUri }),
-    ]);
+    expect(await listSubscribedApps(wabaId, token)).toEqual([expect.objectContaining({ appId: sandboxApp.appId, overrideCallbackUri: callbackUri })]);
   });
 
   it('refuses an override before the plain subscribe with a permanent code 100', async () => {

@@ -4,9 +4,7 @@ import { type AuditContext, type GraphToken, graphIdSchema, graphRequest, pageSc
 // The app's webhook subscription on a customer's WABA (docs/meta/webhook-subscriptions.md).
 
 const subscribedAppSchema = z.looseObject({
-  whatsapp_business_api_data: z
-    .looseObject({ id: graphIdSchema, name: z.string().optional(), link: z.string().optional() })
-    .optional(),
+  whatsapp_business_api_data: z.looseObject({ id: graphIdSchema, name: z.string().optional(), link: z.string().optional() }).optional(),
   override_callback_uri: z.string().optional(),
 });
 
@@ -33,24 +31,14 @@ export type CallbackOverride = { callbackUri: string; verifyToken: string };
  * Subscribes the app to the WABA's webhooks (business token). A plain POST also removes a
  * WABA-level callback override, so pass `override` whenever one should stay in place.
  */
-export async function subscribeApp(
-  wabaId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-  override?: CallbackOverride,
-): Promise<void> {
+export async function subscribeApp(wabaId: string, token: GraphToken, audit: AuditContext = {}, override?: CallbackOverride): Promise<void> {
   await graphRequest({ method: 'POST', path: `/${wabaId}/subscribed_apps`, token, audit, schema: successSchema });
   // An override before the plain subscribe fails with code 100 (docs/meta/webhook-subscriptions.md).
   if (override) await overrideCallback(wabaId, override, token, audit);
 }
 
 /** Sets the WABA-level callback override; the app must already be subscribed (see `subscribeApp`). */
-export async function overrideCallback(
-  wabaId: string,
-  override: CallbackOverride,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<void> {
+export async function overrideCallback(wabaId: string, override: CallbackOverride, token: GraphToken, audit: AuditContext = {}): Promise<void> {
   if (override.callbackUri.length > 200) throw new Error('override_callback_uri is limited to 200 characters by Meta');
   await graphRequest({
     method: 'POST',

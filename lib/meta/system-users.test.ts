@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemToken } from '@/lib/meta/graph';
-import {
-  assignSystemUser,
-  granularTasksWithoutMessaging,
-  listAssignedUsers,
-  listSystemUsers,
-  removeSystemUser,
-} from '@/lib/meta/system-users';
+import { assignSystemUser, granularTasksWithoutMessaging, listAssignedUsers, listSystemUsers, removeSystemUser } from '@/lib/meta/system-users';
 import { startMetaSandbox, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
 
 // Against the sandbox: the partner's system user on customer WABAs (docs/meta/system-users.md).
@@ -32,9 +26,7 @@ describe('system users', () => {
     const { wabaId } = await meta.onboard();
     const input = { userId: systemUserId, tasks: ['MANAGE'] as const, businessId: partnerBusinessId };
     expect(await assignSystemUser(wabaId, input, systemToken(), { step: 'assign_system_user' })).toEqual({ alreadyAssigned: false });
-    expect(await listAssignedUsers(wabaId, partnerBusinessId, systemToken())).toEqual([
-      expect.objectContaining({ id: systemUserId, tasks: ['MANAGE'] }),
-    ]);
+    expect(await listAssignedUsers(wabaId, partnerBusinessId, systemToken())).toEqual([expect.objectContaining({ id: systemUserId, tasks: ['MANAGE'] })]);
     expect(await assignSystemUser(wabaId, input, systemToken())).toEqual({ alreadyAssigned: true });
     await removeSystemUser(wabaId, systemUserId, systemToken());
     expect(await listAssignedUsers(wabaId, partnerBusinessId, systemToken())).toEqual([]);

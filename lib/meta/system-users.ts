@@ -54,12 +54,7 @@ const assignedUserSchema = z.looseObject({
 export type AssignedUser = { id: string; name?: string; tasks: string[] };
 
 /** `business` is required by Meta: the portfolio that owns or has access to the WABA. */
-export async function listAssignedUsers(
-  wabaId: string,
-  businessId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-): Promise<AssignedUser[]> {
+export async function listAssignedUsers(wabaId: string, businessId: string, token: GraphToken, audit: AuditContext = {}): Promise<AssignedUser[]> {
   const users = await graphList({
     path: `/${wabaId}/assigned_users`,
     query: { business: businessId },

@@ -38,9 +38,7 @@ const debugTokenSchema = z.looseObject({
     expires_at: z.number().optional(),
     data_access_expires_at: z.number().optional(),
     scopes: z.array(z.string()).optional(),
-    granular_scopes: z
-      .array(z.looseObject({ scope: z.string(), target_ids: z.array(graphIdSchema).optional() }))
-      .optional(),
+    granular_scopes: z.array(z.looseObject({ scope: z.string(), target_ids: z.array(graphIdSchema).optional() })).optional(),
     user_id: graphIdSchema.optional(),
     error: z.looseObject({ code: z.number().optional(), message: z.string().optional(), subcode: z.number().optional() }).optional(),
   }),

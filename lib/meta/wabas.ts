@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { businessVerificationStatusSchema } from '@/lib/meta/business-verification';
-import {
-  type AuditContext,
-  type GraphToken,
-  fieldList,
-  graphIdSchema,
-  graphList,
-  lenientEnum,
-  readNode,
-} from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, fieldList, graphIdSchema, graphList, lenientEnum, readNode } from '@/lib/meta/graph';
 
 // WhatsApp Business Account reads (docs/meta/wabas.md).
 
@@ -58,14 +50,7 @@ export const wabaSchema = z.looseObject({
   country: z.string().optional(),
   creation_time: z.union([z.string(), z.number()]).optional(),
   is_shared_with_partners: z.boolean().optional(),
-  whatsapp_business_manager_messaging_limit: lenientEnum([
-    'TIER_250',
-    'TIER_2K',
-    'TIER_10K',
-    'TIER_100K',
-    'TIER_UNLIMITED',
-    'UNTIERED',
-  ] as const).optional(),
+  whatsapp_business_manager_messaging_limit: lenientEnum(['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'UNTIERED'] as const).optional(),
   marketing_messages_onboarding_status: z.string().optional(),
 });
 
@@ -89,12 +74,7 @@ export const wabaFields = [
   'whatsapp_business_manager_messaging_limit',
 ] as const;
 
-export async function getWaba(
-  wabaId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-  fields: readonly string[] = wabaFields,
-): Promise<Waba> {
+export async function getWaba(wabaId: string, token: GraphToken, audit: AuditContext = {}, fields: readonly string[] = wabaFields): Promise<Waba> {
   return readNode(wabaId, fields, wabaSchema, token, audit);
 }
 
@@ -131,21 +111,6 @@ function listWabas(edge: string, businessId: string, token: GraphToken, audit: A
 }
 
 /** WABAs shared with the partner's portfolio (system token). */
-export function listClientWabas(
-  businessId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-  options: WabaListOptions = {},
-): Promise<Waba[]> {
+export function listClientWabas(businessId: string, token: GraphToken, audit: AuditContext = {}, options: WabaListOptions = {}): Promise<Waba[]> {
   return listWabas('client_whatsapp_business_accounts', businessId, token, audit, options);
-}
-
-/** WABAs the partner's portfolio owns (system token). */
-export function listOwnedWabas(
-  businessId: string,
-  token: GraphToken,
-  audit: AuditContext = {},
-  options: WabaListOptions = {},
-): Promise<Waba[]> {
-  return listWabas('owned_whatsapp_business_accounts', businessId, token, audit, options);
 }

@@ -206,7 +206,10 @@ export async function sendTestMessage(input: TestMessageInput, user: StaffUser) 
   } else {
     const [name, language] = (input.template ?? '').split('|');
     template = templates.find((t) => t.name === name && t.language === language);
-    if (!template) throw new UserError(`Choose one of the account’s approved templates. ${templates.length ? '' : offer}`.trim(), { template: ['Not an approved template of this account.'] });
+    if (!template)
+      throw new UserError(`Choose one of the account’s approved templates. ${templates.length ? '' : offer}`.trim(), {
+        template: ['Not an approved template of this account.'],
+      });
     sent = await sendTemplateMessage(metaPhoneNumberId, { to, name: template.name, language: template.language }, token);
   }
   await db()
@@ -243,7 +246,10 @@ export async function setWebhookOverride(input: { wabaId: string; phoneNumberId:
   let verifyToken = input.verifyToken;
   if (isOurReceiver(url)) {
     verifyToken ??= randomBytes(24).toString('base64url');
-    await db().insert(webhookVerifyTokens).values({ tokenHash: hashVerifyToken(verifyToken), wabaId: found.waba.metaWabaId }).onConflictDoNothing();
+    await db()
+      .insert(webhookVerifyTokens)
+      .values({ tokenHash: hashVerifyToken(verifyToken), wabaId: found.waba.metaWabaId })
+      .onConflictDoNothing();
   } else if (!verifyToken) {
     throw new UserError('Give the verify token the receiving server expects: Meta sends it in the handshake.', { token: ['Required for another server.'] });
   }

@@ -87,7 +87,14 @@ export function requirePhone(ctx: NumberContext): PhoneNumber {
 export function numberFailure(_step: NumberStep, error: unknown): Failure | undefined {
   if (isGraphError(error) && error.kind === 'auth') {
     const staff = `${error.hint} Meta said: ${error.message}`;
-    return { code: error.auditCode, fbtraceId: error.fbtraceId ?? null, staff, customer: error.hint, retry: false, reauthorize: error.tokenKind === 'business' };
+    return {
+      code: error.auditCode,
+      fbtraceId: error.fbtraceId ?? null,
+      staff,
+      customer: error.hint,
+      retry: false,
+      reauthorize: error.tokenKind === 'business',
+    };
   }
   return undefined;
 }

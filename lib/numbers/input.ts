@@ -43,7 +43,7 @@ export const internationalNumberSchema = z
       return z.NEVER;
     }
     const parsed = parsePhoneNumberFromString(text);
-    if (!parsed || !parsed.isPossible()) {
+    if (!parsed?.isPossible()) {
       ctx.addIssue({ code: 'custom', message: 'This is not a possible phone number: give the country code and the full number, e.g. +16505551234.' });
       return z.NEVER;
     }
@@ -53,8 +53,15 @@ export const internationalNumberSchema = z
 export const addNumberSchema = z
   .object({
     wabaId: z.string().regex(/^\d{1,30}$/, 'This WhatsApp account does not exist.'),
-    cc: z.string().trim().regex(/^\+?\d{1,3}$/, 'The country calling code is 1 to 3 digits, e.g. 1 or 44.'),
-    phoneNumber: z.string().trim().min(1, 'Enter the phone number.').regex(/^[\d\s().-]+$/, 'Use digits only.'),
+    cc: z
+      .string()
+      .trim()
+      .regex(/^\+?\d{1,3}$/, 'The country calling code is 1 to 3 digits, e.g. 1 or 44.'),
+    phoneNumber: z
+      .string()
+      .trim()
+      .min(1, 'Enter the phone number.')
+      .regex(/^[\d\s().-]+$/, 'Use digits only.'),
     verifiedName: z.string().trim().min(3, 'The display name needs at least 3 characters.').max(512, 'The display name is too long.'),
     codeMethod: codeMethodSchema,
     language: languageSchema,
@@ -63,8 +70,12 @@ export const addNumberSchema = z
   .transform((input, ctx) => {
     const cc = input.cc.replace(/\D/g, '');
     const parsed = parsePhoneNumberFromString(`+${cc}${input.phoneNumber.replace(/\D/g, '')}`);
-    if (!parsed || !parsed.isPossible() || parsed.countryCallingCode !== cc) {
-      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'This is not a possible number for that country code. Give the number without the country code.' });
+    if (!parsed?.isPossible() || parsed.countryCallingCode !== cc) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phoneNumber'],
+        message: 'This is not a possible number for that country code. Give the number without the country code.',
+      });
       return z.NEVER;
     }
     return { ...input, cc, phoneNumber: parsed.nationalNumber };
@@ -94,7 +105,13 @@ export const testMessageSchema = numberRefSchema.extend({
   kind: z.enum(['text', 'template'], { message: 'Choose a text or a template.' }),
   body: z.preprocess(blank, z.string().trim().max(1024, 'Keep the text under 1,024 characters.').optional()),
   /** `name|language` of an approved template. */
-  template: z.preprocess(blank, z.string().regex(/^[a-z0-9_]{1,512}\|[a-z]{2,3}(_[A-Z]{2})?$/, 'Choose one of the approved templates.').optional()),
+  template: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[a-z0-9_]{1,512}\|[a-z]{2,3}(_[A-Z]{2})?$/, 'Choose one of the approved templates.')
+      .optional(),
+  ),
 });
 
 /** A per-number callback override: Meta verifies the URL with a GET handshake carrying the verify token. */

@@ -43,7 +43,9 @@ describe('recorded sharing', () => {
     await recordMscShare({ phoneNumberId: id, partnerCount: 3, note: 'also with a CRM partner' }, audit());
     await expect(assertMscAllows(id, 'register')).rejects.toThrow(/registered by another partner/);
     await expect(assertMscAllows(id, 'deregister')).rejects.toThrow(/stop it for all of them/);
-    await db().insert(graphCalls).values({ method: 'POST', path: `/${id}/register`, status: 200, durationMs: 5 });
+    await db()
+      .insert(graphCalls)
+      .values({ method: 'POST', path: `/${id}/register`, status: 200, durationMs: 5 });
     expect((await loadMscNumber(id))!.number.registeredByUs).toBe(true);
     await assertMscAllows(id, 'register');
   });
@@ -55,7 +57,9 @@ describe('recorded sharing', () => {
     const c = await createCustomer();
     await expect(recordMscShare({ phoneNumberId: c.phone.metaPhoneNumberId, partnerCount: 6 }, audit())).rejects.toThrow(/at most 5 partners/);
     await writeSettings({ 'partner.type': 'measurement_partner' }, audit());
-    await expect(recordMscShare({ phoneNumberId: c.phone.metaPhoneNumberId, partnerCount: 2 }, audit())).rejects.toThrow(/does not support Measurement Partners/);
+    await expect(recordMscShare({ phoneNumberId: c.phone.metaPhoneNumberId, partnerCount: 2 }, audit())).rejects.toThrow(
+      /does not support Measurement Partners/,
+    );
     for (const phone of [coexistence.phone, c.phone]) {
       expect(await db().select().from(mscShares).where(eq(mscShares.phoneNumberId, phone.metaPhoneNumberId))).toHaveLength(0);
     }

@@ -34,7 +34,8 @@ const notRegistering =
 export function mscRefusal(number: MscNumber, action: NumberAction, partnerCount?: number): string | null {
   if (action === 'record_sharing') {
     if (number.isOnBizApp) return 'Coexistence numbers (also on the WhatsApp Business app) cannot be shared through Multi-Solution Conversations.';
-    if (partnerCount !== undefined && partnerCount > maxMscPartners) return `Multi-Solution Conversations allows at most ${maxMscPartners} partners per number, us included.`;
+    if (partnerCount !== undefined && partnerCount > maxMscPartners)
+      return `Multi-Solution Conversations allows at most ${maxMscPartners} partners per number, us included.`;
     if (partnerCount !== undefined && partnerCount < 2) return 'A shared number has at least 2 partners: us and at least one other.';
     return null;
   }
@@ -83,7 +84,13 @@ async function arrivedRegisteredAt(phoneRowId: string): Promise<Date | null> {
     .select({ at: operationSteps.finishedAt })
     .from(operationSteps)
     .innerJoin(onboardingSessions, eq(onboardingSessions.id, operationSteps.runId))
-    .where(and(eq(onboardingSessions.phoneNumberId, phoneRowId), eq(operationSteps.name, 'register_phone'), sql`${operationSteps.result}->>'alreadyRegistered' = 'true'`))
+    .where(
+      and(
+        eq(onboardingSessions.phoneNumberId, phoneRowId),
+        eq(operationSteps.name, 'register_phone'),
+        sql`${operationSteps.result}->>'alreadyRegistered' = 'true'`,
+      ),
+    )
     .limit(1);
   return row ? (row.at ?? new Date(0)) : null;
 }
@@ -105,7 +112,10 @@ export async function recordMscShare(input: { phoneNumberId: string; partnerCoun
   if (refusal) throw new UserError(refusal, { partnerCount: [refusal] });
   await db().transaction(async (tx) => {
     const values = { partnerCount: input.partnerCount, note: input.note ?? null, recordedBy: audit.actorId, recordedAt: new Date() };
-    await tx.insert(mscShares).values({ phoneNumberId: input.phoneNumberId, ...values }).onConflictDoUpdate({ target: mscShares.phoneNumberId, set: values });
+    await tx
+      .insert(mscShares)
+      .values({ phoneNumberId: input.phoneNumberId, ...values })
+      .onConflictDoUpdate({ target: mscShares.phoneNumberId, set: values });
     await audit.record(tx, { target: input.phoneNumberId, details: { partnerCount: input.partnerCount, before: found.share?.partnerCount ?? null } });
   });
 }

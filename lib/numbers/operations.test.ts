@@ -70,18 +70,28 @@ async function phoneRow(metaPhoneNumberId: string) {
 }
 
 function lastCode(metaPhoneNumberId: string): string {
-  const sms = state().sms.filter((s) => s.phoneNumberId === metaPhoneNumberId).at(-1);
+  const sms = state()
+    .sms.filter((s) => s.phoneNumberId === metaPhoneNumberId)
+    .at(-1);
   return sms!.text.replace(/\D/g, '');
 }
 
 async function addNumber(extra: { dataLocalizationRegion?: string; codeMethod?: 'SMS' | 'VOICE' } = {}) {
   const national = freshNumber();
   const { runId } = await startAddNumber(
-    { wabaId: customer.metaWabaId, cc: '1', phoneNumber: national, verifiedName: 'Acme Second Line', codeMethod: extra.codeMethod ?? 'SMS', language: 'en_US', dataLocalizationRegion: extra.dataLocalizationRegion },
+    {
+      wabaId: customer.metaWabaId,
+      cc: '1',
+      phoneNumber: national,
+      verifiedName: 'Acme Second Line',
+      codeMethod: extra.codeMethod ?? 'SMS',
+      language: 'en_US',
+      dataLocalizationRegion: extra.dataLocalizationRegion,
+    },
     operator,
   );
   const progress = await settle(runId);
-  const phoneNumberId = (progress.steps.find((s) => s.name === 'create_number')?.result as { phoneNumberId: string }).phoneNumberId;
+  const phoneNumberId = (progress.steps.find((s) => s.name === 'create_number')!.result as { phoneNumberId: string }).phoneNumberId;
   return { runId, progress, phoneNumberId, national };
 }
 
@@ -104,7 +114,10 @@ async function callMade(since: Date, method: string, path: string, step: string,
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return error as UserError;
 }
@@ -165,7 +178,11 @@ describe('adding a number', () => {
     expect(state().phoneNumbers[phoneNumberId]!.status).not.toBe('CONNECTED');
 
     expect(await sendNewCode({ ...ref(phoneNumberId), codeMethod: 'VOICE', language: 'en_GB' }, operator)).toContain('by voice call');
-    expect(state().sms.filter((s) => s.phoneNumberId === phoneNumberId).at(-1)).toMatchObject({ method: 'VOICE' });
+    expect(
+      state()
+        .sms.filter((s) => s.phoneNumberId === phoneNumberId)
+        .at(-1),
+    ).toMatchObject({ method: 'VOICE' });
     const again = await enterCode({ ...ref(phoneNumberId), code: lastCode(phoneNumberId) }, operator);
     expect((await settle(again.runId)).status).toBe('done');
     expect(state().phoneNumbers[phoneNumberId]!.status).toBe('CONNECTED');
@@ -250,7 +267,10 @@ describe('managing a registered number', () => {
     expect(error.message).toContain('has used its 10 register and deregister requests');
     expect(error.message).toMatch(/the oldest of ours leaves the window at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     expect(error.message).toMatch(/Meta's code 133016/);
-    const attempts = await db().select().from(graphCalls).where(and(eq(graphCalls.path, `/${phoneNumberId}/register`), eq(graphCalls.errorCode, '133016')));
+    const attempts = await db()
+      .select()
+      .from(graphCalls)
+      .where(and(eq(graphCalls.path, `/${phoneNumberId}/register`), eq(graphCalls.errorCode, '133016')));
     expect(attempts).toHaveLength(1);
   });
 
@@ -258,23 +278,35 @@ describe('managing a registered number', () => {
     const { phoneNumberId } = await addNumber();
     await enterCode({ ...ref(phoneNumberId), code: lastCode(phoneNumberId) }, operator).then((r) => settle(r.runId));
     const now = Date.now();
-    const old = Array.from({ length: 9 }, (_, i) => ({ method: 'POST', path: `/${phoneNumberId}/deregister`, status: 200, durationMs: 5, createdAt: new Date(now - (60 - i) * 3600_000) }));
+    const old = Array.from({ length: 9 }, (_, i) => ({
+      method: 'POST',
+      path: `/${phoneNumberId}/deregister`,
+      status: 200,
+      durationMs: 5,
+      createdAt: new Date(now - (60 - i) * 3600_000),
+    }));
     await db().insert(graphCalls).values(old);
     const budget = await registrationBudget(phoneNumberId);
     expect(budget.used).toBe(10);
     const sandboxCalls = state().phoneNumbers[phoneNumberId]!.registerCalls.length;
     const error = await failureOf(registerNumber(ref(phoneNumberId), operator));
-    expect(error.message).toContain(`the next request is possible at ${new Date(now - 60 * 3600_000 + 72 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    expect(error.message).toContain(
+      `the next request is possible at ${new Date(now - 60 * 3600_000 + 72 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
     expect(state().phoneNumbers[phoneNumberId]!.registerCalls).toHaveLength(sandboxCalls);
   });
 
   it('deregisters, then registers again with local storage chosen at registration', async () => {
     const { phoneNumberId } = await addNumber();
     await enterCode({ ...ref(phoneNumberId), code: lastCode(phoneNumberId) }, operator).then((r) => settle(r.runId));
-    await expect(registerNumber({ ...ref(phoneNumberId), dataLocalizationRegion: 'IN' }, operator)).rejects.toThrow(/deregistering the number and registering it again/);
+    await expect(registerNumber({ ...ref(phoneNumberId), dataLocalizationRegion: 'IN' }, operator)).rejects.toThrow(
+      /deregistering the number and registering it again/,
+    );
     expect(await deregisterNumber(ref(phoneNumberId), operator)).toContain('Deregistered');
     expect((await phoneRow(phoneNumberId)).registeredAt).toBeNull();
-    expect(await registerNumber({ ...ref(phoneNumberId), dataLocalizationRegion: 'IN' }, operator)).toBe('Registered for the Cloud API, with local storage in India.');
+    expect(await registerNumber({ ...ref(phoneNumberId), dataLocalizationRegion: 'IN' }, operator)).toBe(
+      'Registered for the Cloud API, with local storage in India.',
+    );
     expect(state().phoneNumbers[phoneNumberId]).toMatchObject({ status: 'CONNECTED', dataLocalizationRegion: 'IN' });
     expect((await phoneRow(phoneNumberId)).dataLocalizationRegion).toBe('IN');
   });
@@ -285,19 +317,23 @@ describe('registration budget', () => {
     const id = '1999000000000001';
     const now = new Date('2026-03-01T12:00:00Z');
     const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3600_000);
-    await db().insert(graphCalls).values([
-      { method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(80) },
-      { method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(70) },
-      { method: 'POST', path: `/${id}/deregister`, status: 200, durationMs: 1, createdAt: at(5) },
-      { method: 'POST', path: `/${id}/register`, status: 400, errorCode: '133016', durationMs: 1, createdAt: at(4) },
-      { method: 'POST', path: `/${id}/register`, status: null, errorCode: 'timeout', durationMs: 1, createdAt: at(3) },
-      { method: 'POST', path: `/${id}/verify_code`, status: 200, durationMs: 1, createdAt: at(2) },
-      { method: 'POST', path: `/1999000000000002/register`, status: 200, durationMs: 1, createdAt: at(1) },
-    ]);
+    await db()
+      .insert(graphCalls)
+      .values([
+        { method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(80) },
+        { method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(70) },
+        { method: 'POST', path: `/${id}/deregister`, status: 200, durationMs: 1, createdAt: at(5) },
+        { method: 'POST', path: `/${id}/register`, status: 400, errorCode: '133016', durationMs: 1, createdAt: at(4) },
+        { method: 'POST', path: `/${id}/register`, status: null, errorCode: 'timeout', durationMs: 1, createdAt: at(3) },
+        { method: 'POST', path: `/${id}/verify_code`, status: 200, durationMs: 1, createdAt: at(2) },
+        { method: 'POST', path: `/1999000000000002/register`, status: 200, durationMs: 1, createdAt: at(1) },
+      ]);
     const budget = await registrationBudget(id, now);
     expect(budget).toMatchObject({ used: 3, limit: 10, freesAt: null, oldestLeavesAt: new Date('2026-03-01T14:00:00Z') });
 
-    await db().insert(graphCalls).values(Array.from({ length: 7 }, (_, i) => ({ method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(2 - i * 0.1) })));
+    await db()
+      .insert(graphCalls)
+      .values(Array.from({ length: 7 }, (_, i) => ({ method: 'POST', path: `/${id}/register`, status: 200, durationMs: 1, createdAt: at(2 - i * 0.1) })));
     const full = await registrationBudget(id, now);
     expect(full.used).toBe(10);
     expect(full.freesAt).toEqual(new Date('2026-03-01T14:00:00Z'));
@@ -317,7 +353,16 @@ describe('test messages', () => {
     }).then((r) => r.json() as Promise<{ id: string }>);
     await meta.control('POST', `/templates/${template.id}/decision`, { event: 'APPROVED' });
     await deliver(customer.metaWabaId, [
-      { field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: Number(template.id), message_template_name: 'hello_world', message_template_language: 'en_US', reason: null } },
+      {
+        field: 'message_template_status_update',
+        value: {
+          event: 'APPROVED',
+          message_template_id: Number(template.id),
+          message_template_name: 'hello_world',
+          message_template_language: 'en_US',
+          reason: null,
+        },
+      },
     ]);
 
     const refused = await failureOf(sendTestMessage({ ...ref(phoneNumberId), to: { e164: to }, kind: 'text', body: 'Hi' }, operator));
@@ -332,14 +377,25 @@ describe('test messages', () => {
     await meta.control('POST', `/phone-numbers/${phoneNumberId}/inbound`, { from: to, text: 'Hello?' });
     const inbound = state().inbound.at(-1)!;
     await deliver(customer.metaWabaId, [
-      { field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: phoneNumberId }, messages: [{ from: to, id: inbound.id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Hello?' } }] } },
+      {
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550000000', phone_number_id: phoneNumberId },
+          messages: [{ from: to, id: inbound.id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Hello?' } }],
+        },
+      },
     ]);
     const sent = await sendTestMessage({ ...ref(phoneNumberId), to: { e164: to }, kind: 'text', body: 'Test from support' }, operator);
     expect(sent.messageId).toMatch(/^wamid\./);
 
     const status = (s: string, extra: Record<string, unknown> = {}) => ({
       field: 'messages',
-      value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: phoneNumberId }, statuses: [{ id: sent.messageId, status: s, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, ...extra }] },
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550000000', phone_number_id: phoneNumberId },
+        statuses: [{ id: sent.messageId, status: s, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, ...extra }],
+      },
     });
     let views = await testMessagesOf(customer.metaWabaId, phoneNumberId);
     expect(views[0]).toMatchObject({ messageId: sent.messageId, status: null, history: [] });
@@ -348,9 +404,14 @@ describe('test messages', () => {
     views = await testMessagesOf(customer.metaWabaId, phoneNumberId);
     expect(views[0]!.status).toBe('delivered');
     expect(views[0]!.history.map((h) => h.status)).toEqual(['sent', 'delivered']);
-    await deliver(customer.metaWabaId, [status('failed', { errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'More than 24 hours have passed' } }] })]);
+    await deliver(customer.metaWabaId, [
+      status('failed', { errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'More than 24 hours have passed' } }] }),
+    ]);
     views = await testMessagesOf(customer.metaWabaId, phoneNumberId);
-    expect(views[0]!.history.at(-1)).toMatchObject({ status: 'failed', error: { code: '131047', title: 'Re-engagement message', details: 'More than 24 hours have passed' } });
+    expect(views[0]!.history.at(-1)).toMatchObject({
+      status: 'failed',
+      error: { code: '131047', title: 'Re-engagement message', details: 'More than 24 hours have passed' },
+    });
     expect(views.map((v) => v.messageId)).toEqual([sent.messageId, viaTemplate.messageId]);
   });
 });

@@ -173,7 +173,14 @@ const statusSchema = z.looseObject({
   status: z.string(),
   timestamp: z.union([z.string(), z.number()]).optional(),
   errors: z
-    .array(z.looseObject({ code: z.union([z.number(), z.string()]).optional(), title: z.string().optional(), message: z.string().optional(), error_data: z.looseObject({ details: z.string().optional() }).optional() }))
+    .array(
+      z.looseObject({
+        code: z.union([z.number(), z.string()]).optional(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+        error_data: z.looseObject({ details: z.string().optional() }).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -202,7 +209,9 @@ export async function testMessagesOf(metaWabaId: string, metaPhoneNumberId: stri
     const s = parsed.data;
     const at = s.timestamp !== undefined && Number.isFinite(Number(s.timestamp)) ? new Date(Number(s.timestamp) * 1000) : new Date(row.received_at);
     const first = s.errors?.[0];
-    const error = first ? { code: first.code === undefined ? null : String(first.code), title: first.title ?? first.message ?? null, details: first.error_data?.details ?? null } : null;
+    const error = first
+      ? { code: first.code === undefined ? null : String(first.code), title: first.title ?? first.message ?? null, details: first.error_data?.details ?? null }
+      : null;
     const steps = history.get(s.id) ?? new Map<string, DeliveryStep>();
     // Meta repeats statuses; one line per status.
     if (!steps.has(s.status)) steps.set(s.status, { status: s.status, at, error });
@@ -216,7 +225,9 @@ export async function testMessagesOf(metaWabaId: string, metaPhoneNumberId: stri
     templateName: message.templateName,
     createdAt: message.createdAt,
     status: status ?? null,
-    history: [...(history.get(message.messageId)?.values() ?? [])].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.at.getTime() - b.at.getTime()),
+    history: [...(history.get(message.messageId)?.values() ?? [])].sort(
+      (a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.at.getTime() - b.at.getTime(),
+    ),
   }));
 }
 

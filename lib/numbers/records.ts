@@ -27,7 +27,12 @@ export async function saveNumberRead(waba: Pick<Waba, 'id'>, read: MetaPhoneNumb
 }
 
 /** Reads the number from Meta with every field the number page shows, and stores it. */
-export async function readAndSaveNumber(waba: Pick<Waba, 'id'>, metaPhoneNumberId: string, token: GraphToken, audit: AuditContext = {}): Promise<MetaPhoneNumber> {
+export async function readAndSaveNumber(
+  waba: Pick<Waba, 'id'>,
+  metaPhoneNumberId: string,
+  token: GraphToken,
+  audit: AuditContext = {},
+): Promise<MetaPhoneNumber> {
   const read = await getPhoneNumber(metaPhoneNumberId, token, audit, phoneNumberDetailFields);
   await saveNumberRead(waba, read);
   return read;

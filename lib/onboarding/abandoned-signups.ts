@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
-import { attentionItems, businesses, onboardingEvents, onboardingSessions, wabas, type OnboardingSession } from '@/lib/db/schema';
+import { attentionItems, businesses, onboardingEvents, onboardingSessions, type wabas, type OnboardingSession } from '@/lib/db/schema';
 
 // Signups that reached FINISH in Embedded Signup but never sent their code (the page was closed):
 // matched to the WABA Meta reports shared with us, so staff can follow up. Kept apart from the

@@ -60,7 +60,12 @@ export const prefillSchema = z
     businessName: optionalText(100),
     businessEmail: optionalText(200).pipe(z.email('Enter a valid email address.').optional()),
     businessWebsite: optionalText(300).pipe(z.url('Enter a full URL, e.g. https://example.com.').optional()),
-    businessCountry: optionalText(2).pipe(z.string().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional()),
+    businessCountry: optionalText(2).pipe(
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.')
+        .optional(),
+    ),
     displayName: optionalText(100),
     category: optionalText(50).pipe(z.enum(categoryValues, 'Choose one of Meta’s business categories.').optional()),
     description: optionalText(512),
@@ -74,12 +79,17 @@ export const prefillSchema = z
         ['businessWebsite', value.businessWebsite],
         ['businessCountry', value.businessCountry],
       ] as const) {
-        if (!present) context.addIssue({ code: 'custom', path: [field], message: 'Meta pre-fills a business only with name, email, website and country together.' });
+        if (!present)
+          context.addIssue({ code: 'custom', path: [field], message: 'Meta pre-fills a business only with name, email, website and country together.' });
       }
     }
     const phone = [value.displayName, value.category, value.description];
     if (phone.some(Boolean) && !(value.displayName && value.category)) {
-      context.addIssue({ code: 'custom', path: [value.displayName ? 'category' : 'displayName'], message: 'A pre-filled profile needs a display name and a category.' });
+      context.addIssue({
+        code: 'custom',
+        path: [value.displayName ? 'category' : 'displayName'],
+        message: 'A pre-filled profile needs a display name and a category.',
+      });
     }
   });
 
@@ -208,6 +218,12 @@ export async function listSignupLinks(): Promise<LinkWithFunnel[]> {
   const links = await db().select().from(signupLinks).orderBy(desc(signupLinks.createdAt));
   return links.map((link) => {
     const row = byLink.get(link.id);
-    return { ...link, opened: (row?.opened ?? 0) + link.prunedOpened, launched: row?.launched ?? 0, completed: row?.completed ?? 0, lastUsedAt: row?.lastUsedAt ?? null };
+    return {
+      ...link,
+      opened: (row?.opened ?? 0) + link.prunedOpened,
+      launched: row?.launched ?? 0,
+      completed: row?.completed ?? 0,
+      lastUsedAt: row?.lastUsedAt ?? null,
+    };
   });
 }

@@ -40,7 +40,7 @@ function planOf(run: Pick<OperationRun, 'input'>): OnboardingPlan {
   return { flow: input.flow ?? 'default', partnerType: asPartnerType(input.partnerType ?? '') };
 }
 
-function failureOf(step: OnboardingStep, error: unknown): Failure | undefined {
+function failureOf(_step: OnboardingStep, error: unknown): Failure | undefined {
   if (error instanceof TokenUnusable) {
     return { code: '190', fbtraceId: null, staff: `Business token is ${error.status}`, customer: error.message, retry: false };
   }
@@ -64,10 +64,7 @@ export const onboardingOperation = defineOperation<OnboardingPlan, OnboardingCon
   context: (run, step) => loadStepContext(run.id, step.step),
   failure: failureOf,
   async onRunning(tx, run) {
-    await tx
-      .update(onboardingSessions)
-      .set({ status: 'running', statusMessage: null, updatedAt: new Date() })
-      .where(eq(onboardingSessions.id, run.id));
+    await tx.update(onboardingSessions).set({ status: 'running', statusMessage: null, updatedAt: new Date() }).where(eq(onboardingSessions.id, run.id));
   },
   async onDone(tx, run, steps) {
     const [session] = await tx.select().from(onboardingSessions).where(eq(onboardingSessions.id, run.id));
@@ -102,10 +99,7 @@ export const onboardingOperation = defineOperation<OnboardingPlan, OnboardingCon
     await sessionEvent(tx, run.id, 'failed', { step, code: failure.code, message: failure.customer });
   },
   async onCancelled(tx, run, reason) {
-    await tx
-      .update(onboardingSessions)
-      .set({ status: 'failed', statusMessage: reason, updatedAt: new Date() })
-      .where(eq(onboardingSessions.id, run.id));
+    await tx.update(onboardingSessions).set({ status: 'failed', statusMessage: reason, updatedAt: new Date() }).where(eq(onboardingSessions.id, run.id));
     await sessionEvent(tx, run.id, 'failed', { message: reason });
   },
 });

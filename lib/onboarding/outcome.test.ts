@@ -97,8 +97,14 @@ describe('connected (not sending, nothing broken)', () => {
 
 describe('waiting on a partner (nothing for the customer to do)', () => {
   it('a Multi-Partner signup whose messaging partner still has to register the number waits on that partner, by name', () => {
-    const outcome = decide({ flow: 'mps', snapshot: snapshot({ phones: [phone({ status: 'PENDING', platformType: 'NOT_APPLICABLE' })], solution: withoutMessaging }) });
-    expect(outcome).toEqual({ status: 'waiting_on_partner', message: 'Brew Tech will finish registering your number +1 555-0100; it can send messages once they have.' });
+    const outcome = decide({
+      flow: 'mps',
+      snapshot: snapshot({ phones: [phone({ status: 'PENDING', platformType: 'NOT_APPLICABLE' })], solution: withoutMessaging }),
+    });
+    expect(outcome).toEqual({
+      status: 'waiting_on_partner',
+      message: 'Brew Tech will finish registering your number +1 555-0100; it can send messages once they have.',
+    });
   });
 
   it('names the solution when Meta does not name the other partner', () => {
@@ -106,7 +112,9 @@ describe('waiting on a partner (nothing for the customer to do)', () => {
       flow: 'mps',
       snapshot: snapshot({ phones: [phone({ status: 'PENDING', platformType: 'NOT_APPLICABLE' })], solution: { ...withoutMessaging, partner: null } }),
     });
-    expect(outcome.message).toBe('The other partner in “Brew Tech x Onramp” will finish registering your number +1 555-0100; it can send messages once they have.');
+    expect(outcome.message).toBe(
+      'The other partner in “Brew Tech x Onramp” will finish registering your number +1 555-0100; it can send messages once they have.',
+    );
   });
 
   it("a Tech Provider's Multi-Partner customer is never asked for a payment method: the Solution Partner's credit line is awaited", () => {
@@ -115,7 +123,10 @@ describe('waiting on a partner (nothing for the customer to do)', () => {
       partnerType: 'tech_provider',
       snapshot: snapshot({ waba: { primaryFundingId: null }, solution: { ...withoutMessaging, messaging: true } }),
     });
-    expect(outcome).toEqual({ status: 'waiting_on_partner', message: 'Brew Tech will share its credit line with your account, so you do not need a payment method.' });
+    expect(outcome).toEqual({
+      status: 'waiting_on_partner',
+      message: 'Brew Tech will share its credit line with your account, so you do not need a payment method.',
+    });
   });
 
   it('a Solution Partner whose credit line does not show on the account checks it; the customer is not asked to pay', () => {
@@ -128,7 +139,14 @@ describe('waiting on a partner (nothing for the customer to do)', () => {
     const snap = snapshot();
     snap.waba.health = {
       can_send_message: 'BLOCKED',
-      entities: [{ entity_type: 'PHONE_NUMBER', id: ownId, can_send_message: 'BLOCKED', errors: [{ error_code: 141010, error_description: 'The number is not allowed to send.' }] }],
+      entities: [
+        {
+          entity_type: 'PHONE_NUMBER',
+          id: ownId,
+          can_send_message: 'BLOCKED',
+          errors: [{ error_code: 141010, error_description: 'The number is not allowed to send.' }],
+        },
+      ],
     };
     expect(decide({ snapshot: snap })).toEqual({
       status: 'waiting_on_partner',
@@ -138,7 +156,12 @@ describe('waiting on a partner (nothing for the customer to do)', () => {
 
   it('an account Meta BLOCKS (not a review or billing problem) waits on our team', () => {
     const snap = snapshot();
-    snap.waba.health!.entities!.push({ entity_type: 'BUSINESS', id: '2100000000000010', can_send_message: 'BLOCKED', errors: [{ error_description: 'The business is restricted.' }] });
+    snap.waba.health!.entities!.push({
+      entity_type: 'BUSINESS',
+      id: '2100000000000010',
+      can_send_message: 'BLOCKED',
+      errors: [{ error_description: 'The business is restricted.' }],
+    });
     const outcome = decide({ snapshot: snap });
     expect(outcome.status).toBe('waiting_on_partner');
     expect(outcome.message).toContain('Meta reports that your account cannot send messages yet: The business is restricted');
@@ -162,7 +185,10 @@ describe('action needed (only the customer can do it)', () => {
       partnerType: 'tech_provider',
       snapshot: snapshot({ phones: [phone({ nameStatus: 'PENDING_REVIEW' })], waba: { primaryFundingId: null, accountReviewStatus: 'PENDING' } }),
     });
-    expect(outcome).toEqual({ status: 'action_needed', message: `Add a payment method in WhatsApp Manager (${whatsAppManagerUrl}) so that messages can be sent.` });
+    expect(outcome).toEqual({
+      status: 'action_needed',
+      message: `Add a payment method in WhatsApp Manager (${whatsAppManagerUrl}) so that messages can be sent.`,
+    });
     expect(outcome.message).not.toContain('already send');
   });
 
@@ -178,7 +204,10 @@ describe('action needed (only the customer can do it)', () => {
 
   it('a declined display name asks for a new one', () => {
     const outcome = decide({ snapshot: snapshot({ phones: [phone({ nameStatus: 'DECLINED' })] }) });
-    expect(outcome).toEqual({ status: 'action_needed', message: `Meta did not approve your display name: choose a new one in WhatsApp Manager (${whatsAppManagerUrl}).` });
+    expect(outcome).toEqual({
+      status: 'action_needed',
+      message: `Meta did not approve your display name: choose a new one in WhatsApp Manager (${whatsAppManagerUrl}).`,
+    });
   });
 
   it('a number Meta banned sends the customer to WhatsApp Manager', () => {

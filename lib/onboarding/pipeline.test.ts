@@ -1,7 +1,18 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { businessTokens, graphCalls, onboardingEvents, onboardingSessions, operationEvents, operationRuns, operationSteps, phoneNumbers, wabas, type SignupFlow } from '@/lib/db/schema';
+import {
+  businessTokens,
+  graphCalls,
+  onboardingEvents,
+  onboardingSessions,
+  operationEvents,
+  operationRuns,
+  operationSteps,
+  phoneNumbers,
+  wabas,
+  type SignupFlow,
+} from '@/lib/db/schema';
 import { shareAndAttachCreditLine } from '@/lib/meta/credit-lines';
 import { businessToken, overrideGraphSettings, systemToken } from '@/lib/meta/graph';
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
@@ -64,7 +75,14 @@ describe('planSteps', () => {
     const names = (flow: SignupFlow, type: PartnerType) => planSteps(flow, type).map((s) => s.name);
     expect(names('default', 'solution_partner')).toEqual(['subscribe_app', 'assign_system_user', 'share_credit_line', 'register_phone', 'read_status']);
     expect(names('default', 'tech_provider')).toEqual(['subscribe_app', 'register_phone', 'read_status']);
-    expect(names('coexistence', 'solution_partner')).toEqual(['subscribe_app', 'assign_system_user', 'share_credit_line', 'sync_contacts', 'sync_history', 'read_status']);
+    expect(names('coexistence', 'solution_partner')).toEqual([
+      'subscribe_app',
+      'assign_system_user',
+      'share_credit_line',
+      'sync_contacts',
+      'sync_history',
+      'read_status',
+    ]);
     expect(names('waba_only', 'tech_partner')).toEqual(['subscribe_app', 'read_status']);
     // Measurement Partners subscribe to each client's WABA to receive its webhooks, and write nothing else.
     expect(names('measurement', 'measurement_partner')).toEqual(['subscribe_app', 'read_status']);
@@ -380,7 +398,12 @@ describe('recovery after a restart', () => {
     const token = businessToken(o.tokenValue);
     const audit = (step: string) => ({ sessionId: o.sessionId, step });
     await subscribeApp(o.metaWabaId, token, audit('subscribe_app'));
-    await assignSystemUser(o.metaWabaId, { userId: sandboxIds.systemUserId, tasks: ['MANAGE'], businessId: sandboxIds.partnerBusinessId }, systemToken(), audit('assign_system_user'));
+    await assignSystemUser(
+      o.metaWabaId,
+      { userId: sandboxIds.systemUserId, tasks: ['MANAGE'], businessId: sandboxIds.partnerBusinessId },
+      systemToken(),
+      audit('assign_system_user'),
+    );
     await shareAndAttachCreditLine(sandboxIds.creditLineId, { wabaId: o.metaWabaId, currency: 'USD' }, systemToken(), audit('share_credit_line'));
     const [phoneRow] = await db().select().from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, o.metaPhoneNumberId!));
     await registerPhoneNumber(o.metaPhoneNumberId!, { pin: await pinFor(phoneRow!.id) }, token, audit('register_phone'));
@@ -400,7 +423,11 @@ describe('recovery after a restart', () => {
     expect(session.status).toBe('live');
     const steps = await stepsOf(o.sessionId);
     const waba = state().wabas[o.metaWabaId]!;
-    expect(steps.share_credit_line).toMatchObject({ status: 'done', attempts: 2, result: { alreadyShared: true, ours: true, allocationConfigId: waba.allocationConfigId } });
+    expect(steps.share_credit_line).toMatchObject({
+      status: 'done',
+      attempts: 2,
+      result: { alreadyShared: true, ours: true, allocationConfigId: waba.allocationConfigId },
+    });
     expect(steps.register_phone).toMatchObject({ status: 'done', attempts: 2, result: { alreadyRegistered: true } });
     expect(state().phoneNumbers[o.metaPhoneNumberId!]!.registerCalls).toHaveLength(1);
     const posts = (await callsOf(o.sessionId)).filter((c) => c.method === 'POST').map((c) => c.step);
@@ -444,7 +471,11 @@ describe("Meta's later decisions", () => {
     expect(done.statusMessage).toContain('display name is under review');
     const [phone] = await db().select().from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, o.metaPhoneNumberId!));
     const decision = (value: string, time: number) =>
-      deliver(o.metaWabaId, [{ field: 'phone_number_name_update', value: { display_phone_number: phone!.displayPhoneNumber!, decision: value, requested_verified_name: 'Acme' } }], time);
+      deliver(
+        o.metaWabaId,
+        [{ field: 'phone_number_name_update', value: { display_phone_number: phone!.displayPhoneNumber!, decision: value, requested_verified_name: 'Acme' } }],
+        time,
+      );
 
     const now = Math.floor(Date.now() / 1000);
     await decision('APPROVED', now);

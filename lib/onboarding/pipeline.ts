@@ -40,7 +40,7 @@ export async function startPipeline(sessionId: string): Promise<void> {
 async function requireUsableToken(tokenId: string | null): Promise<void> {
   if (!tokenId) throw new UserError('This onboarding has no business token; the customer must run Embedded Signup again.');
   const [token] = await db().select({ status: businessTokens.status }).from(businessTokens).where(eq(businessTokens.id, tokenId));
-  if (!token || token.status !== 'valid') {
+  if (token?.status !== 'valid') {
     throw new UserError("The customer's access token needs reauthorization: they must run Embedded Signup again before onboarding can continue.");
   }
 }

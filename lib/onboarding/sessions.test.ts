@@ -1,7 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { attentionItems, businessTokens, graphCalls, onboardingEvents, onboardingSessions, phoneNumbers, signupLinks, vaultSecrets, wabas } from '@/lib/db/schema';
+import {
+  attentionItems,
+  businessTokens,
+  graphCalls,
+  onboardingEvents,
+  onboardingSessions,
+  phoneNumbers,
+  signupLinks,
+  vaultSecrets,
+  wabas,
+} from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
 import { allJobs } from '@/lib/job-registry';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
@@ -75,7 +85,10 @@ describe('signup links and sessions', () => {
     await db().update(signupLinks).set({ usedAt: new Date() }).where(eq(signupLinks.id, once.id));
     expect(await openOnboardingSession(once.token)).toEqual({ problem: 'used' });
     const old = await createSignupLink({ label: 'Old', flow: 'default', singleUse: false, expiresInDays: 1, prefill: {} }, null);
-    await db().update(signupLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(signupLinks.id, old.id));
+    await db()
+      .update(signupLinks)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(signupLinks.id, old.id));
     expect(await openOnboardingSession(old.token)).toEqual({ problem: 'expired' });
     const off = await createSignupLink({ label: 'Off', flow: 'default', singleUse: false, prefill: {} }, null);
     await disableSignupLink(off.id);
@@ -84,7 +97,10 @@ describe('signup links and sessions', () => {
 
   it('restarts the completion window when the customer launches', async () => {
     const opened = await open();
-    await db().update(onboardingSessions).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(onboardingSessions.id, opened.sessionId));
+    await db()
+      .update(onboardingSessions)
+      .set({ expiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(onboardingSessions.id, opened.sessionId));
     await recordLaunch(await session(opened));
     const launched = await sessionRow(opened.sessionId);
     expect(launched.launchedAt).not.toBeNull();
@@ -106,7 +122,9 @@ describe('signup links and sessions', () => {
   it('refuses link input Meta would not apply', async () => {
     const before = await db().select().from(signupLinks);
     await expect(createSignupLink({ label: 'MPS', flow: 'mps', singleUse: false, prefill: {} }, null)).rejects.toThrow(/solution id/);
-    await expect(createSignupLink({ label: 'Half', flow: 'default', singleUse: false, prefill: { businessName: 'Acme' } }, null)).rejects.toThrow(/email, website and country/);
+    await expect(createSignupLink({ label: 'Half', flow: 'default', singleUse: false, prefill: { businessName: 'Acme' } }, null)).rejects.toThrow(
+      /email, website and country/,
+    );
     expect(await db().select().from(signupLinks)).toHaveLength(before.length);
   });
 
@@ -117,7 +135,14 @@ describe('signup links and sessions', () => {
         flow: 'mps',
         solutionId: '7000000000000001',
         singleUse: false,
-        prefill: { businessName: 'Acme', businessEmail: 'ops@acme.test', businessWebsite: 'https://acme.test', businessCountry: 'US', displayName: 'Acme', category: 'RETAIL' },
+        prefill: {
+          businessName: 'Acme',
+          businessEmail: 'ops@acme.test',
+          businessWebsite: 'https://acme.test',
+          businessCountry: 'US',
+          displayName: 'Acme',
+          category: 'RETAIL',
+        },
       },
       null,
     );
@@ -214,7 +239,10 @@ describe('completing an onboarding', () => {
     const foreignWaba = '2200000000000003';
     const tokensBefore = await db().select().from(businessTokens);
     const opened = await open();
-    const result = await completeOnboarding(await session(opened), { code: ours.code, finish: { event: 'FINISH', wabaId: foreignWaba, phoneNumberId: ours.phoneNumberId! } });
+    const result = await completeOnboarding(await session(opened), {
+      code: ours.code,
+      finish: { event: 'FINISH', wabaId: foreignWaba, phoneNumberId: ours.phoneNumberId! },
+    });
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/not shared with us/) });
     const rejected = await sessionRow(opened.sessionId);
     expect(rejected.status).toBe('rejected');
@@ -230,7 +258,10 @@ describe('completing an onboarding', () => {
     const other = await meta.signup({});
     const ours = await meta.signup({});
     const opened = await open();
-    const result = await completeOnboarding(await session(opened), { code: ours.code, finish: { event: 'FINISH', wabaId: ours.wabaId, phoneNumberId: other.phoneNumberId! } });
+    const result = await completeOnboarding(await session(opened), {
+      code: ours.code,
+      finish: { event: 'FINISH', wabaId: ours.wabaId, phoneNumberId: other.phoneNumberId! },
+    });
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/does not belong/) });
     expect(await db().select().from(wabas).where(eq(wabas.metaWabaId, ours.wabaId))).toHaveLength(0);
   });
@@ -273,7 +304,10 @@ async function stored(): Promise<{ wabas: number; tokens: number }> {
 }
 
 async function pastExpiry(sessionId: string) {
-  await db().update(onboardingSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(onboardingSessions.id, sessionId));
+  await db()
+    .update(onboardingSessions)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(onboardingSessions.id, sessionId));
 }
 
 describe('signup links at completion', () => {
@@ -332,7 +366,10 @@ describe('signup links at completion', () => {
   it('completes nothing for a link that expired after its session was opened', async () => {
     const link = await createSignupLink({ label: 'Ends soon', flow: 'default', singleUse: false, expiresInDays: 1, prefill: {} }, null);
     const opened = await open(link.token);
-    await db().update(signupLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(signupLinks.id, link.id));
+    await db()
+      .update(signupLinks)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(signupLinks.id, link.id));
     const signup = await meta.signup({});
     const before = await stored();
     expect(await completeOnboarding(await session(opened), { code: signup.code, finish: null })).toEqual({
@@ -366,7 +403,10 @@ describe('sessions that are never finished', () => {
     expect(await customerStatus(expired)).toMatchObject({ status: 'expired', settled: true, headline: 'This signup session expired', restartPath: '/signup' });
     await countExchanges();
     const signup = await meta.signup({});
-    expect(await completeOnboarding(expired, { code: signup.code, finish: null })).toEqual({ ok: false, message: expect.stringMatching(/session expired before the signup was completed/) });
+    expect(await completeOnboarding(expired, { code: signup.code, finish: null })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/session expired before the signup was completed/),
+    });
     expect(await exchangeCalls()).toBe(0);
   });
 
@@ -438,12 +478,20 @@ describe('abandoned signups', () => {
   }
 
   async function items(wabaId: string, kind: string) {
-    return db().select().from(attentionItems).where(and(eq(attentionItems.wabaId, wabaId), eq(attentionItems.kind, kind)));
+    return db()
+      .select()
+      .from(attentionItems)
+      .where(and(eq(attentionItems.wabaId, wabaId), eq(attentionItems.kind, kind)));
   }
 
   it('records the FINISH message’s ids when they arrive, before any code', async () => {
     const { opened, wabaId, businessId } = await finishedThenClosed();
-    expect(await sessionRow(opened.sessionId)).toMatchObject({ status: 'started', finishEvent: 'FINISH', reportedWabaId: wabaId, reportedBusinessId: businessId });
+    expect(await sessionRow(opened.sessionId)).toMatchObject({
+      status: 'started',
+      finishEvent: 'FINISH',
+      reportedWabaId: wabaId,
+      reportedBusinessId: businessId,
+    });
     const events = await db().select().from(onboardingEvents).where(eq(onboardingEvents.sessionId, opened.sessionId));
     expect(events.find((e) => e.type === 'finish_reported')?.data).toMatchObject({ wabaId, businessId });
   });

@@ -152,7 +152,10 @@ export async function sessionForBrowser(sessionId: string, browserKey: string | 
 export async function rebindSession(sessionId: string, oldKey: string, browserKey: string): Promise<void> {
   const session = await sessionForBrowser(sessionId, oldKey);
   if (!session) return;
-  await db().update(onboardingSessions).set({ browserKeyHash: sha256(browserKey) }).where(eq(onboardingSessions.id, session.id));
+  await db()
+    .update(onboardingSessions)
+    .set({ browserKeyHash: sha256(browserKey) })
+    .where(eq(onboardingSessions.id, session.id));
 }
 
 async function addEvent(sessionId: string, type: string, data?: Record<string, unknown>) {
@@ -258,13 +261,11 @@ export type CompletionInput = z.input<typeof completionSchema>;
 export type CompletionResult = { ok: true; sessionId: string } | { ok: false; message: string };
 
 const startAgain = 'Please start the signup again.';
-const expiredMessage = 'This signup session expired before the signup was completed (a session lasts an hour from the click), so we did not finish connecting your account. Start the signup again to finish.';
+const expiredMessage =
+  'This signup session expired before the signup was completed (a session lasts an hour from the click), so we did not finish connecting your account. Start the signup again to finish.';
 
 async function endSession(sessionId: string, status: 'failed' | 'rejected', message: string, data: Record<string, unknown> = {}) {
-  await db()
-    .update(onboardingSessions)
-    .set({ status, statusMessage: message, updatedAt: new Date() })
-    .where(eq(onboardingSessions.id, sessionId));
+  await db().update(onboardingSessions).set({ status, statusMessage: message, updatedAt: new Date() }).where(eq(onboardingSessions.id, sessionId));
   await addEvent(sessionId, status, { message, ...data });
   return { ok: false as const, message };
 }
@@ -384,7 +385,9 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
   const sessionId = session.id;
   const audit = (step: string): AuditContext => ({ sessionId, step });
   if (!(await firstUseOfCode(code, sessionId))) {
-    return endSession(sessionId, 'failed', `This signup result was already used once, so we did not send it to Meta again. ${startAgain}`, { replayedCode: true });
+    return endSession(sessionId, 'failed', `This signup result was already used once, so we did not send it to Meta again. ${startAgain}`, {
+      replayedCode: true,
+    });
   }
 
   let accessToken: string;
@@ -428,7 +431,11 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
     }
     if (session.flow === 'coexistence') phone ??= numbers.find((n) => n.is_on_biz_app);
     if (session.flow === 'coexistence' && !phone) {
-      return endSession(sessionId, 'failed', 'We could not find your WhatsApp Business app number on the account you shared. Make sure you chose the app number in the signup window, then start again.');
+      return endSession(
+        sessionId,
+        'failed',
+        'We could not find your WhatsApp Business app number on the account you shared. Make sure you chose the app number in the signup window, then start again.',
+      );
     }
     const owner = waba.owner_business_info;
     if (!owner) return endSession(sessionId, 'failed', `Meta did not tell us which business owns the account. ${startAgain}`);
@@ -438,16 +445,19 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
       // The link is checked again under its lock: it may have been disabled while Meta was asked.
       const changed = await linkRefusal(tx, session);
       if (changed) return changed;
-      await tx.insert(businesses).values({ metaBusinessId: owner.id, name: owner.name, email, customerReference }).onConflictDoUpdate({
-        target: businesses.metaBusinessId,
-        // What staff already set on a returning customer wins over the link's.
-        set: {
-          ...(owner.name && { name: owner.name }),
-          email: sql`coalesce(${businesses.email}, ${email})`,
-          customerReference: sql`coalesce(${businesses.customerReference}, ${customerReference})`,
-          updatedAt: new Date(),
-        },
-      });
+      await tx
+        .insert(businesses)
+        .values({ metaBusinessId: owner.id, name: owner.name, email, customerReference })
+        .onConflictDoUpdate({
+          target: businesses.metaBusinessId,
+          // What staff already set on a returning customer wins over the link's.
+          set: {
+            ...(owner.name && { name: owner.name }),
+            email: sql`coalesce(${businesses.email}, ${email})`,
+            customerReference: sql`coalesce(${businesses.customerReference}, ${customerReference})`,
+            updatedAt: new Date(),
+          },
+        });
       const [business] = await tx.select({ id: businesses.id }).from(businesses).where(eq(businesses.metaBusinessId, owner.id));
       const wabaRowId = await saveWaba(tx, waba, { businessId: business!.id, solutionId });
       const phoneIds = await savePhoneNumbers(tx, wabaRowId, numbers);
@@ -477,12 +487,17 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
         })
         .where(eq(onboardingSessions.id, sessionId));
       if (session.linkId) {
-        await tx.update(signupLinks).set({ usedAt: new Date() }).where(and(eq(signupLinks.id, session.linkId), isNull(signupLinks.usedAt)));
+        await tx
+          .update(signupLinks)
+          .set({ usedAt: new Date() })
+          .where(and(eq(signupLinks.id, session.linkId), isNull(signupLinks.usedAt)));
       }
       await tx
         .update(attentionItems)
         .set({ resolvedAt: new Date() })
-        .where(and(eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, ['finish_onboarding', abandonedSignupKind]), isNull(attentionItems.resolvedAt)));
+        .where(
+          and(eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, ['finish_onboarding', abandonedSignupKind]), isNull(attentionItems.resolvedAt)),
+        );
       await tx.insert(onboardingEvents).values({
         sessionId,
         type: 'verified',
@@ -530,7 +545,9 @@ export async function expireSessions(ids?: string[], now = new Date()): Promise<
     .where(and(eq(onboardingSessions.status, 'started'), lte(onboardingSessions.expiresAt, now), ids ? inArray(onboardingSessions.id, ids) : undefined))
     .returning();
   if (expired.length === 0) return 0;
-  await db().insert(onboardingEvents).values(expired.map((session) => ({ sessionId: session.id, type: 'expired' })));
+  await db()
+    .insert(onboardingEvents)
+    .values(expired.map((session) => ({ sessionId: session.id, type: 'expired' })));
   for (const session of expired.filter((s) => s.reportedWabaId)) {
     await db().transaction(async (tx) => {
       const [waba] = await tx.select().from(wabas).where(eq(wabas.metaWabaId, session.reportedWabaId!)).for('update');

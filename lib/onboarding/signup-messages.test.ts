@@ -32,7 +32,11 @@ describe('isTrustedOrigin', () => {
 describe('parseSignupMessage', () => {
   it('reads every finish variant with ids kept as strings', () => {
     const finish = parseSignupMessage(
-      JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { phone_number_id: '109876543210001', waba_id: '209876543210002', business_id: '309876543210003' } }),
+      JSON.stringify({
+        type: 'WA_EMBEDDED_SIGNUP',
+        event: 'FINISH',
+        data: { phone_number_id: '109876543210001', waba_id: '209876543210002', business_id: '309876543210003' },
+      }),
     );
     expect(finish).toEqual({ kind: 'finish', event: 'FINISH', phoneNumberId: '109876543210001', wabaId: '209876543210002', businessId: '309876543210003' });
     expect(parseSignupMessage({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH_ONLY_WABA', data: { waba_id: '209876543210002' }, version: 3 })).toEqual({
@@ -55,14 +59,32 @@ describe('parseSignupMessage', () => {
       parseSignupMessage({
         type: 'WA_EMBEDDED_SIGNUP',
         event: 'CANCEL',
-        data: { error_message: 'Your verified name violates WhatsApp guidelines', error_code: '524126', session_id: 'f34b51dab5e0498', timestamp: '1746041036' },
+        data: {
+          error_message: 'Your verified name violates WhatsApp guidelines',
+          error_code: '524126',
+          session_id: 'f34b51dab5e0498',
+          timestamp: '1746041036',
+        },
       }),
-    ).toEqual({ kind: 'error', errorMessage: 'Your verified name violates WhatsApp guidelines', errorCode: '524126', sessionId: 'f34b51dab5e0498', timestamp: '1746041036' });
+    ).toEqual({
+      kind: 'error',
+      errorMessage: 'Your verified name violates WhatsApp guidelines',
+      errorCode: '524126',
+      sessionId: 'f34b51dab5e0498',
+      timestamp: '1746041036',
+    });
     expect(parseSignupMessage({ type: 'WA_EMBEDDED_SIGNUP', event: 'ERROR', data: {} })).toMatchObject({ kind: 'error' });
   });
 
   it('ignores what is not an Embedded Signup message', () => {
-    for (const raw of ['cb=f1234&domain=example.com', '{not json', 42, null, { type: 'OTHER' }, { type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: 'not-an-id' } }]) {
+    for (const raw of [
+      'cb=f1234&domain=example.com',
+      '{not json',
+      42,
+      null,
+      { type: 'OTHER' },
+      { type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: 'not-an-id' } },
+    ]) {
       expect(parseSignupMessage(raw)).toBeNull();
     }
   });

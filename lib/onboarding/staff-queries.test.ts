@@ -46,9 +46,16 @@ beforeAll(async () => {
 describe('listOnboardings', () => {
   it('lists newest first and pages through rows created in the same millisecond without skipping any', async () => {
     // Microseconds a JavaScript Date cannot hold: a cursor built from Date would skip or repeat rows.
-    const stamps = ['2030-01-01 10:00:00.123456+00', '2030-01-01 10:00:00.123400+00', '2030-01-01 10:00:00.123400+00', '2030-01-01 10:00:00.123001+00', '2030-01-01 09:00:00+00'];
+    const stamps = [
+      '2030-01-01 10:00:00.123456+00',
+      '2030-01-01 10:00:00.123400+00',
+      '2030-01-01 10:00:00.123400+00',
+      '2030-01-01 10:00:00.123001+00',
+      '2030-01-01 09:00:00+00',
+    ];
     const ids: string[] = [];
-    for (const stamp of stamps) ids.push((await insertSession({ linkId: campaign, launchedAt: new Date(), createdAt: sql`${stamp}::timestamptz` as unknown as Date })).id);
+    for (const stamp of stamps)
+      ids.push((await insertSession({ linkId: campaign, launchedAt: new Date(), createdAt: sql`${stamp}::timestamptz` as unknown as Date })).id);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -75,7 +82,12 @@ describe('listOnboardings', () => {
 
     const byLink = await listOnboardings({ link: other });
     expect(byLink.items.map((r) => r.id)).toEqual([failed.id, live.id]);
-    expect(byLink.items[1]).toMatchObject({ linkLabel: 'Coexistence pilot', wabaName: 'Acme WhatsApp', businessName: 'Acme Bakery', metaWabaId: '720000000000001' });
+    expect(byLink.items[1]).toMatchObject({
+      linkLabel: 'Coexistence pilot',
+      wabaName: 'Acme WhatsApp',
+      businessName: 'Acme Bakery',
+      metaWabaId: '720000000000001',
+    });
     expect(byLink.next).toBeNull();
 
     const failedCoex = await listOnboardings({ status: 'failed', flow: 'coexistence' });
@@ -124,32 +136,78 @@ describe('getOnboardingDetail', () => {
   it('returns the session, its steps, events, Graph calls, WABA and numbers, and the token only by status', async () => {
     const [secret] = await db().insert(vaultSecrets).values({ kind: 'business_token', keyId: 'k1', ciphertext: 'sealed-token-bytes' }).returning();
     const [waba] = await db().insert(wabas).values({ metaWabaId: '730000000000001', name: 'Detail WABA', accountReviewStatus: 'APPROVED' }).returning();
-    const [number] = await db().insert(phoneNumbers).values({ metaPhoneNumberId: '740000000000001', wabaId: waba!.id, displayPhoneNumber: '+1 555 0100', nameStatus: 'APPROVED' }).returning();
+    const [number] = await db()
+      .insert(phoneNumbers)
+      .values({ metaPhoneNumberId: '740000000000001', wabaId: waba!.id, displayPhoneNumber: '+1 555 0100', nameStatus: 'APPROVED' })
+      .returning();
     const expiresAt = new Date('2031-05-01T00:00:00Z');
     const [token] = await db()
       .insert(businessTokens)
       .values({ wabaId: waba!.id, secretId: secret!.id, scopes: ['whatsapp_business_management'], expiresAt, status: 'needs_reauth' })
       .returning();
-    const session = await insertSession({ linkId: campaign, status: 'failed', wabaId: waba!.id, phoneNumberId: number!.id, tokenId: token!.id, errorCode: '2', errorSessionId: 'es-1' });
+    const session = await insertSession({
+      linkId: campaign,
+      status: 'failed',
+      wabaId: waba!.id,
+      phoneNumberId: number!.id,
+      tokenId: token!.id,
+      errorCode: '2',
+      errorSessionId: 'es-1',
+    });
     const elsewhere = await insertSession();
 
-    await db().insert(operationRuns).values({ id: session.id, operation: 'onboarding', subjectType: 'onboarding_session', subjectId: session.id, status: 'failed' });
-    await db().insert(operationSteps).values([
-      { runId: session.id, name: 'register_phone', status: 'failed', attempts: 3, startedAt: new Date('2030-02-01T10:00:02Z'), lastErrorCode: '133016', lastErrorMessage: 'Too many registration attempts', lastFbtraceId: 'AbC123' },
-      { runId: session.id, name: 'subscribe_app', status: 'done', attempts: 1, startedAt: new Date('2030-02-01T10:00:01Z'), finishedAt: new Date('2030-02-01T10:00:01.5Z') },
-      { runId: session.id, name: 'read_back', status: 'pending' },
-    ]);
-    await db().insert(onboardingEvents).values([
-      { sessionId: session.id, type: 'launched' },
-      { sessionId: session.id, type: 'verified', data: { wabaId: '730000000000001' } },
-      { sessionId: elsewhere.id, type: 'launched' },
-    ]);
-    await db().insert(operationEvents).values({ runId: session.id, type: 'step.failed', data: { step: 'register_phone' } });
-    await db().insert(graphCalls).values([
-      { method: 'POST', path: '/v25.0/730000000000001/subscribed_apps', status: 200, durationMs: 120, sessionId: session.id, step: 'subscribe_app' },
-      { method: 'POST', path: '/v25.0/740000000000001/register', status: 400, errorCode: '133016', fbtraceId: 'AbC123', durationMs: 95, sessionId: session.id, step: 'register_phone' },
-      { method: 'GET', path: '/v25.0/debug_token', status: 200, durationMs: 50, sessionId: elsewhere.id },
-    ]);
+    await db()
+      .insert(operationRuns)
+      .values({ id: session.id, operation: 'onboarding', subjectType: 'onboarding_session', subjectId: session.id, status: 'failed' });
+    await db()
+      .insert(operationSteps)
+      .values([
+        {
+          runId: session.id,
+          name: 'register_phone',
+          status: 'failed',
+          attempts: 3,
+          startedAt: new Date('2030-02-01T10:00:02Z'),
+          lastErrorCode: '133016',
+          lastErrorMessage: 'Too many registration attempts',
+          lastFbtraceId: 'AbC123',
+        },
+        {
+          runId: session.id,
+          name: 'subscribe_app',
+          status: 'done',
+          attempts: 1,
+          startedAt: new Date('2030-02-01T10:00:01Z'),
+          finishedAt: new Date('2030-02-01T10:00:01.5Z'),
+        },
+        { runId: session.id, name: 'read_back', status: 'pending' },
+      ]);
+    await db()
+      .insert(onboardingEvents)
+      .values([
+        { sessionId: session.id, type: 'launched' },
+        { sessionId: session.id, type: 'verified', data: { wabaId: '730000000000001' } },
+        { sessionId: elsewhere.id, type: 'launched' },
+      ]);
+    await db()
+      .insert(operationEvents)
+      .values({ runId: session.id, type: 'step.failed', data: { step: 'register_phone' } });
+    await db()
+      .insert(graphCalls)
+      .values([
+        { method: 'POST', path: '/v25.0/730000000000001/subscribed_apps', status: 200, durationMs: 120, sessionId: session.id, step: 'subscribe_app' },
+        {
+          method: 'POST',
+          path: '/v25.0/740000000000001/register',
+          status: 400,
+          errorCode: '133016',
+          fbtraceId: 'AbC123',
+          durationMs: 95,
+          sessionId: session.id,
+          step: 'register_phone',
+        },
+        { method: 'GET', path: '/v25.0/debug_token', status: 200, durationMs: 50, sessionId: elsewhere.id },
+      ]);
 
     const detail = await getOnboardingDetail(session.id);
     expect(detail).toBeDefined();

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, not, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { cursorText, decodeCursor, olderThan, pageOf, type Page } from '@/lib/pagination';
@@ -114,10 +114,7 @@ export async function getOnboardingDetail(id: string) {
   const [session] = await db().select().from(onboardingSessions).where(eq(onboardingSessions.id, id));
   if (!session) return undefined;
   const [link] = session.linkId
-    ? await db()
-        .select({ id: signupLinks.id, label: signupLinks.label, token: signupLinks.token })
-        .from(signupLinks)
-        .where(eq(signupLinks.id, session.linkId))
+    ? await db().select({ id: signupLinks.id, label: signupLinks.label, token: signupLinks.token }).from(signupLinks).where(eq(signupLinks.id, session.linkId))
     : [];
   const [business] = session.businessId
     ? await db().select({ metaBusinessId: businesses.metaBusinessId, name: businesses.name }).from(businesses).where(eq(businesses.id, session.businessId))

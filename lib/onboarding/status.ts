@@ -65,7 +65,14 @@ function signupPath(token: string | undefined): string {
   return !token || token === defaultLinkToken ? '/signup' : `/signup/${token}`;
 }
 
-const stepTexts: Record<string, string> = { done: 'Done', skipped: 'Not needed', failed: 'Stopped', running: 'In progress', retrying: 'Retrying', pending: 'Waiting' };
+const stepTexts: Record<string, string> = {
+  done: 'Done',
+  skipped: 'Not needed',
+  failed: 'Stopped',
+  running: 'In progress',
+  retrying: 'Retrying',
+  pending: 'Waiting',
+};
 
 function customerStep(name: string, label: string, row: OperationStep | undefined): CustomerStep {
   const status = row?.status ?? 'pending';
@@ -130,7 +137,11 @@ export async function customerStatus(session: OnboardingSession): Promise<Custom
     headline = partnerName ? `Read-only access granted to ${partnerName}` : 'Read-only access granted';
   }
   if (session.status === 'failed') {
-    ({ message, next } = customerFailure(session, recorded.find((step) => step.status === 'failed'), restart));
+    ({ message, next } = customerFailure(
+      session,
+      recorded.find((step) => step.status === 'failed'),
+      restart,
+    ));
   }
   return {
     id: session.id,

@@ -31,7 +31,14 @@ export async function startRun(operation: Operation, start: StartRun): Promise<{
   const created = await db().transaction(async (tx) => {
     const [run] = await tx
       .insert(operationRuns)
-      .values({ id: start.id, operation: operation.name, subjectType: operation.subjectType, subjectId: start.subjectId, input: start.input, createdBy: start.createdBy ?? null })
+      .values({
+        id: start.id,
+        operation: operation.name,
+        subjectType: operation.subjectType,
+        subjectId: start.subjectId,
+        input: start.input,
+        createdBy: start.createdBy ?? null,
+      })
       .onConflictDoNothing()
       .returning();
     if (!run) return undefined;

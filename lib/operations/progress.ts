@@ -101,7 +101,17 @@ export async function runsAbout(subjectType: string, subjectId: string, limit = 
   const rows = await db()
     .select()
     .from(operationSteps)
-    .where(inArray(operationSteps.runId, runs.map((r) => r.id)))
+    .where(
+      inArray(
+        operationSteps.runId,
+        runs.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(operationSteps.name));
-  return runs.map((run) => progressOf(run, rows.filter((r) => r.runId === run.id)));
+  return runs.map((run) =>
+    progressOf(
+      run,
+      rows.filter((r) => r.runId === run.id),
+    ),
+  );
 }

@@ -27,10 +27,6 @@ export function operationNamed(name: string): Operation {
   return operation;
 }
 
-export function allOperations(): readonly Operation[] {
-  return operations;
-}
-
 /** `register_phone` → `register_phone`; `refresh:1234` → `refresh` (a keyed instance). */
 export function baseName(stepRow: string): string {
   const colon = stepRow.indexOf(':');

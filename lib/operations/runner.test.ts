@@ -25,7 +25,19 @@ const limited = defineOperation<{ keys: string[] }, unknown>({
 const unlimited = { ...limited, concurrency: undefined };
 
 function row(name: string, status: OperationStep['status'], lastErrorCode: string | null = null): OperationStep {
-  return { runId: 'r', name, status, attempts: status === 'pending' ? 0 : 1, startedAt: null, finishedAt: null, lastErrorCode, lastErrorMessage: null, lastFbtraceId: null, result: null, updatedAt: new Date() };
+  return {
+    runId: 'r',
+    name,
+    status,
+    attempts: status === 'pending' ? 0 : 1,
+    startedAt: null,
+    finishedAt: null,
+    lastErrorCode,
+    lastErrorMessage: null,
+    lastFbtraceId: null,
+    result: null,
+    updatedAt: new Date(),
+  };
 }
 
 describe('readySteps with a concurrency limit', () => {

@@ -41,7 +41,11 @@ export async function loadRun(runId: string): Promise<{ run: OperationRun; steps
 }
 
 function dependenciesOf(operation: Operation, stepRow: string, rows: OperationStep[]): string[] {
-  return dependenciesIn(operation, stepRow, rows.map((r) => r.name));
+  return dependenciesIn(
+    operation,
+    stepRow,
+    rows.map((r) => r.name),
+  );
 }
 
 /**
@@ -153,7 +157,11 @@ async function recordFailure(operation: Operation, runId: string, step: string, 
   const logged = { runId, operation: operation.name, step, attempt, errorCode: failure.code, fbtraceId: failure.fbtraceId };
   if (failure.retry && attempt < settings.maxAttempts) {
     const delayMs = retryDelay(attempt, failure.rateLimited === true, settings);
-    const [row] = await db().update(operationSteps).set({ status: 'retrying', ...lastError }).where(mine).returning({ name: operationSteps.name });
+    const [row] = await db()
+      .update(operationSteps)
+      .set({ status: 'retrying', ...lastError })
+      .where(mine)
+      .returning({ name: operationSteps.name });
     if (!row) return nothing;
     await recordRunEvent(runId, 'step.retrying', { step, attempt, code: failure.code, fbtraceId: failure.fbtraceId, delayMs });
     log.info({ ...logged, delayMs }, 'operation step will retry');
@@ -188,7 +196,7 @@ export async function failRun(operation: Operation, runId: string, step: string,
 /** After a step settles: the steps it unblocked, or the end of the run. */
 export async function advance(runId: string): Promise<NextWork> {
   const loaded = await loadRun(runId);
-  if (!loaded || loaded.run.status !== 'running') return nothing;
+  if (loaded?.run.status !== 'running') return nothing;
   const { run, steps } = loaded;
   const operation = operationNamed(run.operation);
   if (steps.every((r) => settledStatuses.has(r.status))) {
@@ -226,4 +234,3 @@ async function finishRun(operation: Operation, run: OperationRun, steps: Operati
   });
   log.info({ runId: run.id, operation: operation.name }, 'operation finished');
 }
-

@@ -29,7 +29,9 @@ async function waba(status: 'connected' | 'disconnected' | 'deleted' = 'connecte
 const at = (iso: string) => new Date(iso);
 
 beforeEach(async () => {
-  await db().execute(sql`truncate table onboarding_events, operation_events, operation_steps, operation_runs, graph_calls, onboarding_sessions, phone_numbers, business_tokens, wabas cascade`);
+  await db().execute(
+    sql`truncate table onboarding_events, operation_events, operation_steps, operation_runs, graph_calls, onboarding_sessions, phone_numbers, business_tokens, wabas cascade`,
+  );
 });
 
 describe('customersByState', () => {

@@ -59,7 +59,13 @@ export async function signupCounts(now: Date = new Date()): Promise<SignupCounts
       week: sql<number>`(count(*) filter (where ${onboardingSessions.createdAt} >= ${week.toISOString()}::timestamptz))::int`,
     })
     .from(onboardingSessions)
-    .where(and(finishedWindow, sql`${onboardingSessions.createdAt} >= ${earliest.toISOString()}::timestamptz`, sql`${onboardingSessions.createdAt} <= ${now.toISOString()}::timestamptz`));
+    .where(
+      and(
+        finishedWindow,
+        sql`${onboardingSessions.createdAt} >= ${earliest.toISOString()}::timestamptz`,
+        sql`${onboardingSessions.createdAt} <= ${now.toISOString()}::timestamptz`,
+      ),
+    );
   return { today: Number(row?.today ?? 0), week: Number(row?.week ?? 0) };
 }
 

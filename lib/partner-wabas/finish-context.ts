@@ -28,7 +28,6 @@ export type FinishContext = {
 };
 
 export type FinishStep = StepDefinition<FinishPlan, FinishContext>;
-export type FinishStepContext = FinishContext & StepRun;
 
 export function finishPlanOf(run: Pick<OperationRun, 'input'>): FinishPlan {
   const input = run.input as Partial<FinishPlan>;
@@ -44,5 +43,11 @@ export async function loadFinishContext(run: OperationRun, step: StepRun): Promi
     .leftJoin(businesses, eq(businesses.id, wabas.businessId))
     .where(eq(wabas.metaWabaId, plan.metaWabaId));
   if (!row) throw new StepFailure('no_waba', `No WhatsApp Business Account ${plan.metaWabaId} is on record.`);
-  return { plan, waba: row.waba, ownerBusinessId: row.ownerBusinessId, token: await tokenFor(plan.token, plan.partnerType), audit: { runId: run.id, step: step.step } };
+  return {
+    plan,
+    waba: row.waba,
+    ownerBusinessId: row.ownerBusinessId,
+    token: await tokenFor(plan.token, plan.partnerType),
+    audit: { runId: run.id, step: step.step },
+  };
 }

@@ -14,13 +14,7 @@ import { finishSystemUserStep } from '@/lib/partner-wabas/steps/system-user';
 // (Meta: Partner-initiated WABA creation; docs/meta/onboarding-sequences.md). Subject: the WABA, by
 // Meta's id.
 
-export const finishSteps: readonly FinishStep[] = [
-  finishSystemUserStep,
-  finishSubscribeStep,
-  finishCreditLineStep,
-  registerNumbersStep,
-  finishReadStatusStep,
-];
+export const finishSteps: readonly FinishStep[] = [finishSystemUserStep, finishSubscribeStep, finishCreditLineStep, registerNumbersStep, finishReadStatusStep];
 
 /** Where staff add a number to a WABA (the add-number flow on the account page). */
 export function addNumberPath(metaWabaId: string): string {

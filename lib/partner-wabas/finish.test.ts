@@ -137,7 +137,12 @@ describe('partner-initiated WABA creation', () => {
 
     // Every call of the run is on its audit trail, tagged with its step.
     const calls = await db().select().from(graphCalls).where(eq(graphCalls.runId, runId)).orderBy(asc(graphCalls.id));
-    expect(calls.filter((c) => c.method === 'POST').map((c) => `${c.step} ${c.path}`).sort()).toEqual([
+    expect(
+      calls
+        .filter((c) => c.method === 'POST')
+        .map((c) => `${c.step} ${c.path}`)
+        .sort(),
+    ).toEqual([
       `register_numbers /${sandboxPhone.id}/register`,
       `share_credit_line /${sandboxIds.creditLineId}/whatsapp_credit_sharing_and_attach`,
       `subscribe_app /${wabaId}/subscribed_apps`,
@@ -183,7 +188,10 @@ describe('a WABA shared through a solution our partner hosted', () => {
     await refreshSolutions();
     const signup = await meta.signup({ extras: { setup: { solutionID: activeSolution }, featureType: '', sessionInfoVersion: '3' } });
     await deliver(signup.wabaId, [
-      { field: 'account_update', value: { event: 'PARTNER_ADDED', waba_info: { waba_id: signup.wabaId, owner_business_id: signup.businessId, solution_id: activeSolution } } },
+      {
+        field: 'account_update',
+        value: { event: 'PARTNER_ADDED', waba_info: { waba_id: signup.wabaId, owner_business_id: signup.businessId, solution_id: activeSolution } },
+      },
     ]);
     const { runId, plan } = await startFinishOnboarding(signup.wabaId, staff, auditor());
     expect(plan).toMatchObject({ token: { kind: 'business', source: 'solution' }, weHoldMessaging: false });
@@ -197,7 +205,10 @@ describe('a WABA shared through a solution our partner hosted', () => {
     expect(assigned.tasks).not.toContain('MANAGE');
     expect(waba.primaryFundingId).toBeTruthy();
 
-    const [stored] = await db().select().from(businessTokens).where(eq(businessTokens.id, (plan.token as { tokenId: string }).tokenId));
+    const [stored] = await db()
+      .select()
+      .from(businessTokens)
+      .where(eq(businessTokens.id, (plan.token as { tokenId: string }).tokenId));
     expect(stored!.status).toBe('valid');
     expect(await readSecret(stored!.secretId)).toMatch(/^EAA/);
     // The token is in the vault, never in the run's stored input.
@@ -209,7 +220,9 @@ describe('Tech Providers', () => {
   it('refuse to finish a WABA they hold no business token for, without any call to Meta', async () => {
     await setPartnerType('tech_provider');
     const signup = await meta.signup({});
-    await deliver(signup.wabaId, [{ field: 'account_update', value: { event: 'PARTNER_ADDED', waba_info: { waba_id: signup.wabaId, owner_business_id: signup.businessId } } }]);
+    await deliver(signup.wabaId, [
+      { field: 'account_update', value: { event: 'PARTNER_ADDED', waba_info: { waba_id: signup.wabaId, owner_business_id: signup.businessId } } },
+    ]);
     const before = await db().$count(graphCalls);
     await expect(startFinishOnboarding(signup.wabaId, staff, auditor())).rejects.toThrow('As a Tech Provider, Onramp uses the customer’s business token only');
     expect(await db().$count(graphCalls)).toBe(before);

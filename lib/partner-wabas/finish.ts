@@ -56,7 +56,11 @@ async function solutionDetails(solutionId: string) {
   return refreshSolution(solutionId, { step: 'choose_token' });
 }
 
-export async function startFinishOnboarding(metaWabaId: string, user: StaffUser, audit: Auditor): Promise<{ runId: string; plan: FinishPlan; explanation: string }> {
+export async function startFinishOnboarding(
+  metaWabaId: string,
+  user: StaffUser,
+  audit: Auditor,
+): Promise<{ runId: string; plan: FinishPlan; explanation: string }> {
   const found = await findWaba(metaWabaId);
   if (!found) throw new UserError(`No WhatsApp Business Account ${metaWabaId} is on record.`);
   const { waba } = found;
@@ -69,6 +73,9 @@ export async function startFinishOnboarding(metaWabaId: string, user: StaffUser,
   const solution = waba.solutionId ? await solutionDetails(waba.solutionId) : undefined;
   const plan: FinishPlan = { metaWabaId: waba.metaWabaId, partnerType: type, token: tokenPlan.choice, weHoldMessaging: solution?.weHoldMessaging ?? null };
   const { runId } = await startRun(finishOnboardingOperation, { subjectId: waba.metaWabaId, input: plan, createdBy: user.id });
-  await audit.record(db(), { target: waba.metaWabaId, details: { runId, token: tokenPlan.choice.kind, source: 'source' in tokenPlan.choice ? tokenPlan.choice.source : 'system' } });
+  await audit.record(db(), {
+    target: waba.metaWabaId,
+    details: { runId, token: tokenPlan.choice.kind, source: 'source' in tokenPlan.choice ? tokenPlan.choice.source : 'system' },
+  });
   return { runId, plan, explanation: tokenPlan.explanation };
 }

@@ -23,7 +23,9 @@ export const customerInstructions = [
   'Optionally add and verify a business phone number.',
   'Confirm the invitation.',
   'Go to Accounts › WhatsApp accounts and check that your WhatsApp Business Account was created and shared with us.',
-].map((line, i) => `${i + 1}. ${line}`).join('\n');
+]
+  .map((line, i) => `${i + 1}. ${line}`)
+  .join('\n');
 
 const dateSchema = z
   .string()
@@ -33,7 +35,10 @@ const dateSchema = z
   .refine((date) => !Number.isNaN(date.getTime()), 'Enter a real date.');
 
 export const newRequestSchema = z.object({
-  customerBusinessId: z.string().trim().regex(/^\d{1,30}$/, 'The business portfolio id is a number (Business Settings › Business info).'),
+  customerBusinessId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, 'The business portfolio id is a number (Business Settings › Business info).'),
   customerName: z.string().trim().min(1, 'Enter the customer’s business name.').max(200, 'At most 200 characters.'),
   sentOn: dateSchema,
   note: z
@@ -68,9 +73,18 @@ export async function recordWabaRequest(input: NewRequest, audit: Auditor): Prom
   return db().transaction(async (tx) => {
     const [row] = await tx
       .insert(wabaRequests)
-      .values({ customerBusinessId: input.customerBusinessId, customerName: input.customerName, sentAt: input.sentOn, note: input.note ?? null, createdBy: audit.actorId })
+      .values({
+        customerBusinessId: input.customerBusinessId,
+        customerName: input.customerName,
+        sentAt: input.sentOn,
+        note: input.note ?? null,
+        createdBy: audit.actorId,
+      })
       .returning();
-    await audit.record(tx, { target: row!.id, details: { customerBusinessId: row!.customerBusinessId, customerName: row!.customerName, sentAt: row!.sentAt.toISOString() } });
+    await audit.record(tx, {
+      target: row!.id,
+      details: { customerBusinessId: row!.customerBusinessId, customerName: row!.customerName, sentAt: row!.sentAt.toISOString() },
+    });
     return row!;
   });
 }

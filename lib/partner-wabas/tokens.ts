@@ -69,15 +69,22 @@ export async function planToken(type: PartnerType, waba: Waba, audit: AuditConte
   const owner = await ownerBusinessOf(waba);
   if (waba.solutionId && owner) {
     const tokenId = await fetchSolutionToken(waba, owner, audit);
-    return { choice: { kind: 'business', tokenId, source: 'solution' }, explanation: `The customer’s business token, fetched through solution ${waba.solutionId}.` };
+    return {
+      choice: { kind: 'business', tokenId, source: 'solution' },
+      explanation: `The customer’s business token, fetched through solution ${waba.solutionId}.`,
+    };
   }
-  return { choice: { kind: 'system' }, explanation: 'Our system token: Meta accepts only it on accounts shared with us outside Embedded Signup, such as partner-initiated ones.' };
+  return {
+    choice: { kind: 'system' },
+    explanation: 'Our system token: Meta accepts only it on accounts shared with us outside Embedded Signup, such as partner-initiated ones.',
+  };
 }
 
 /** The token a planned choice stands for, read at each attempt. */
 export async function tokenFor(choice: TokenChoice, type: PartnerType): Promise<GraphToken> {
   if (choice.kind === 'system') {
-    if (!mayUseSystemToken(type)) throw new StepFailure('partner_type', 'This run uses our system token, which only Solution Partners use; the partner type has changed since it started.');
+    if (!mayUseSystemToken(type))
+      throw new StepFailure('partner_type', 'This run uses our system token, which only Solution Partners use; the partner type has changed since it started.');
     return systemToken();
   }
   const [row] = await db()
@@ -85,12 +92,11 @@ export async function tokenFor(choice: TokenChoice, type: PartnerType): Promise<
     .from(businessTokens)
     .innerJoin(vaultSecrets, eq(vaultSecrets.id, businessTokens.secretId))
     .where(eq(businessTokens.id, choice.tokenId));
-  if (!row || row.status !== 'valid') {
+  if (row?.status !== 'valid') {
     throw new StepFailure('190', 'Meta no longer accepts the business token this run was started with. Start Finish onboarding again to choose a token.');
   }
   return businessToken(unseal(row.secret));
 }
-
 
 /** Which token a run would use, without fetching anything: for the page, before staff start it. */
 export async function previewToken(type: PartnerType, waba: Waba): Promise<{ usable: boolean; text: string }> {
@@ -101,6 +107,7 @@ export async function previewToken(type: PartnerType, waba: Waba): Promise<{ usa
       text: 'As a Tech Provider, Onramp uses the customer’s business token only, and we hold none for this account. Send the customer a signup link so that they connect it through Embedded Signup.',
     };
   }
-  if (waba.solutionId && waba.businessId) return { usable: true, text: `The customer’s business token, fetched through solution ${waba.solutionId} and kept in the vault.` };
+  if (waba.solutionId && waba.businessId)
+    return { usable: true, text: `The customer’s business token, fetched through solution ${waba.solutionId} and kept in the vault.` };
   return { usable: true, text: 'Our system token: Meta accepts only it on accounts shared with us outside Embedded Signup, such as partner-initiated ones.' };
 }

@@ -18,9 +18,17 @@ const unrated: Customer = { name: 'New Shop', phone: '810000000004' };
 const strangerPhone = '819999999999';
 
 async function addCustomer(c: Customer, i: number, rating: string | null) {
-  const [business] = await db().insert(businesses).values({ metaBusinessId: `710000000000${i}`, name: c.name }).returning();
-  const [waba] = await db().insert(wabas).values({ metaWabaId: `720000000000${i}`, businessId: business!.id }).returning();
-  await db().insert(phoneNumbers).values({ metaPhoneNumberId: c.phone, wabaId: waba!.id, displayPhoneNumber: `+1 555 000 ${i}`, qualityRating: rating });
+  const [business] = await db()
+    .insert(businesses)
+    .values({ metaBusinessId: `710000000000${i}`, name: c.name })
+    .returning();
+  const [waba] = await db()
+    .insert(wabas)
+    .values({ metaWabaId: `720000000000${i}`, businessId: business!.id })
+    .returning();
+  await db()
+    .insert(phoneNumbers)
+    .values({ metaPhoneNumberId: c.phone, wabaId: waba!.id, displayPhoneNumber: `+1 555 000 ${i}`, qualityRating: rating });
 }
 
 async function count(phone: string, d: string, values: { sent?: number; inbound?: number }) {
@@ -45,8 +53,14 @@ beforeAll(async () => {
   // The previous periods: a quiet week before, and one customer active the month before.
   await count(acme.phone, day(-8), { sent: 100 });
   await count(cedar.phone, day(-40), { sent: 5 });
-  for (const [phone, rating] of [[acme.phone, 'GREEN'], [brew.phone, 'GREEN'], [cedar.phone, 'GREEN']] as const) {
-    await db().insert(phoneQualityDays).values({ phoneNumberId: phone, day: day(-7), rating });
+  for (const [phone, rating] of [
+    [acme.phone, 'GREEN'],
+    [brew.phone, 'GREEN'],
+    [cedar.phone, 'GREEN'],
+  ] as const) {
+    await db()
+      .insert(phoneQualityDays)
+      .values({ phoneNumberId: phone, day: day(-7), rating });
   }
 });
 

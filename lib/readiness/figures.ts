@@ -24,8 +24,6 @@ export function addDays(day: string, days: number): string {
 
 export type Contributor = { metaBusinessId: string | null; name: string | null; messages: number };
 
-export type Trend = { current: number; previous: number };
-
 /** Messages sent and received per customer between two days (inclusive), most first. */
 async function messagesByCustomer(from: string, to: string, limit: number): Promise<Contributor[]> {
   const total = sql<number>`sum(${messageDailyCounts.sent} + ${messageDailyCounts.inbound})::int`;
@@ -143,8 +141,6 @@ export async function readinessFigures(today: string = utcDay()) {
   };
 }
 
-export type ReadinessFigures = Awaited<ReturnType<typeof readinessFigures>>;
-
 /** Records today's rating of every connected number (once a day; the quality trend compares with a week earlier). */
 export async function recordQualityDay(today: string = utcDay()): Promise<number> {
   const ratings = (await currentRatings()).filter((r) => r.rating !== null);
@@ -164,4 +160,3 @@ export const recordQualityJob = defineJob({
     await recordQualityDay();
   },
 });
-

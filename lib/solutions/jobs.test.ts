@@ -29,7 +29,12 @@ describe('partner_solutions for a solution we have not read', () => {
     const created = await fetch(`${meta.url}/v25.0/1000000000000002/whatsapp_business_solution`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ solution_name: 'Invitation by webhook', partner_app_id: '1000000000000001', owner_permissions: ['MESSAGING'], partner_permissions: [] }),
+      body: JSON.stringify({
+        solution_name: 'Invitation by webhook',
+        partner_app_id: '1000000000000001',
+        owner_permissions: ['MESSAGING'],
+        partner_permissions: [],
+      }),
     });
     const { solution_id: id } = (await created.json()) as { solution_id: string };
     await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_CREATED', solution_id: id, solution_status: 'INITIATED' } }]);

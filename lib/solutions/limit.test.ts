@@ -22,7 +22,10 @@ async function partner(type: PartnerType) {
 /** A customer business with WABAs created at the given times; `solution` says which came through the solution. */
 async function customer(wabasAt: Array<{ at: Date; solution: boolean }>) {
   seq += 1;
-  const [business] = await db().insert(businesses).values({ metaBusinessId: `31${String(seq).padStart(14, '0')}` }).returning();
+  const [business] = await db()
+    .insert(businesses)
+    .values({ metaBusinessId: `31${String(seq).padStart(14, '0')}` })
+    .returning();
   for (const [i, w] of wabasAt.entries()) {
     await db()
       .insert(wabas)
@@ -38,7 +41,14 @@ async function customers(n: number, from: Date, stepMs = 60_000) {
   const inserted = await db().insert(businesses).values(rows).returning({ id: businesses.id });
   await db()
     .insert(wabas)
-    .values(inserted.map((b, i) => ({ metaWabaId: `23${String(base + i).padStart(12, '0')}`, businessId: b.id, solutionId, createdAt: new Date(from.getTime() + i * stepMs) })));
+    .values(
+      inserted.map((b, i) => ({
+        metaWabaId: `23${String(base + i).padStart(12, '0')}`,
+        businessId: b.id,
+        solutionId,
+        createdAt: new Date(from.getTime() + i * stepMs),
+      })),
+    );
 }
 
 beforeAll(async () => {
@@ -48,7 +58,9 @@ beforeAll(async () => {
 beforeEach(async () => {
   vi.setSystemTime(new Date('2026-03-10T12:00:00Z'));
   await db().execute(sql`truncate table wabas, businesses, solutions cascade`);
-  await db().insert(solutions).values({ metaSolutionId: solutionId, name: 'Brew Tech x Onramp', status: 'ACTIVE', pendingRequestStatus: 'NONE', role: 'partner' });
+  await db()
+    .insert(solutions)
+    .values({ metaSolutionId: solutionId, name: 'Brew Tech x Onramp', status: 'ACTIVE', pendingRequestStatus: 'NONE', role: 'partner' });
   await partner('tech_provider');
 });
 
@@ -59,9 +71,15 @@ afterEach(() => {
 describe('counting new customers through solutions', () => {
   it('counts each customer once, from its first WABA with us, only when that WABA came through a solution in the last 7 days', async () => {
     const now = new Date();
-    await customer([{ at: new Date(now.getTime() - 2 * hour), solution: true }, { at: new Date(now.getTime() - hour), solution: true }]);
+    await customer([
+      { at: new Date(now.getTime() - 2 * hour), solution: true },
+      { at: new Date(now.getTime() - hour), solution: true },
+    ]);
     // First with us outside a solution: not new when it later joins one.
-    await customer([{ at: new Date(now.getTime() - 30 * 24 * hour), solution: false }, { at: new Date(now.getTime() - hour), solution: true }]);
+    await customer([
+      { at: new Date(now.getTime() - 30 * 24 * hour), solution: false },
+      { at: new Date(now.getTime() - hour), solution: true },
+    ]);
     // Outside the window.
     await customer([{ at: new Date(now.getTime() - 8 * 24 * hour), solution: true }]);
     await customer([{ at: new Date(now.getTime() - 3 * hour), solution: true }]);

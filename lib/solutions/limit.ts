@@ -38,7 +38,9 @@ export async function countSolutionCustomers(now: Date = new Date()): Promise<{ 
           solutionId: wabas.solutionId,
           createdAt: wabas.createdAt,
           // A customer's first WABA with us, whichever way it came; WABAs without a known business stand alone.
-          rank: sql<number>`row_number() over (partition by coalesce(${wabas.businessId}::text, ${wabas.id}::text) order by ${wabas.createdAt}, ${wabas.id})`.as('rank'),
+          rank: sql<number>`row_number() over (partition by coalesce(${wabas.businessId}::text, ${wabas.id}::text) order by ${wabas.createdAt}, ${wabas.id})`.as(
+            'rank',
+          ),
         })
         .from(wabas),
     );

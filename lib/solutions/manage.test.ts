@@ -17,7 +17,13 @@ import { deliver } from '@/test/webhook-fixtures';
 let meta: MetaSandbox;
 const ours = '1000000000000001';
 const tpApp = '1000000000000002';
-const ids = { active: '7000000000000001', draft: '7000000000000002', invitation: '7000000000000003', declined: '7000000000000004', deactivated: '7000000000000005' };
+const ids = {
+  active: '7000000000000001',
+  draft: '7000000000000002',
+  invitation: '7000000000000003',
+  declined: '7000000000000004',
+  deactivated: '7000000000000005',
+};
 
 beforeAll(async () => {
   meta = await startMetaSandbox();
@@ -64,9 +70,17 @@ describe('reading solutions', () => {
     await refreshSolutions();
     // Meta's time is whole seconds, and a second behind ours still counts as after our read.
     const sameSecond = Math.floor(Date.now() / 1000) - 1;
-    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'PENDING_DEACTIVATION' } }], sameSecond);
+    await deliver(
+      '2000000000000001',
+      [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'PENDING_DEACTIVATION' } }],
+      sameSecond,
+    );
     expect((await storedSolution(ids.active))?.state).toBe('pending_deactivation');
-    await deliver('2000000000000001', [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'ACTIVE' } }], sameSecond - 30);
+    await deliver(
+      '2000000000000001',
+      [{ field: 'partner_solutions', value: { event: 'SOLUTION_UPDATED', solution_id: ids.active, solution_status: 'ACTIVE' } }],
+      sameSecond - 30,
+    );
     expect((await storedSolution(ids.active))?.state).toBe('pending_deactivation');
   });
 });
@@ -111,7 +125,12 @@ describe('as a Solution Partner (system token)', () => {
 
   it('embedded creation: the Tech Provider’s login creates the solution on its chosen app with us as the partner, and we accept it', async () => {
     const token = await login('8000000000000005', [tpApp]);
-    const created = await createTechProviderSolution('solution_partner', { login: token, techProviderAppId: tpApp, name: 'Brew Tech x Onramp 2', messaging: 'partner' });
+    const created = await createTechProviderSolution('solution_partner', {
+      login: token,
+      techProviderAppId: tpApp,
+      name: 'Brew Tech x Onramp 2',
+      messaging: 'partner',
+    });
     expect(created).toMatchObject({ state: 'active', role: 'partner', ownerAppId: tpApp, partnerAppId: ours, messagingApp: 'owner' });
     await expect(
       createTechProviderSolution('solution_partner', { login: token, techProviderAppId: '1000000000000003', name: 'Not chosen', messaging: 'us' }),
@@ -126,9 +145,9 @@ describe('as a Tech Provider (no system token)', () => {
 
   it('needs a manage_app_solution login for every change, and one that allowed our app', async () => {
     await expect(writeToken('tech_provider', undefined)).rejects.toThrow('Sign in with Facebook first');
-    await expect(createOwnSolution('tech_provider', { name: 'x', partnerAppId: tpApp, messaging: 'us', login: await login('8000000000000005') })).rejects.toThrow(
-      `In the login window, choose this portal’s app (${ours})`,
-    );
+    await expect(
+      createOwnSolution('tech_provider', { name: 'x', partnerAppId: tpApp, messaging: 'us', login: await login('8000000000000005') }),
+    ).rejects.toThrow(`In the login window, choose this portal’s app (${ours})`);
     const pat = await login('8000000000000006');
     const created = await createOwnSolution('tech_provider', { name: 'Onramp x Other BSP', partnerAppId: '1000000000000099', messaging: 'us', login: pat });
     expect(created).toMatchObject({ state: 'pending', role: 'owner', weHoldMessaging: true });

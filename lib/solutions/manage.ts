@@ -38,7 +38,7 @@ export async function loginApps(token: string, audit: AuditContext = {}): Promis
   return apps.map((a) => ({ id: a.id, name: a.name }));
 }
 
-async function loginFor(type: PartnerType, token: string | undefined, audit: AuditContext): Promise<GraphToken> {
+async function loginFor(_type: PartnerType, token: string | undefined, audit: AuditContext): Promise<GraphToken> {
   if (!token) throw new UserError('Sign in with Facebook first: as a Tech Provider, Onramp changes solutions with your own login, never with a system token.');
   const { appId } = graphSettings();
   const apps = await loginApps(token, audit);

@@ -75,7 +75,5 @@ export async function migrationIntents(solutionId: string) {
     .where(and(eq(auditLog.action, migrationAuditAction), eq(auditLog.target, solutionId)))
     .orderBy(desc(auditLog.createdAt))
     .limit(50);
-  return rows
-    .map((r) => ({ at: r.at, ...(r.details as { ok?: boolean; metaWabaId?: string; intentId?: string }) }))
-    .filter((r) => r.ok === true && r.intentId);
+  return rows.map((r) => ({ at: r.at, ...(r.details as { ok?: boolean; metaWabaId?: string; intentId?: string }) })).filter((r) => r.ok === true && r.intentId);
 }

@@ -116,13 +116,10 @@ export async function solutionCustomers(solutionId: string, limit = 200) {
     .limit(limit);
 }
 
-/** Active solutions, for the signup-link form. */
-export async function activeSolutions(): Promise<SolutionRow[]> {
-  return (await listStoredSolutions()).filter((s) => s.state === 'active');
-}
-
 /** Changes whenever a solution row changes (a webhook, a refresh): the page polls it. */
 export async function solutionsVersion(): Promise<string> {
-  const [row] = await db().select({ at: max(solutions.updatedAt), n: count() }).from(solutions);
+  const [row] = await db()
+    .select({ at: max(solutions.updatedAt), n: count() })
+    .from(solutions);
   return `${row?.n ?? 0}:${row?.at ? new Date(row.at).toISOString() : '-'}`;
 }

@@ -53,19 +53,26 @@ async function decide(c: { metaWabaId: string; metaBusinessId: string }, status:
   const [row] = (await submissionsOf(c.metaBusinessId)).filter((s) => s.status === 'PENDING');
   const decided = await meta.control('POST', `/business-verification/${row!.metaSubmissionId}/decision`, { status, rejection_reasons: reasons });
   expect(decided.status).toBe(200);
-  await deliver(c.metaWabaId, [
-    {
-      field: 'account_update',
-      value: {
-        event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
-        partner_client_certification_info: { client_business_id: c.metaBusinessId, status, rejection_reasons: reasons.length ? reasons : ['NONE'] },
+  await deliver(
+    c.metaWabaId,
+    [
+      {
+        field: 'account_update',
+        value: {
+          event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
+          partner_client_certification_info: { client_business_id: c.metaBusinessId, status, rejection_reasons: reasons.length ? reasons : ['NONE'] },
+        },
       },
-    },
-  ], at);
+    ],
+    at,
+  );
 }
 
 async function openItems(metaBusinessId: string) {
-  const rows = await db().select().from(attentionItems).where(and(eq(attentionItems.kind, 'business_verification_rejected')));
+  const rows = await db()
+    .select()
+    .from(attentionItems)
+    .where(and(eq(attentionItems.kind, 'business_verification_rejected')));
   return rows.filter((r) => (r.data as { clientBusinessId?: string }).clientBusinessId === metaBusinessId && r.resolvedAt === null);
 }
 
@@ -102,7 +109,11 @@ describe('partner-led verification attempts', () => {
     await decide(c, 'FAILED', ['WEBSITE NOT MATCHING', 'ADDRESS NOT MATCHING'], 1767225800);
 
     const rows = await submissionsOf(c.metaBusinessId);
-    expect(rows.map((r) => [r.attempt, r.status])).toEqual([[1, 'FAILED'], [2, 'FAILED'], [3, 'FAILED']]);
+    expect(rows.map((r) => [r.attempt, r.status])).toEqual([
+      [1, 'FAILED'],
+      [2, 'FAILED'],
+      [3, 'FAILED'],
+    ]);
     expect(attemptsUsed(rows)).toBe(3);
     const workspace = await verificationWorkspace(c.metaBusinessId);
     expect(workspace).toMatchObject({ attempts: { used: 3, left: 0 }, exhausted: true });
@@ -148,7 +159,16 @@ describe('partner-led verification attempts', () => {
 
   it('an approval closes the customer’s verification items, and Check with Meta reads "verified" with their business token', async () => {
     const c = await customer();
-    await deliver(c.metaWabaId, [{ field: 'account_update', value: { event: 'PARTNER_CLIENT_CERTIFICATION_NEEDED', partner_client_certification_needed_info: { client_business_id: c.metaBusinessId } } }], 1767225600);
+    await deliver(
+      c.metaWabaId,
+      [
+        {
+          field: 'account_update',
+          value: { event: 'PARTNER_CLIENT_CERTIFICATION_NEEDED', partner_client_certification_needed_info: { client_business_id: c.metaBusinessId } },
+        },
+      ],
+      1767225600,
+    );
     const needed = await db().select().from(attentionItems).where(eq(attentionItems.kind, 'business_verification_needed'));
     expect(needed.filter((i) => (i.data as { href?: string }).href === `/verification/${c.metaBusinessId}`)).toHaveLength(1);
 

@@ -61,7 +61,13 @@ export async function findCustomerBusiness(metaBusinessId: string) {
   const [business] = await db().select().from(businesses).where(eq(businesses.metaBusinessId, metaBusinessId));
   if (!business) return undefined;
   const accounts = await db()
-    .select({ id: wabas.id, metaWabaId: wabas.metaWabaId, name: wabas.name, status: wabas.status, businessVerificationStatus: wabas.businessVerificationStatus })
+    .select({
+      id: wabas.id,
+      metaWabaId: wabas.metaWabaId,
+      name: wabas.name,
+      status: wabas.status,
+      businessVerificationStatus: wabas.businessVerificationStatus,
+    })
     .from(wabas)
     .where(eq(wabas.businessId, business.id))
     .orderBy(asc(wabas.createdAt));
@@ -200,7 +206,10 @@ async function applyMetaSubmissions(metaBusinessId: string, listed: Verification
         decidedAt: decided && submission.updateTime ? new Date(submission.updateTime) : null,
         updatedAt: new Date(),
       };
-      const [linked] = await tx.select({ id: verificationSubmissions.id }).from(verificationSubmissions).where(eq(verificationSubmissions.metaSubmissionId, submission.id));
+      const [linked] = await tx
+        .select({ id: verificationSubmissions.id })
+        .from(verificationSubmissions)
+        .where(eq(verificationSubmissions.metaSubmissionId, submission.id));
       if (linked) {
         await tx.update(verificationSubmissions).set(values).where(eq(verificationSubmissions.id, linked.id));
         continue;
@@ -219,7 +228,10 @@ async function applyMetaSubmissions(metaBusinessId: string, listed: Verification
         .orderBy(asc(verificationSubmissions.attempt))
         .limit(1);
       if (unlinked) {
-        await tx.update(verificationSubmissions).set({ ...values, metaSubmissionId: submission.id }).where(eq(verificationSubmissions.id, unlinked.id));
+        await tx
+          .update(verificationSubmissions)
+          .set({ ...values, metaSubmissionId: submission.id })
+          .where(eq(verificationSubmissions.id, unlinked.id));
         continue;
       }
       const [last] = await tx
@@ -239,7 +251,10 @@ async function applyMetaSubmissions(metaBusinessId: string, listed: Verification
     const counted = (await submissionsOf(metaBusinessId, tx)).filter(countsAsAttempt);
     if (counted.length > listedCount) {
       for (const row of counted.filter((r) => r.status === 'unconfirmed' && !r.metaSubmissionId)) {
-        await tx.update(verificationSubmissions).set({ status: 'refused', error: 'Meta has no record of it', updatedAt: new Date() }).where(eq(verificationSubmissions.id, row.id));
+        await tx
+          .update(verificationSubmissions)
+          .set({ status: 'refused', error: 'Meta has no record of it', updatedAt: new Date() })
+          .where(eq(verificationSubmissions.id, row.id));
       }
     }
   });

@@ -57,7 +57,12 @@ export async function recordCertificationDecision(
   const [target] = await tx
     .select()
     .from(verificationSubmissions)
-    .where(and(eq(verificationSubmissions.businessId, decision.clientBusinessId), inArray(verificationSubmissions.status, ['PENDING', 'unconfirmed', 'submitting', status])))
+    .where(
+      and(
+        eq(verificationSubmissions.businessId, decision.clientBusinessId),
+        inArray(verificationSubmissions.status, ['PENDING', 'unconfirmed', 'submitting', status]),
+      ),
+    )
     .orderBy(desc(verificationSubmissions.attempt))
     .limit(1);
   if (target) {
@@ -74,9 +79,7 @@ export async function recordCertificationDecision(
   const used = attemptsUsed(await submissionsOf(decision.clientBusinessId, tx));
   const why = reasons.length > 0 ? `: ${reasons.map(rejectionReasonText).join('; ')}` : '';
   const next =
-    used >= maxAttempts
-      ? ' All 3 attempts are used: the customer must now verify on their own.'
-      : ` ${maxAttempts - used} of ${maxAttempts} attempts left.`;
+    used >= maxAttempts ? ' All 3 attempts are used: the customer must now verify on their own.' : ` ${maxAttempts - used} of ${maxAttempts} attempts left.`;
   await addAttention(tx, change, {
     wabaId: decision.metaWabaId,
     kind: 'business_verification_rejected',
@@ -86,7 +89,11 @@ export async function recordCertificationDecision(
 }
 
 /** PARTNER_CLIENT_CERTIFICATION_NEEDED: the customer (signed up without a website) cannot message until verified. */
-export async function recordCertificationNeeded(tx: Tx, change: StoredChange, needed: { clientBusinessId: string; at: Date; metaWabaId: string | null }): Promise<void> {
+export async function recordCertificationNeeded(
+  tx: Tx,
+  change: StoredChange,
+  needed: { clientBusinessId: string; at: Date; metaWabaId: string | null },
+): Promise<void> {
   await tx
     .insert(businessVerifications)
     .values({ businessId: needed.clientBusinessId, neededAt: needed.at })

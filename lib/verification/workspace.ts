@@ -9,7 +9,11 @@ import { attemptsUsed, findCustomerBusiness, maxAttempts, reviewWaitMs, submissi
 /** Meta: Partner-led Business Verification, Support — where to ask when a review takes too long. */
 export const directSupport = {
   url: 'https://business.facebook.com/direct-support/',
-  steps: ['Open Direct Support and click Ask a Question.', 'Under Topic choose “WABiz: Onboarding”.', 'Under Request type choose “Partner-led Business Verification for WhatsApp”.'],
+  steps: [
+    'Open Direct Support and click Ask a Question.',
+    'Under Topic choose “WABiz: Onboarding”.',
+    'Under Request type choose “Partner-led Business Verification for WhatsApp”.',
+  ],
 };
 
 export async function verificationWorkspace(metaBusinessId: string, now: Date = new Date()) {
@@ -37,10 +41,10 @@ export async function verificationWorkspace(metaBusinessId: string, now: Date = 
   };
 }
 
-export type VerificationWorkspace = NonNullable<Awaited<ReturnType<typeof verificationWorkspace>>>;
-
 /** Customer portfolios (with at least one WABA), newest first, each with its stored verification status and attempts. */
-export async function listVerificationCustomers(options: { cursor?: Cursor; limit?: number } = {}): Promise<
+export async function listVerificationCustomers(
+  options: { cursor?: Cursor; limit?: number } = {},
+): Promise<
   Page<{ id: string; metaBusinessId: string; name: string | null; verificationStatus: string | null; attempts: number; waiting: boolean; createdAt: Date }>
 > {
   const limit = pageLimit(options.limit);

@@ -8,12 +8,7 @@ import { getAllocationConfig, shareAndAttachCreditLine } from '@/lib/meta/credit
 import { systemToken } from '@/lib/meta/graph';
 import { assignSystemUser } from '@/lib/meta/system-users';
 import { sandboxIds, startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
-import {
-  manualKind,
-  requestedKind,
-  requeueRevocations,
-  revokeCreditLineFor,
-} from '@/lib/webhooks/credit-line-revoke';
+import { manualKind, requestedKind, requeueRevocations, revokeCreditLineFor } from '@/lib/webhooks/credit-line-revoke';
 import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
 
 // Against the sandbox over HTTP: the worker behind PARTNER_REMOVED's automatic credit line revocation.
@@ -50,12 +45,14 @@ async function removedCustomer(options: { status?: Waba['status']; storeAllocati
       status: options.status ?? 'disconnected',
       allocationConfigId: options.storeAllocation === false ? null : share.allocationConfigId,
     });
-  await db().insert(attentionItems).values({
-    wabaId: customer.wabaId,
-    kind: requestedKind,
-    message: `The customer removed us from WABA ${customer.wabaId}; revoking our credit line automatically.`,
-    data: { ownerBusinessId: customer.businessId },
-  });
+  await db()
+    .insert(attentionItems)
+    .values({
+      wabaId: customer.wabaId,
+      kind: requestedKind,
+      message: `The customer removed us from WABA ${customer.wabaId}; revoking our credit line automatically.`,
+      data: { ownerBusinessId: customer.businessId },
+    });
   return { ...customer, allocationConfigId: share.allocationConfigId };
 }
 
@@ -116,7 +113,10 @@ describe('credit line revocation job', () => {
     // Unknown owner: nothing to call Meta with, so staff again (still one open item).
     await db().insert(attentionItems).values({ wabaId: c.wabaId, kind: requestedKind, message: 'again', data: {} });
     await db().update(wabas).set({ businessId: null }).where(eq(wabas.metaWabaId, c.wabaId));
-    expect(await revokeCreditLineFor({ wabaId: c.wabaId })).toMatchObject({ outcome: 'needs_staff', reason: expect.stringContaining('portfolio id is unknown') });
+    expect(await revokeCreditLineFor({ wabaId: c.wabaId })).toMatchObject({
+      outcome: 'needs_staff',
+      reason: expect.stringContaining('portfolio id is unknown'),
+    });
     expect(await openItems(c.wabaId)).toEqual([manualKind]);
   });
 

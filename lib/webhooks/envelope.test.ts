@@ -42,7 +42,11 @@ describe('malformed changes', () => {
   it('keeps the good changes of a batch and marks each malformed change or entry invalid with why', () => {
     const changes = changesOf(
       envelopeOf([
-        { id: '2001', time: 1767225600, changes: [review('APPROVED'), { value: { decision: 'X' } }, { field: 'messages', value: 'not an object' }, review('PENDING')] },
+        {
+          id: '2001',
+          time: 1767225600,
+          changes: [review('APPROVED'), { value: { decision: 'X' } }, { field: 'messages', value: 'not an object' }, review('PENDING')],
+        },
         { time: 1767225600, changes: [review('APPROVED')] },
       ]),
     );
@@ -63,7 +67,10 @@ describe('malformed changes', () => {
   it('tells bodies nested deeper than the limit from Meta-shaped ones, without recursion', () => {
     const deep = JSON.parse('{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000));
     expect(nestsDeeperThan(deep, maxNestingDepth)).toBe(true);
-    const meta = { object: 'x', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ interactive: { nfm_reply: { a: { b: 1 } } } }] } }] }] };
+    const meta = {
+      object: 'x',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ interactive: { nfm_reply: { a: { b: 1 } } } }] } }] }],
+    };
     expect(nestsDeeperThan(meta, maxNestingDepth)).toBe(false);
   });
 });

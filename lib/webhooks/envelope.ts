@@ -109,16 +109,20 @@ export function changesOf(envelope: Envelope): IncomingChange[] {
       problem: problem.slice(0, 2000),
     });
   };
-  envelope.entry.forEach((rawEntry, e) => {
+  for (const [e, rawEntry] of envelope.entry.entries()) {
     const entry = entrySchema.safeParse(rawEntry, { reportInput: true });
-    if (!entry.success) return invalid(idOf(rawEntry), null, rawEntry, '', problemOf(entry.error, `entry[${e}]`));
+    if (!entry.success) {
+      invalid(idOf(rawEntry), null, rawEntry, '', problemOf(entry.error, `entry[${e}]`));
+      continue;
+    }
     const { id: entryId, time } = entry.data;
     const entryTime = time === undefined ? null : new Date(time * 1000);
-    entry.data.changes.forEach((rawChange, c) => {
+    for (const [c, rawChange] of entry.data.changes.entries()) {
       const change = changeSchema.safeParse(rawChange, { reportInput: true });
       if (!change.success) {
         const field = (rawChange as { field?: unknown } | null)?.field;
-        return invalid(entryId, entryTime, rawChange, typeof field === 'string' ? field.slice(0, 100) : '', problemOf(change.error, `entry[${e}].changes[${c}]`));
+        invalid(entryId, entryTime, rawChange, typeof field === 'string' ? field.slice(0, 100) : '', problemOf(change.error, `entry[${e}].changes[${c}]`));
+        continue;
       }
       const { field, value } = change.data;
       const valueJson = JSON.stringify(value);
@@ -134,7 +138,7 @@ export function changesOf(envelope: Envelope): IncomingChange[] {
         status: 'received',
         problem: null,
       });
-    });
-  });
+    }
+  }
   return changes;
 }

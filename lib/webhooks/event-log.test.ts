@@ -2,16 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { vaultSecrets, webhookEvents, webhookForwardDeliveries, webhookForwards, webhookRejections } from '@/lib/db/schema';
-import {
-  failedEventIds,
-  getEvent,
-  listEvents,
-  maskPayload,
-  masked,
-  parseEventFilter,
-  rejectionCounters,
-  summariseEvent,
-} from '@/lib/webhooks/event-log';
+import { failedEventIds, getEvent, listEvents, maskPayload, masked, parseEventFilter, rejectionCounters, summariseEvent } from '@/lib/webhooks/event-log';
 import { createForward, deadDeliveryIds, deleteForward, listDeadDeliveries, listForwards, setForwardEnabled } from '@/lib/webhooks/forwards';
 import { deliver, metaId } from '@/test/webhook-fixtures';
 
@@ -21,11 +12,15 @@ describe('event log queries', () => {
   it('filters by WABA, field, event, status and time, newest first, with keyset paging that skips nothing', async () => {
     const waba = metaId('2');
     const other = metaId('2');
-    const reviewEvents = await deliver(waba, [
-      { field: 'account_review_update', value: { decision: 'APPROVED' } },
-      { field: 'account_update', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE', waba_ban_date: 'May 1, 2026' } } },
-      { field: 'some_future_field', value: { anything: 1 } },
-    ], t0);
+    const reviewEvents = await deliver(
+      waba,
+      [
+        { field: 'account_review_update', value: { decision: 'APPROVED' } },
+        { field: 'account_update', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE', waba_ban_date: 'May 1, 2026' } } },
+        { field: 'some_future_field', value: { anything: 1 } },
+      ],
+      t0,
+    );
     expect(reviewEvents).toHaveLength(3);
     // Five more for paging, and one on another WABA that must never show up.
     for (let i = 0; i < 5; i++) await deliver(waba, [{ field: 'account_alerts', value: { entity_type: 'BUSINESS', n: i } }], t0);
@@ -67,10 +62,14 @@ describe('event log queries', () => {
 
   it('lists failed events for a filtered replay and reads one event', async () => {
     const waba = metaId('2');
-    const events = await deliver(waba, [
-      { field: 'phone_number_name_update', value: { decision: 'APPROVED' } },
-      { field: 'account_review_update', value: { decision: 'PENDING' } },
-    ], t0);
+    const events = await deliver(
+      waba,
+      [
+        { field: 'phone_number_name_update', value: { decision: 'APPROVED' } },
+        { field: 'account_review_update', value: { decision: 'PENDING' } },
+      ],
+      t0,
+    );
     const failed = events.find((e) => e.field === 'phone_number_name_update')!;
     expect(failed.status).toBe('failed');
     expect(failed.lastError).toMatch(/display_phone_number/);
@@ -109,16 +108,26 @@ describe('summariseEvent', () => {
   it('writes one line per change', () => {
     expect(summariseEvent({ field: 'account_update', event: 'PARTNER_ADDED', value: { event: 'PARTNER_ADDED', waba_info: {} } })).toBe('PARTNER_ADDED');
     expect(
-      summariseEvent({ field: 'phone_number_name_update', event: null, value: { decision: 'APPROVED', requested_verified_name: 'Acme', display_phone_number: '1555' } }),
+      summariseEvent({
+        field: 'phone_number_name_update',
+        event: null,
+        value: { decision: 'APPROVED', requested_verified_name: 'Acme', display_phone_number: '1555' },
+      }),
     ).toBe("Display name 'Acme' APPROVED");
     expect(
-      summariseEvent({ field: 'phone_number_name_update', event: null, value: { decision: 'REJECTED', requested_verified_name: 'ACME!!', rejection_reason: 'NAME_FORMAT_UNACCEPTABLE' } }),
+      summariseEvent({
+        field: 'phone_number_name_update',
+        event: null,
+        value: { decision: 'REJECTED', requested_verified_name: 'ACME!!', rejection_reason: 'NAME_FORMAT_UNACCEPTABLE' },
+      }),
     ).toBe("Display name 'ACME!!' REJECTED (NAME_FORMAT_UNACCEPTABLE)");
-    expect(summariseEvent({ field: 'account_update', event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } } })).toBe(
-      'DISABLED_UPDATE DISABLE',
-    );
+    expect(
+      summariseEvent({ field: 'account_update', event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } } }),
+    ).toBe('DISABLED_UPDATE DISABLE');
     expect(summariseEvent({ field: 'account_review_update', event: null, value: { decision: 'APPROVED' } })).toBe('Account review APPROVED');
-    expect(summariseEvent({ field: 'messages', event: 'status', value: { statuses: [{ status: 'read' }, { status: 'read' }] } })).toBe('2 status updates: read');
+    expect(summariseEvent({ field: 'messages', event: 'status', value: { statuses: [{ status: 'read' }, { status: 'read' }] } })).toBe(
+      '2 status updates: read',
+    );
     expect(summariseEvent({ field: 'brand_new_field', event: null, value: {} })).toBe('brand new field');
   });
 });
@@ -140,7 +149,10 @@ describe('rejections and forwards', () => {
     const [delivery] = await db().select().from(webhookForwardDeliveries).where(eq(webhookForwardDeliveries.eventId, event!.id));
     expect(delivery).toBeDefined();
     expect(await deadDeliveryIds([delivery!.id])).toEqual([]);
-    await db().update(webhookForwardDeliveries).set({ status: 'dead', attempts: 8, lastError: 'connect ECONNREFUSED' }).where(eq(webhookForwardDeliveries.id, delivery!.id));
+    await db()
+      .update(webhookForwardDeliveries)
+      .set({ status: 'dead', attempts: 8, lastError: 'connect ECONNREFUSED' })
+      .where(eq(webhookForwardDeliveries.id, delivery!.id));
 
     expect(await listForwards()).toEqual([
       expect.objectContaining({ id: forward.id, field: 'account_review_update', enabled: true, dead: 1, pending: 0, delivered: 0 }),
@@ -152,7 +164,9 @@ describe('rejections and forwards', () => {
 
     await setForwardEnabled(forward.id, false);
     expect((await listForwards())[0]!.enabled).toBe(false);
-    const [{ secretId }] = (await db().select({ secretId: webhookForwards.secretId }).from(webhookForwards).where(eq(webhookForwards.id, forward.id))) as [{ secretId: string }];
+    const [{ secretId }] = (await db().select({ secretId: webhookForwards.secretId }).from(webhookForwards).where(eq(webhookForwards.id, forward.id))) as [
+      { secretId: string },
+    ];
     await deleteForward(forward.id);
     expect(await db().select().from(vaultSecrets).where(eq(vaultSecrets.id, secretId))).toHaveLength(0);
     expect(await listForwards()).toEqual([]);

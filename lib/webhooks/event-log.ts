@@ -1,12 +1,7 @@
 import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
-import {
-  webhookEventStatuses,
-  webhookEvents,
-  webhookRejections,
-  type WebhookEvent,
-} from '@/lib/db/schema';
+import { webhookEventStatuses, webhookEvents, webhookRejections, type WebhookEvent } from '@/lib/db/schema';
 import { handledFields } from '@/lib/webhooks/handlers';
 
 // What the staff webhook views read: the event log with its filters and keyset paging, the raw
@@ -29,9 +24,30 @@ const utcTime = z.preprocess(
 );
 
 export const eventFilterSchema = z.object({
-  waba: z.preprocess(blankToUndefined, z.string().trim().regex(/^\d{1,30}$/, 'A WABA id is digits only.').optional()),
-  field: z.preprocess(blankToUndefined, z.string().trim().regex(/^[a-z][a-z0-9_]{0,99}$/, 'Not a webhook field name.').optional()),
-  event: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Za-z0-9_]{1,100}$/, 'Not an event name.').optional()),
+  waba: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,30}$/, 'A WABA id is digits only.')
+      .optional(),
+  ),
+  field: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{0,99}$/, 'Not a webhook field name.')
+      .optional(),
+  ),
+  event: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_]{1,100}$/, 'Not an event name.')
+      .optional(),
+  ),
   status: z.preprocess(blankToUndefined, z.enum(webhookEventStatuses, { message: 'Not an event status.' }).optional()),
   from: utcTime,
   to: utcTime,
@@ -106,10 +122,7 @@ const rowColumns = {
 };
 
 /** Newest first, `limit` at a time; `next` is the cursor of the following page. */
-export async function listEvents(
-  filter: EventFilter,
-  options: { cursor?: string; limit?: number } = {},
-): Promise<{ events: EventRow[]; next?: string }> {
+export async function listEvents(filter: EventFilter, options: { cursor?: string; limit?: number } = {}): Promise<{ events: EventRow[]; next?: string }> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const where = conditions(filter);
   const after = decodeCursor(options.cursor);
@@ -217,9 +230,7 @@ function summariseAccountUpdate(value: Record<string, unknown>): string {
     case 'ACCOUNT_VIOLATION':
       return joined(event, str(obj(value.violation_info).violation_type));
     case 'ACCOUNT_RESTRICTION': {
-      const types = Array.isArray(value.restriction_info)
-        ? value.restriction_info.map((r) => str(obj(r).restriction_type)).filter(Boolean)
-        : [];
+      const types = Array.isArray(value.restriction_info) ? value.restriction_info.map((r) => str(obj(r).restriction_type)).filter(Boolean) : [];
       return types.length ? `${event}: ${types.join(', ')}` : event;
     }
     case 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE':

@@ -1,12 +1,7 @@
 import { and, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { backoff } from '@/lib/backoff';
 import { db, rawQuery, rootCause, type Tx } from '@/lib/db/client';
-import {
-  webhookEvents,
-  webhookForwardDeliveries,
-  webhookForwards,
-  type WebhookEvent,
-} from '@/lib/db/schema';
+import { webhookForwardDeliveries, webhookForwards, type WebhookEvent } from '@/lib/db/schema';
 import { afterCommit, defineJob, jobs, jobsStarted, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { readSecret } from '@/lib/vault';
@@ -200,7 +195,7 @@ async function fill(forwardId: string, lane: Lane): Promise<void> {
   for (;;) {
     lane.again = false;
     const forward = await forwardOf(forwardId, lane);
-    if (!forward || !forward.enabled) {
+    if (!forward?.enabled) {
       await release(lane);
       if (lane.inFlight.size === 0) {
         clearTimeout(lane.timer);
@@ -257,7 +252,16 @@ const claimSql = `
   from leased join webhook_events e on e.id = leased.event_id
   order by leased.created_at`;
 
-type ClaimRow = { id: string; attempts: number; event_id: string; object: string; entry_id: string; entry_time: Date | string | null; field: string; value: unknown };
+type ClaimRow = {
+  id: string;
+  attempts: number;
+  event_id: string;
+  object: string;
+  entry_id: string;
+  entry_time: Date | string | null;
+  field: string;
+  value: unknown;
+};
 
 async function claim(forwardId: string, limit: number): Promise<Claimed[]> {
   const now = Date.now();
@@ -411,7 +415,10 @@ async function recordFailure(forwardId: string): Promise<Forward | undefined> {
   const now = new Date();
   const [row] = await db()
     .update(webhookForwards)
-    .set({ consecutiveFailures: sql`${webhookForwards.consecutiveFailures} + 1`, failingSince: sql`coalesce(${webhookForwards.failingSince}, ${now.toISOString()}::timestamptz)` })
+    .set({
+      consecutiveFailures: sql`${webhookForwards.consecutiveFailures} + 1`,
+      failingSince: sql`coalesce(${webhookForwards.failingSince}, ${now.toISOString()}::timestamptz)`,
+    })
     .where(and(eq(webhookForwards.id, forwardId), or(isNull(webhookForwards.pausedUntil), lte(webhookForwards.pausedUntil, now))))
     .returning();
   if (!row || row.consecutiveFailures < forwardLimits.breakAfter) return row;

@@ -44,7 +44,12 @@ export async function listForwards() {
   const counts = await db()
     .select({ forwardId: webhookForwardDeliveries.forwardId, status: webhookForwardDeliveries.status, n: count() })
     .from(webhookForwardDeliveries)
-    .where(inArray(webhookForwardDeliveries.forwardId, forwards.map((f) => f.id)))
+    .where(
+      inArray(
+        webhookForwardDeliveries.forwardId,
+        forwards.map((f) => f.id),
+      ),
+    )
     .groupBy(webhookForwardDeliveries.forwardId, webhookForwardDeliveries.status);
   return forwards.map((f) => {
     const of = (status: string) => counts.find((c) => c.forwardId === f.id && c.status === status)?.n ?? 0;

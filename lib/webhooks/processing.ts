@@ -132,24 +132,24 @@ async function applyEvents(tx: Tx, events: WebhookEvent[], options: { forward: b
   );
   if (options.forward) {
     const applied = new Set(outcomes.filter((o) => o.status !== 'failed').map((o) => o.id));
-    await queueForwards(tx, events.filter((e) => applied.has(e.id)));
+    await queueForwards(
+      tx,
+      events.filter((e) => applied.has(e.id)),
+    );
   }
   return outcomes;
 }
 
 const due = () =>
-  or(eq(webhookEvents.status, 'received'), and(eq(webhookEvents.status, 'failed'), isNotNull(webhookEvents.nextAttemptAt), lte(webhookEvents.nextAttemptAt, new Date())));
+  or(
+    eq(webhookEvents.status, 'received'),
+    and(eq(webhookEvents.status, 'failed'), isNotNull(webhookEvents.nextAttemptAt), lte(webhookEvents.nextAttemptAt, new Date())),
+  );
 
 /** Claims up to `limit` due changes (oldest first, skipping those another worker holds) and applies them. */
 export async function processBatch(limit = batchSizes().changes): Promise<number> {
   return runTransaction(async (tx) => {
-    const events = await tx
-      .select()
-      .from(webhookEvents)
-      .where(due())
-      .orderBy(asc(webhookEvents.receivedAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
+    const events = await tx.select().from(webhookEvents).where(due()).orderBy(asc(webhookEvents.receivedAt)).limit(limit).for('update', { skipLocked: true });
     if (events.length === 0) return 0;
     await applyEvents(tx, events, { forward: true });
     return events.length;

@@ -25,7 +25,7 @@ function reject(res: ServerResponse, status: number, reason: Rejection, detail: 
   log.warn({ reason, detail }, 'webhook delivery rejected');
   rejectionCounts.set(reason, (rejectionCounts.get(reason) ?? 0) + 1);
   // Counted in memory and written once a second, so a flood of bad requests cannot load the database.
-  rejectionFlush ??= setTimeout(() => void flushRejections(), 1000);
+  if (!rejectionFlush) rejectionFlush = setTimeout(() => void flushRejections(), 1000);
   res.writeHead(status, { 'content-type': 'text/plain' }).end(detail);
 }
 

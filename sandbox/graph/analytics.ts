@@ -11,11 +11,26 @@ import { countryByDialCode } from './phone-numbers';
 
 const ratesUsd: Record<PricingCategory, number> = { marketing: 0.025, utility: 0.004, authentication: 0.0135, service: 0 };
 
-type Args = { start?: string; end?: string; granularity?: string; phone_numbers?: string; country_codes?: string; dimensions?: string; metric_types?: string; conversation_categories?: string; pricing_categories?: string; pricing_types?: string };
+type Args = {
+  start?: string;
+  end?: string;
+  granularity?: string;
+  phone_numbers?: string;
+  country_codes?: string;
+  dimensions?: string;
+  metric_types?: string;
+  conversation_categories?: string;
+  pricing_categories?: string;
+  pricing_types?: string;
+};
 
 function list(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const items = raw.replace(/^\[|\]$/g, '').split(',').map((v) => v.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+  const items = raw
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((v) => v.trim().replace(/^["']|["']$/g, ''))
+    .filter(Boolean);
   return items.length > 0 ? items : undefined;
 }
 
@@ -122,7 +137,19 @@ export function conversationAnalytics(sb: Sandbox, waba: Waba, modifiers: Record
     if (dimensions.includes('CONVERSATION_CATEGORY')) dims.conversation_category = message.category.toUpperCase();
     rows.push({ t: Math.floor(message.sentAt / 1000), dims, metrics: { conversation: 1, cost: message.billable ? ratesUsd[message.category] : 0 } });
   }
-  return { data: [{ data_points: group(rows, w).map((p) => ({ start: p.start, end: p.end, conversation: p.metrics.conversation ?? 0, cost: round(p.metrics.cost ?? 0), ...p.dims })) }] };
+  return {
+    data: [
+      {
+        data_points: group(rows, w).map((p) => ({
+          start: p.start,
+          end: p.end,
+          conversation: p.metrics.conversation ?? 0,
+          cost: round(p.metrics.cost ?? 0),
+          ...p.dims,
+        })),
+      },
+    ],
+  };
 }
 
 /** `pricing_analytics...`: delivered messages (Meta charges on delivery), volume and cost per pricing category and type. */

@@ -27,7 +27,7 @@ export function listAppSubscriptions(ctx: GraphContext, id: string) {
   const app = appFor(ctx, id);
   const sub = sb.state.appSubscriptions[app.id];
   const version = ctx.version;
-  const items = sub && sub.active && (app.id !== sb.options.appId || sb.config.webhookUrl) ? [sub] : [];
+  const items = sub?.active && (app.id !== sb.options.appId || sb.config.webhookUrl) ? [sub] : [];
   return pageOf(
     ctx,
     'AppSubscription',
@@ -47,7 +47,8 @@ export async function createAppSubscription(ctx: GraphContext, id: string) {
   const app = appFor(ctx, id);
   const object = stringParam(ctx, 'object');
   if (!object) throw missingParameter('object');
-  if (object !== OBJECT) throw invalidParameter(`The sandbox models the ${OBJECT} object only.`, `(#100) Param object must be one of {${OBJECT}} in the sandbox`);
+  if (object !== OBJECT)
+    throw invalidParameter(`The sandbox models the ${OBJECT} object only.`, `(#100) Param object must be one of {${OBJECT}} in the sandbox`);
   const fields = listParam(ctx, 'fields');
   if (!fields || fields.length === 0) throw missingParameter('fields');
   const unknown = fields.filter((f) => !(webhookFields as readonly string[]).includes(f));
@@ -57,7 +58,11 @@ export async function createAppSubscription(ctx: GraphContext, id: string) {
   if (callbackUrl !== undefined && app.id === sb.options.appId) {
     const result = await verifyCallback(sb, callbackUrl, verifyToken);
     if (!result.ok) {
-      throw graphError({ message: `(#2200) Callback verification failed with the following errors: ${result.status === null ? `curl_errno = 7; curl_error = ${result.error ?? 'connection failed'}` : `HTTP Status Code = ${result.status}`}`, type: 'OAuthException', code: 2200 });
+      throw graphError({
+        message: `(#2200) Callback verification failed with the following errors: ${result.status === null ? `curl_errno = 7; curl_error = ${result.error ?? 'connection failed'}` : `HTTP Status Code = ${result.status}`}`,
+        type: 'OAuthException',
+        code: 2200,
+      });
     }
     sb.config.webhookUrl = callbackUrl;
     sb.config.webhookVerifyToken = verifyToken;

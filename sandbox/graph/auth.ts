@@ -22,7 +22,8 @@ export function lookupToken(ctx: GraphContext, value: string): Token | { error: 
   const appMatch = /^(\d+)\|(.+)$/.exec(value);
   if (appMatch) {
     const app = sb.state.apps[appMatch[1] ?? ''];
-    if (!app || (app.secret !== appMatch[2] && appTokenValue(app.id, app.secret) !== value)) return { error: invalidToken('Invalid OAuth access token signature.') };
+    if (!app || (app.secret !== appMatch[2] && appTokenValue(app.id, app.secret) !== value))
+      return { error: invalidToken('Invalid OAuth access token signature.') };
     return { value, kind: 'app', appId: app.id, userId: app.id, issuedAt: 0, expiresAt: 0, scopes: [] };
   }
   const token = sb.state.tokens[value];
@@ -61,7 +62,9 @@ export function authenticate(ctx: GraphContext): Token {
     if (!proof) {
       throw graphError({ message: 'API calls from the server require an appsecret_proof argument', type: 'GraphMethodException', code: 100 });
     }
-    const expected = createHmac('sha256', app?.secret ?? '').update(value).digest('hex');
+    const expected = createHmac('sha256', app?.secret ?? '')
+      .update(value)
+      .digest('hex');
     const ok = proof.length === expected.length && timingSafeEqual(Buffer.from(proof), Buffer.from(expected));
     if (!ok) throw graphError({ message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException', code: 100 });
   }
@@ -70,7 +73,7 @@ export function authenticate(ctx: GraphContext): Token {
 
 const kindNames: Record<TokenKind, string> = {
   system: "the partner's system user access token",
-  business: "a business token (from the Embedded Signup code exchange)",
+  business: 'a business token (from the Embedded Signup code exchange)',
   user: 'a user access token',
   app: 'an app access token',
 };
@@ -89,7 +92,7 @@ export function wabaAccess(ctx: GraphContext, token: Token, waba: Waba): Access 
   const { sb } = ctx;
   if (token.kind === 'business') {
     const user = sb.state.integrationUsers[token.userId];
-    if (!user || !user.grants.some((g) => g.wabaId === waba.id)) return 'none';
+    if (!user?.grants.some((g) => g.wabaId === waba.id)) return 'none';
     return user.readOnly ? 'read' : 'manage';
   }
   if (token.kind === 'system') {
@@ -98,7 +101,7 @@ export function wabaAccess(ctx: GraphContext, token: Token, waba: Waba): Access 
     const partnered = waba.partners.some((p) => p.businessId === system.businessId) || waba.ownerBusinessId === system.businessId;
     if (!partnered) return 'none';
     const assigned = waba.assignedUsers.find((u) => u.userId === system.id);
-    return assigned && assigned.tasks.some((t) => managingTasks.has(t)) ? 'manage' : 'read';
+    return assigned?.tasks.some((t) => managingTasks.has(t)) ? 'manage' : 'read';
   }
   return 'none';
 }
@@ -132,8 +135,4 @@ export function loadPhone(ctx: GraphContext, token: Token, id: string, need: 're
 /** The app token client_credentials hands out: "{app-id}|{opaque}", stable for an app and its secret. */
 export function appTokenValue(appId: string, secret: string): string {
   return `${appId}|${createHmac('sha256', secret).update(`app-token:${appId}`).digest('base64url').slice(0, 27)}`;
-}
-
-export function appsecretProof(secret: string, token: string): string {
-  return createHmac('sha256', secret).update(token).digest('hex');
 }

@@ -46,7 +46,11 @@ function parseBatch(raw: unknown): Operation[] {
 
 /** The small part of JSONPath Meta documents for batches: $.a.b, $.data.0.id, $.data.*.id. */
 export function jsonPath(value: unknown, path: string): unknown {
-  const steps = path.replace(/^\$\.?/, '').replace(/\[(\d+|\*)\]/g, '.$1').split('.').filter(Boolean);
+  const steps = path
+    .replace(/^\$\.?/, '')
+    .replace(/\[(\d+|\*)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
   let current: unknown[] = [value];
   for (const step of steps) {
     const next: unknown[] = [];
@@ -108,8 +112,13 @@ export async function runBatch(ctx: GraphContext, execute: (sb: Sandbox, call: G
   const includeHeaders = String(ctx.params.include_headers ?? 'true') !== 'false';
   const done = new Map<string, Done>();
   const failedNames = new Set<string>();
-  const laterReferences = operations.map((_, i) =>
-    new Set(operations.slice(i + 1).flatMap((op) => referencedNames(`${String(op.relative_url ?? '')} ${typeof op.body === 'string' ? op.body : JSON.stringify(op.body ?? '')}`))),
+  const laterReferences = operations.map(
+    (_, i) =>
+      new Set(
+        operations
+          .slice(i + 1)
+          .flatMap((op) => referencedNames(`${String(op.relative_url ?? '')} ${typeof op.body === 'string' ? op.body : JSON.stringify(op.body ?? '')}`)),
+      ),
   );
   const results: unknown[] = [];
   for (const [i, op] of operations.entries()) {
@@ -125,7 +134,11 @@ export async function runBatch(ctx: GraphContext, execute: (sb: Sandbox, call: G
       continue;
     }
     if (rawUrl === undefined) {
-      results.push({ code: 400, ...(includeHeaders ? { headers: [] } : {}), body: JSON.stringify({ error: { message: `(#100) batch[${i}]: relative_url is required`, type: 'OAuthException', code: 100 } }) });
+      results.push({
+        code: 400,
+        ...(includeHeaders ? { headers: [] } : {}),
+        body: JSON.stringify({ error: { message: `(#100) batch[${i}]: relative_url is required`, type: 'OAuthException', code: 100 } }),
+      });
       if (name) failedNames.add(name);
       continue;
     }
@@ -141,7 +154,10 @@ export async function runBatch(ctx: GraphContext, execute: (sb: Sandbox, call: G
     const rest = versionMatch ? trimmed.slice(versionMatch[0].length) : trimmed;
     const [pathPart = '', queryPart = ''] = rest.split(/\?(.*)/s);
     const query = new URLSearchParams(queryPart);
-    const params: Params = { ...searchParamsToObject(query), ...(typeof op.body === 'object' && op.body !== null ? bodyParams(op.body) : bodyParams(bodyText)) };
+    const params: Params = {
+      ...searchParamsToObject(query),
+      ...(typeof op.body === 'object' && op.body !== null ? bodyParams(op.body) : bodyParams(bodyText)),
+    };
     // Operations inherit the batch's token unless they carry their own (Meta: Batch Requests).
     for (const key of ['access_token', 'appsecret_proof']) if (params[key] === undefined && ctx.params[key] !== undefined) params[key] = ctx.params[key];
     if (params.access_token === undefined && ctx.token) params.access_token = ctx.token;

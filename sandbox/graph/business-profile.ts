@@ -9,8 +9,28 @@ import { selectItemFields } from './fields';
 // list, POST updates what it is given.
 
 export const verticals = [
-  'UNDEFINED', 'OTHER', 'ALCOHOL', 'APPAREL', 'AUTO', 'BEAUTY', 'EDU', 'ENTERTAIN', 'EVENT_PLAN', 'FINANCE', 'GOVT', 'GROCERY',
-  'HEALTH', 'HOTEL', 'NONPROFIT', 'ONLINE_GAMBLING', 'OTC_DRUGS', 'PHYSICAL_GAMBLING', 'PROF_SERVICES', 'RESTAURANT', 'RETAIL', 'TRAVEL',
+  'UNDEFINED',
+  'OTHER',
+  'ALCOHOL',
+  'APPAREL',
+  'AUTO',
+  'BEAUTY',
+  'EDU',
+  'ENTERTAIN',
+  'EVENT_PLAN',
+  'FINANCE',
+  'GOVT',
+  'GROCERY',
+  'HEALTH',
+  'HOTEL',
+  'NONPROFIT',
+  'ONLINE_GAMBLING',
+  'OTC_DRUGS',
+  'PHYSICAL_GAMBLING',
+  'PROF_SERVICES',
+  'RESTAURANT',
+  'RETAIL',
+  'TRAVEL',
 ];
 
 function profileOf(sb: Sandbox, phone: PhoneNumber): BusinessProfile {
@@ -36,7 +56,16 @@ export function readBusinessProfile(ctx: GraphContext, id: string) {
     vertical: () => p.vertical,
     websites: () => (p.websites.length > 0 ? p.websites : undefined),
   };
-  const item = selectItemFields(ctx, 'WhatsAppBusinessProfile', getters, ['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product']);
+  const item = selectItemFields(ctx, 'WhatsAppBusinessProfile', getters, [
+    'about',
+    'address',
+    'description',
+    'email',
+    'profile_picture_url',
+    'websites',
+    'vertical',
+    'messaging_product',
+  ]);
   // The profile has no id of its own in Meta's answers, and always says which product it is for.
   delete item.id;
   return { data: [{ ...item, messaging_product: 'whatsapp' }] };
@@ -57,7 +86,8 @@ export function updateBusinessProfile(ctx: GraphContext, id: string) {
     if (value === undefined) continue;
     if (value.length > (limits[key] ?? 0)) throw invalidParameter(`${key} must be at most ${limits[key]} characters`, '(#100) Invalid parameter');
     if (key === 'about' && value.length === 0) throw invalidParameter('about must not be empty', '(#100) Invalid parameter');
-    if (key === 'email' && value !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw invalidParameter('email is not a valid email address', '(#100) Invalid parameter');
+    if (key === 'email' && value !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
+      throw invalidParameter('email is not a valid email address', '(#100) Invalid parameter');
     next[key] = value;
   }
   const vertical = stringParam(ctx, 'vertical');
@@ -68,7 +98,8 @@ export function updateBusinessProfile(ctx: GraphContext, id: string) {
   const websites = listParam(ctx, 'websites');
   if (websites !== undefined) {
     if (websites.length > 2) throw invalidParameter('At most 2 websites', '(#100) Invalid parameter');
-    if (websites.some((w) => w.length > 256 || !/^https?:\/\//.test(w))) throw invalidParameter('websites must start with http:// or https:// and be at most 256 characters', '(#100) Invalid parameter');
+    if (websites.some((w) => w.length > 256 || !/^https?:\/\//.test(w)))
+      throw invalidParameter('websites must start with http:// or https:// and be at most 256 characters', '(#100) Invalid parameter');
     next.websites = websites;
   }
   const handle = stringParam(ctx, 'profile_picture_handle');

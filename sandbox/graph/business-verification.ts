@@ -50,7 +50,15 @@ export function submitVerification(ctx: GraphContext, id: string) {
   }
   if (previous.some((s) => s.status === 'PENDING')) throw invalidParameter('A submission for this business is still being reviewed.');
   const info: Record<string, string> = {};
-  for (const key of ['end_business_legal_name', 'end_business_address', 'end_business_trade_names', 'end_business_website', 'business_vertical', 'average_monthly_revenue_spend_with_partner', 'num_billing_cycles_with_partner']) {
+  for (const key of [
+    'end_business_legal_name',
+    'end_business_address',
+    'end_business_trade_names',
+    'end_business_website',
+    'business_vertical',
+    'average_monthly_revenue_spend_with_partner',
+    'num_billing_cycles_with_partner',
+  ]) {
     const value = stringParam(ctx, key);
     if (value !== undefined) info[key.replace(/^end_/, '')] = value;
   }

@@ -28,9 +28,14 @@ export function requestSmbSync(ctx: GraphContext, id: string) {
   if (syncType !== 'smb_app_state_sync' && syncType !== 'history') throw invalidParameter('sync_type must be smb_app_state_sync or history');
   const coexistence = phone.coexistence;
   if (!phone.isOnBizApp || !coexistence) throw invalidParameter('This phone number was not onboarded from the WhatsApp Business app.');
-  if (coexistence.syncs[syncType]) throw whatsappError(2593107, 'Synchronization already requested', `A ${syncType} synchronization was already requested for this number.`);
+  if (coexistence.syncs[syncType])
+    throw whatsappError(2593107, 'Synchronization already requested', `A ${syncType} synchronization was already requested for this number.`);
   if (sb.clock.now() - coexistence.onboardedAt > SYNC_WINDOW_MS) {
-    throw whatsappError(2593108, 'Synchronization window has passed', 'Synchronization must be requested within 24 hours of onboarding; offboard the customer and onboard again.');
+    throw whatsappError(
+      2593108,
+      'Synchronization window has passed',
+      'Synchronization must be requested within 24 hours of onboarding; offboard the customer and onboard again.',
+    );
   }
   const requestId = sb.rng.ids.hex(32);
   coexistence.syncs[syncType] = requestId;
@@ -62,7 +67,18 @@ export function requestSmbSync(ctx: GraphContext, id: string) {
       value: {
         messaging_product: 'whatsapp',
         metadata,
-        history: [{ errors: [{ code: 2593109, title: 'History sync is turned off by the business', message: 'History sync is turned off by the business', error_data: { details: 'The business chose not to share chat history.' } }] }],
+        history: [
+          {
+            errors: [
+              {
+                code: 2593109,
+                title: 'History sync is turned off by the business',
+                message: 'History sync is turned off by the business',
+                error_data: { details: 'The business chose not to share chat history.' },
+              },
+            ],
+          },
+        ],
       },
     });
   } else {

@@ -51,7 +51,12 @@ function parseListString(value: string): string[] {
       // fall through to CSV
     }
   }
-  return trimmed === '' ? [] : trimmed.split(',').map((v) => v.trim()).filter(Boolean);
+  return trimmed === ''
+    ? []
+    : trimmed
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
 }
 
 export function objectParam(ctx: GraphContext, name: string): Record<string, unknown> | undefined {

@@ -26,15 +26,18 @@ function loadCreditLine(ctx: GraphContext, token: Token, id: string): CreditLine
 function partnerWaba(ctx: GraphContext, token: Token, wabaId: string): Waba {
   const waba = loadWaba(ctx, token, wabaId, 'read');
   const business = systemBusiness(ctx, token);
-  if (!waba.partners.some((p) => p.businessId === business)) throw permissionError('This WhatsApp Business Account is not shared with your business portfolio.');
+  if (!waba.partners.some((p) => p.businessId === business))
+    throw permissionError('This WhatsApp Business Account is not shared with your business portfolio.');
   return waba;
 }
 
 /** Meta requires the system user on the WABA first (Meta: Onboarding customers as a Solution Partner); MANAGE_BILLING when MESSAGING was not granted. */
-function requireBillingTask(ctx: GraphContext, token: Token, waba: Waba) {
+function requireBillingTask(_ctx: GraphContext, token: Token, waba: Waba) {
   const assigned = waba.assignedUsers.find((u) => u.userId === token.userId);
-  if (!assigned || !assigned.tasks.some((t) => t === 'MANAGE' || t === 'MANAGE_BILLING')) {
-    throw permissionError('Add your system user to the WhatsApp Business Account with MANAGE (or MANAGE_BILLING under a Multi-Partner Solution) before sharing your credit line: POST /{waba-id}/assigned_users.');
+  if (!assigned?.tasks.some((t) => t === 'MANAGE' || t === 'MANAGE_BILLING')) {
+    throw permissionError(
+      'Add your system user to the WhatsApp Business Account with MANAGE (or MANAGE_BILLING under a Multi-Partner Solution) before sharing your credit line: POST /{waba-id}/assigned_users.',
+    );
   }
 }
 
@@ -46,9 +49,18 @@ function alreadyAttached(waba: Waba) {
 }
 
 function allocationFor(sb: Sandbox, line: CreditLine, receivingBusinessId: string): AllocationConfig {
-  const existing = Object.values(sb.state.allocations).find((a) => a.creditLineId === line.id && a.receivingBusinessId === receivingBusinessId && a.status === 'ACTIVE');
+  const existing = Object.values(sb.state.allocations).find(
+    (a) => a.creditLineId === line.id && a.receivingBusinessId === receivingBusinessId && a.status === 'ACTIVE',
+  );
   if (existing) return existing;
-  const allocation: AllocationConfig = { id: newId(sb), creditLineId: line.id, receivingBusinessId, fundingId: newId(sb), status: 'ACTIVE', createdAt: sb.clock.now() };
+  const allocation: AllocationConfig = {
+    id: newId(sb),
+    creditLineId: line.id,
+    receivingBusinessId,
+    fundingId: newId(sb),
+    status: 'ACTIVE',
+    createdAt: sb.clock.now(),
+  };
   sb.state.allocations[allocation.id] = allocation;
   return allocation;
 }
@@ -128,7 +140,9 @@ export function attachCredit(ctx: GraphContext, id: string) {
   const currency = currencyParam(ctx);
   const waba = loadWaba(ctx, token, wabaId, 'manage');
   alreadyAttached(waba);
-  const allocation = Object.values(sb.state.allocations).find((a) => a.creditLineId === line.id && a.receivingBusinessId === waba.ownerBusinessId && a.status === 'ACTIVE');
+  const allocation = Object.values(sb.state.allocations).find(
+    (a) => a.creditLineId === line.id && a.receivingBusinessId === waba.ownerBusinessId && a.status === 'ACTIVE',
+  );
   if (!allocation) throw invalidParameter('The credit line is not shared with this business yet: call whatsapp_credit_sharing first.');
   waba.primaryFundingId = allocation.fundingId;
   waba.allocationConfigId = allocation.id;
@@ -145,7 +159,9 @@ export function owningAllocations(ctx: GraphContext, id: string) {
   const token = authenticate(ctx);
   const line = loadCreditLine(ctx, token, id);
   const receiving = stringParam(ctx, 'receiving_business_id');
-  const matches = Object.values(sb.state.allocations).filter((a) => a.creditLineId === line.id && a.status === 'ACTIVE' && (!receiving || a.receivingBusinessId === receiving));
+  const matches = Object.values(sb.state.allocations).filter(
+    (a) => a.creditLineId === line.id && a.status === 'ACTIVE' && (!receiving || a.receivingBusinessId === receiving),
+  );
   return pageOf(ctx, 'ExtendedCreditAllocationConfig', matches, (a) => allocationGetters(ctx, a), allocationDefaults);
 }
 

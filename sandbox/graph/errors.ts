@@ -45,10 +45,7 @@ export function httpStatusFor(code: number): number {
 export function whatsappError(code: number, message: string, details: string, extra: Partial<GraphErrorBody> = {}): GraphError {
   // Meta's messages start with the code, e.g. "(#131047) Re-engagement message".
   const prefixed = message.startsWith('(#') ? message : `(#${code}) ${message}`;
-  return graphError(
-    { message: prefixed, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details }, ...extra },
-    httpStatusFor(code),
-  );
+  return graphError({ message: prefixed, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details }, ...extra }, httpStatusFor(code));
 }
 
 export function invalidParameter(details: string, message = '(#100) Invalid parameter'): GraphError {
@@ -73,10 +70,7 @@ export function unknownPath(path: string): GraphError {
 }
 
 export function permissionError(details: string): GraphError {
-  return graphError(
-    { message: '(#200) Permissions error', type: 'OAuthException', code: 200, error_data: { details } },
-    403,
-  );
+  return graphError({ message: '(#200) Permissions error', type: 'OAuthException', code: 200, error_data: { details } }, 403);
 }
 
 export function nonexistingField(field: string, nodeType: string): GraphError {

@@ -86,7 +86,12 @@ export function parseFields(input: string): FieldSelection[] {
 /** The inverse of parseFields, for handing a nested selection to an edge. */
 export function formatFields(list: FieldSelection[]): string {
   return list
-    .map((f) => `${f.name}${Object.entries(f.modifiers).map(([k, v]) => `.${k}(${v})`).join('')}${f.sub ? `{${formatFields(f.sub)}}` : ''}`)
+    .map(
+      (f) =>
+        `${f.name}${Object.entries(f.modifiers)
+          .map(([k, v]) => `.${k}(${v})`)
+          .join('')}${f.sub ? `{${formatFields(f.sub)}}` : ''}`,
+    )
     .join(',');
 }
 
@@ -195,6 +200,19 @@ export function page<T>(ctx: GraphContext, items: T[], defaultLimit = 25, maxLim
 }
 
 /** Projects each item with selectItemFields and pages the result: the shape of every list edge. */
-export function pageOf<T>(ctx: GraphContext, nodeType: string, items: T[], getters: (item: T) => FieldGetters, defaults: string[], defaultLimit = 25, maxLimit = 100) {
-  return page(ctx, items.map((item) => selectItemFields(ctx, nodeType, getters(item), defaults)), defaultLimit, maxLimit);
+export function pageOf<T>(
+  ctx: GraphContext,
+  nodeType: string,
+  items: T[],
+  getters: (item: T) => FieldGetters,
+  defaults: string[],
+  defaultLimit = 25,
+  maxLimit = 100,
+) {
+  return page(
+    ctx,
+    items.map((item) => selectItemFields(ctx, nodeType, getters(item), defaults)),
+    defaultLimit,
+    maxLimit,
+  );
 }

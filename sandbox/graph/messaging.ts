@@ -23,7 +23,9 @@ function markAsRead(ctx: GraphContext, phoneNumberId: string) {
 
 function bodyParameterCount(components: unknown): number {
   if (!Array.isArray(components)) return 0;
-  const body = components.find((c) => c && typeof c === 'object' && String((c as Record<string, unknown>).type).toLowerCase() === 'body') as Record<string, unknown> | undefined;
+  const body = components.find((c) => c && typeof c === 'object' && String((c as Record<string, unknown>).type).toLowerCase() === 'body') as
+    | Record<string, unknown>
+    | undefined;
   return Array.isArray(body?.parameters) ? body.parameters.length : 0;
 }
 
@@ -42,7 +44,11 @@ function findTemplate(ctx: GraphContext, wabaId: string, template: Record<string
   const expected = templateParameterCount(found);
   const given = bodyParameterCount(template.components);
   if (expected !== given) {
-    throw whatsappError(132000, 'Number of parameters does not match the expected number of params', `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`);
+    throw whatsappError(
+      132000,
+      'Number of parameters does not match the expected number of params',
+      `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
+    );
   }
   return found;
 }
@@ -54,7 +60,8 @@ export function sendMessage(ctx: GraphContext, phoneNumberId: string) {
   const { phone, waba } = loadPhone(ctx, token, phoneNumberId, 'manage');
   const product = stringParam(ctx, 'messaging_product');
   if (!product) throw missingParameter('messaging_product');
-  if (product !== 'whatsapp') throw invalidParameter('messaging_product must be "whatsapp"', '(#100) Param messaging_product must be one of {WHATSAPP} - got "' + product + '".');
+  if (product !== 'whatsapp')
+    throw invalidParameter('messaging_product must be "whatsapp"', '(#100) Param messaging_product must be one of {WHATSAPP} - got "' + product + '".');
   if (stringParam(ctx, 'status') === 'read') return markAsRead(ctx, phone.id);
   if (phone.platformType !== 'CLOUD_API' || phone.status !== 'CONNECTED') {
     throw whatsappError(133010, 'Account not registered', 'The phone number is not registered on the Cloud API: POST /{phone-number-id}/register first.');
@@ -82,7 +89,12 @@ export function sendMessage(ctx: GraphContext, phoneNumberId: string) {
     template = findTemplate(ctx, waba.id, input);
     category = template.category === 'MARKETING' ? 'marketing' : template.category === 'UTILITY' ? 'utility' : 'authentication';
   } else {
-    throw graphError({ message: `(#100) Param type must be one of {TEXT, TEMPLATE} in the sandbox - got "${type}".`, type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'The sandbox models text and template messages only.' } });
+    throw graphError({
+      message: `(#100) Param type must be one of {TEXT, TEMPLATE} in the sandbox - got "${type}".`,
+      type: 'OAuthException',
+      code: 100,
+      error_data: { messaging_product: 'whatsapp', details: 'The sandbox models text and template messages only.' },
+    });
   }
   // Service replies and utility templates inside the window are free (Meta: Pricing on the WhatsApp Business Platform).
   const free = inWindow && (category === 'service' || category === 'utility');
@@ -115,14 +127,26 @@ function failureFor(ctx: GraphContext, message: SentMessage, inWindow: boolean):
   const waba = sb.state.wabas[message.wabaId];
   const phone = sb.state.phoneNumbers[message.phoneNumberId];
   if (message.type !== 'template' && !inWindow) {
-    return { code: 131047, title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' };
+    return {
+      code: 131047,
+      title: 'Re-engagement message',
+      details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    };
   }
   if (waba && phone && message.billable && healthStatus(sb, waba, phone).entities.some((e) => e.entity_type === 'WABA' && e.can_send_message === 'BLOCKED')) {
-    return { code: 131042, title: 'Business eligibility payment issue', details: 'Message failed to send because there were one or more errors related to your payment method.' };
+    return {
+      code: 131042,
+      title: 'Business eligibility payment issue',
+      details: 'Message failed to send because there were one or more errors related to your payment method.',
+    };
   }
   // Sandbox convention: numbers starting 1555000 stand for phones that cannot get WhatsApp messages.
   if (message.to.startsWith('1555000')) {
-    return { code: 131026, title: 'Message Undeliverable', details: 'Message failed to send because the recipient cannot receive it (sandbox: numbers starting 1555000).' };
+    return {
+      code: 131026,
+      title: 'Message Undeliverable',
+      details: 'Message failed to send because the recipient cannot receive it (sandbox: numbers starting 1555000).',
+    };
   }
   return undefined;
 }

@@ -59,7 +59,9 @@ const listed: Record<string, string[]> = {
   AssignedUser: words('business id name user_type tasks'),
   User: words('first_name id last_name link locale middle_name name name_format short_name email'),
   WhatsAppBusinessSolution: words('id name owner_app owner_permissions partners status status_for_pending_request'),
-  WhatsAppBusinessProfile: words('id name_verification whatsapp_business_api_data about address description email messaging_product profile_picture_url vertical websites'),
+  WhatsAppBusinessProfile: words(
+    'id name_verification whatsapp_business_api_data about address description email messaging_product profile_picture_url vertical websites',
+  ),
   MessageTemplate: words(`
     category components correct_category cta_url_link_tracking_opted_out id language library_template_name
     message_send_ttl_seconds name parameter_format previous_category quality_score rejected_reason status

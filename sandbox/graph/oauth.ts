@@ -52,7 +52,11 @@ export function debugToken(ctx: GraphContext) {
   const caller = authenticate(ctx);
   const input0 = stringParam(ctx, 'input_token');
   if (caller.kind !== 'app' && caller.kind !== 'system' && input0 !== caller.value) {
-    throw graphError({ message: '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app', type: 'OAuthException', code: 100 });
+    throw graphError({
+      message: '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app',
+      type: 'OAuthException',
+      code: 100,
+    });
   }
   const input = stringParam(ctx, 'input_token');
   if (!input) throw missingParameter('input_token');
@@ -61,9 +65,22 @@ export function debugToken(ctx: GraphContext) {
     const known = sb.state.tokens[input];
     return {
       data: {
-        ...(known ? { app_id: known.appId, type: known.kind === 'system' ? 'SYSTEM_USER' : 'USER', application: sb.state.apps[known.appId]?.name ?? '', user_id: known.userId, issued_at: known.issuedAt, expires_at: known.expiresAt } : {}),
+        ...(known
+          ? {
+              app_id: known.appId,
+              type: known.kind === 'system' ? 'SYSTEM_USER' : 'USER',
+              application: sb.state.apps[known.appId]?.name ?? '',
+              user_id: known.userId,
+              issued_at: known.issuedAt,
+              expires_at: known.expiresAt,
+            }
+          : {}),
         is_valid: false,
-        error: { code: found.error.graph.code, message: found.error.graph.message, ...(found.error.graph.error_subcode ? { subcode: found.error.graph.error_subcode } : {}) },
+        error: {
+          code: found.error.graph.code,
+          message: found.error.graph.message,
+          ...(found.error.graph.error_subcode ? { subcode: found.error.graph.error_subcode } : {}),
+        },
         scopes: [],
       },
     };

@@ -9,7 +9,18 @@ import { page, selectFields } from './fields';
 import { requireVerifiedCallback } from './subscribed-apps';
 import { healthStatus } from './wabas';
 
-export const countryByDialCode: Record<string, string> = { '1': 'US', '44': 'GB', '49': 'DE', '91': 'IN', '55': 'BR', '62': 'ID', '61': 'AU', '33': 'FR', '34': 'ES', '52': 'MX' };
+export const countryByDialCode: Record<string, string> = {
+  '1': 'US',
+  '44': 'GB',
+  '49': 'DE',
+  '91': 'IN',
+  '55': 'BR',
+  '62': 'ID',
+  '61': 'AU',
+  '33': 'FR',
+  '34': 'ES',
+  '52': 'MX',
+};
 const REGISTER_WINDOW_MS = 72 * 3600 * 1000;
 const REGISTER_BUDGET = 10;
 const REGISTER_DEADLINE_MS = 14 * 24 * 3600 * 1000;
@@ -47,7 +58,12 @@ export function phoneFieldGetters(sb: Sandbox, phone: PhoneNumber, waba: Waba): 
 }
 
 export function readPhone(ctx: GraphContext, phone: PhoneNumber, waba: Waba) {
-  return selectFields(ctx, 'WhatsAppBusinessPhoneNumber', phoneFieldGetters(ctx.sb, phone, waba), ['id', 'display_phone_number', 'verified_name', 'quality_rating']);
+  return selectFields(ctx, 'WhatsAppBusinessPhoneNumber', phoneFieldGetters(ctx.sb, phone, waba), [
+    'id',
+    'display_phone_number',
+    'verified_name',
+    'quality_rating',
+  ]);
 }
 
 /** GET /{waba-id}/phone_numbers (Meta: Manage phone numbers): most recent Embedded Signup completion first. */
@@ -74,7 +90,10 @@ export function listPhoneNumbers(ctx: GraphContext, id: string) {
   if (sort === 'last_onboarded_time_ascending') phones.sort((a, b) => onboarded(a) - onboarded(b));
   else if (sort === 'creation_time.asc') phones.sort((a, b) => a.createdAt - b.createdAt);
   else phones.sort((a, b) => onboarded(b) - onboarded(a) || b.createdAt - a.createdAt);
-  return page(ctx, phones.map((p) => readPhone(ctx, p, waba)));
+  return page(
+    ctx,
+    phones.map((p) => readPhone(ctx, p, waba)),
+  );
 }
 
 /** POST /{waba-id}/phone_numbers (Meta: Registering business phone numbers). */
@@ -114,7 +133,13 @@ export function requestCode(ctx: GraphContext, id: string) {
   }
   const code = sb.rng.ids.digits(6);
   phone.pendingCode = { code, sentAt: sb.clock.now(), method };
-  sb.state.sms.push({ phoneNumberId: phone.id, to: `+${e164Digits(phone)}`, method, text: `WhatsApp code ${code.slice(0, 3)}-${code.slice(3)}`, at: sb.clock.now() });
+  sb.state.sms.push({
+    phoneNumberId: phone.id,
+    to: `+${e164Digits(phone)}`,
+    method,
+    text: `WhatsApp code ${code.slice(0, 3)}-${code.slice(3)}`,
+    at: sb.clock.now(),
+  });
   return { success: true };
 }
 
@@ -140,14 +165,21 @@ function spendRegisterBudget(sb: Sandbox, phone: PhoneNumber) {
   const now = sb.clock.now();
   phone.registerCalls = phone.registerCalls.filter((t) => now - t < REGISTER_WINDOW_MS);
   if (phone.registerCalls.length >= REGISTER_BUDGET) {
-    throw whatsappError(133016, 'Account register deregister rate limit exceeded', 'Registration or deregistration attempts exceeded 10 in 72 hours. The number is blocked until the window passes.');
+    throw whatsappError(
+      133016,
+      'Account register deregister rate limit exceeded',
+      'Registration or deregistration attempts exceeded 10 in 72 hours. The number is blocked until the window passes.',
+    );
   }
   phone.registerCalls.push(now);
 }
 
 function refuseCoexistence(phone: PhoneNumber, what: string) {
   if (phone.isOnBizApp) {
-    throw invalidParameter(`${what} is not available for WhatsApp Business app (coexistence) numbers; they are already registered.`, '(#100) Invalid parameter');
+    throw invalidParameter(
+      `${what} is not available for WhatsApp Business app (coexistence) numbers; they are already registered.`,
+      '(#100) Invalid parameter',
+    );
   }
 }
 
@@ -212,7 +244,8 @@ export async function updatePhone(ctx: GraphContext, id: string) {
   const pin = stringParam(ctx, 'pin');
   const newName = stringParam(ctx, 'new_display_name');
   const webhook = objectParam(ctx, 'webhook_configuration');
-  if (pin === undefined && newName === undefined && webhook === undefined) throw invalidParameter('Nothing to update: send pin, new_display_name or webhook_configuration');
+  if (pin === undefined && newName === undefined && webhook === undefined)
+    throw invalidParameter('Nothing to update: send pin, new_display_name or webhook_configuration');
   if (pin !== undefined) {
     if (!/^\d{6}$/.test(pin)) throw invalidParameter('pin must be 6 digits');
     phone.pin = pin;

@@ -20,25 +20,8 @@ import { readBusiness, listSubmissions, submitVerification } from './business-ve
 import { envelope, fbtraceId, graphError, isGraphError, objectNotFound, unknownPath, type GraphError } from './errors';
 import { formatFields, notAnEdge, selectFields, type FieldSelection } from './fields';
 import { debugToken, exchangeCode } from './oauth';
-import {
-  createPhoneNumber,
-  deregisterPhone,
-  listPhoneNumbers,
-  readPhone,
-  registerPhone,
-  requestCode,
-  updatePhone,
-  verifyCode,
-} from './phone-numbers';
-import {
-  applicationDetails,
-  createSolution,
-  listSolutionPartners,
-  listSolutions,
-  readSolution,
-  solutionAccessToken,
-  solutionTransition,
-} from './solutions';
+import { createPhoneNumber, deregisterPhone, listPhoneNumbers, readPhone, registerPhone, requestCode, updatePhone, verifyCode } from './phone-numbers';
+import { applicationDetails, createSolution, listSolutionPartners, listSolutions, readSolution, solutionAccessToken, solutionTransition } from './solutions';
 import { listSubscribedApps, subscribeApp, unsubscribeApp } from './subscribed-apps';
 import { assignUser, listAssignedUsers, listAssignedWabas, listSystemUsers, removeAssignedUser, systemUserDefaults, systemUserGetters } from './system-users';
 import { listBusinessWabas, readWaba, setMigrationIntent, wabaSolutions } from './wabas';
@@ -113,10 +96,14 @@ function readNode(parent: GraphContext, id: string): unknown {
   const { sb } = ctx;
   const token = authenticate(ctx);
   if (id === 'me') {
-    if (token.kind === 'app') throw graphError({ message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 });
+    if (token.kind === 'app')
+      throw graphError({ message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 });
     const person = sb.state.persons[token.userId];
     const system = sb.state.systemUsers[token.userId];
-    return selectFields(ctx, 'User', { id: () => token.userId, name: () => person?.name ?? system?.name ?? 'Business Integration System User' }, ['id', 'name']);
+    return selectFields(ctx, 'User', { id: () => token.userId, name: () => person?.name ?? system?.name ?? 'Business Integration System User' }, [
+      'id',
+      'name',
+    ]);
   }
   if (sb.state.wabas[id]) return readWaba(ctx, loadWaba(ctx, token, id, 'read'));
   if (sb.state.phoneNumbers[id]) {
@@ -141,7 +128,12 @@ function readNode(parent: GraphContext, id: string): unknown {
   const template = sb.state.templates[id];
   if (template) return readTemplate(ctx, token, template);
   const app = sb.state.apps[id];
-  if (app) return selectFields(ctx, 'Application', { id: () => app.id, name: () => app.name, link: () => app.link, category: () => 'Business' }, ['id', 'name', 'link']);
+  if (app)
+    return selectFields(ctx, 'Application', { id: () => app.id, name: () => app.name, link: () => app.link, category: () => 'Business' }, [
+      'id',
+      'name',
+      'link',
+    ]);
   const systemUser = sb.state.systemUsers[id];
   if (systemUser && token.kind === 'system') return selectFields(ctx, 'SystemUser', systemUserGetters(systemUser), systemUserDefaults);
   throw objectNotFound(id, 'get');
@@ -155,10 +147,12 @@ function readIds(ctx: GraphContext): Record<string, unknown> {
     .map((v) => v.trim())
     .filter(Boolean);
   if (ids.length === 0) throw graphError({ message: '(#100) The parameter ids is required', type: 'OAuthException', code: 100 });
-  if (ids.length > 50) throw graphError({ message: '(#100) Too many IDs. Maximum: 50. Provided: ' + String(ids.length) + '.', type: 'OAuthException', code: 100 });
+  if (ids.length > 50)
+    throw graphError({ message: '(#100) Too many IDs. Maximum: 50. Provided: ' + String(ids.length) + '.', type: 'OAuthException', code: 100 });
   authenticate(ctx);
   const missing = ids.filter((id) => id !== 'me' && !knownObject(ctx.sb, id));
-  if (missing.length > 0) throw graphError({ message: `(#803) Some of the aliases you requested do not exist: ${missing.join(',')}`, type: 'OAuthException', code: 803 });
+  if (missing.length > 0)
+    throw graphError({ message: `(#803) Some of the aliases you requested do not exist: ${missing.join(',')}`, type: 'OAuthException', code: 803 });
   const out: Record<string, unknown> = {};
   for (const id of ids) out[id] = readNode({ ...ctx, segments: [id], path: `/${id}` }, id);
   return out;
@@ -166,7 +160,17 @@ function readIds(ctx: GraphContext): Record<string, unknown> {
 
 function knownObject(sb: Sandbox, id: string): boolean {
   const s = sb.state;
-  return Boolean(s.wabas[id] || s.phoneNumbers[id] || s.businesses[id] || s.solutions[id] || s.allocations[id] || s.creditLines[id] || s.apps[id] || s.systemUsers[id] || s.templates[id]);
+  return Boolean(
+    s.wabas[id] ||
+      s.phoneNumbers[id] ||
+      s.businesses[id] ||
+      s.solutions[id] ||
+      s.allocations[id] ||
+      s.creditLines[id] ||
+      s.apps[id] ||
+      s.systemUsers[id] ||
+      s.templates[id],
+  );
 }
 
 function dispatch(ctx: GraphContext): unknown {
@@ -233,7 +237,8 @@ function usageObject(sb: Sandbox, segments: string[]): string | undefined {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function renderError(sb: Sandbox, error: GraphError, traceId: string, headers: Record<string, string>): GraphReply {
-  const extra: Record<string, string> = error.graph.code === 190 ? { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${error.graph.message.replace(/"/g, "'")}"` } : {};
+  const extra: Record<string, string> =
+    error.graph.code === 190 ? { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${error.graph.message.replace(/"/g, "'")}"` } : {};
   return { status: error.httpStatus, body: envelope(sb, error.graph, traceId), headers: { ...headers, ...extra } };
 }
 
@@ -241,18 +246,25 @@ export async function executeCall(sb: Sandbox, call: GraphCall): Promise<GraphRe
   const traceId = fbtraceId(sb);
   const resolved = resolveVersion(sb, call.version);
   const version = 'version' in resolved ? resolved.version : (call.version ?? 'v25.0');
-  const headers: Record<string, string> = { 'x-fb-trace-id': traceId, 'x-fb-rev': String(1000000000 + (sb.clock.nowSeconds() % 100000000)), 'facebook-api-version': version };
+  const headers: Record<string, string> = {
+    'x-fb-trace-id': traceId,
+    'x-fb-rev': String(1000000000 + (sb.clock.nowSeconds() % 100000000)),
+    'facebook-api-version': version,
+  };
   const method = call.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
     return renderError(sb, graphError({ message: `(#100) Unsupported method ${method}`, type: 'OAuthException', code: 100 }), traceId, headers);
   }
-  const segments = call.path.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = call.path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   const ctx: GraphContext = {
     sb,
     method,
@@ -302,7 +314,7 @@ export async function handleGraph(sb: Sandbox, req: IncomingMessage, res: Server
     req.socket.destroy();
     return;
   }
-  let body;
+  let body: Awaited<ReturnType<typeof parseBody>>;
   try {
     body = await parseBody(req);
   } catch {
@@ -314,7 +326,16 @@ export async function handleGraph(sb: Sandbox, req: IncomingMessage, res: Server
   if (fault?.kind === 'http5xx') {
     const status = fault.httpStatus ?? 500;
     const h = traceHeaders();
-    sendJson(res, status, envelope(sb, { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true }, h['x-fb-trace-id']), h);
+    sendJson(
+      res,
+      status,
+      envelope(
+        sb,
+        { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true },
+        h['x-fb-trace-id'],
+      ),
+      h,
+    );
     return;
   }
   if (fault?.kind === 'error' && fault.error) {

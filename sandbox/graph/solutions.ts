@@ -10,7 +10,18 @@ const solutionDefaults = ['id', 'name', 'status', 'status_for_pending_request'];
 
 // Multi-Partner Solutions (Meta: Multi-Partner Solutions).
 
-const defaultPermissions = ['MANAGE', 'DEVELOP', 'MANAGE_TEMPLATES', 'MANAGE_PHONE', 'VIEW_COST', 'MANAGE_EXTENSIONS', 'VIEW_PHONE_ASSETS', 'MANAGE_PHONE_ASSETS', 'VIEW_TEMPLATES', 'VIEW_INSIGHTS'];
+const defaultPermissions = [
+  'MANAGE',
+  'DEVELOP',
+  'MANAGE_TEMPLATES',
+  'MANAGE_PHONE',
+  'VIEW_COST',
+  'MANAGE_EXTENSIONS',
+  'VIEW_PHONE_ASSETS',
+  'MANAGE_PHONE_ASSETS',
+  'VIEW_TEMPLATES',
+  'VIEW_INSIGHTS',
+];
 
 function permissions(messaging: boolean): string[] {
   return messaging ? [...defaultPermissions, 'MESSAGING'] : defaultPermissions;
@@ -52,7 +63,10 @@ function solutionGetters(ctx: GraphContext, s: Solution): Record<string, () => u
     status_for_pending_request: () => pendingStatus(s),
     owner_app: () => ({ id: s.ownerAppId, name: owner?.name ?? '', link: owner?.link ?? '' }),
     owner_permissions: () => permissions(s.ownerMessaging),
-    partners: () => ({ data: [partnerRecord(ctx, s)], paging: { cursors: { before: Buffer.from('sandbox:0').toString('base64url'), after: Buffer.from('sandbox:0').toString('base64url') } } }),
+    partners: () => ({
+      data: [partnerRecord(ctx, s)],
+      paging: { cursors: { before: Buffer.from('sandbox:0').toString('base64url'), after: Buffer.from('sandbox:0').toString('base64url') } },
+    }),
   };
 }
 
@@ -62,7 +76,8 @@ export function createSolution(ctx: GraphContext, appId: string) {
   const token = authenticate(ctx);
   if (!sb.state.apps[appId]) throw objectNotFound(appId, 'post');
   requireKind(token, ['system', 'user'], 'Creating a Multi-Partner Solution');
-  if (!tokenActsFor(token, appId)) throw permissionError('The token must belong to the owner app (a system user token of that app, or the user token from the manage_app_solution login).');
+  if (!tokenActsFor(token, appId))
+    throw permissionError('The token must belong to the owner app (a system user token of that app, or the user token from the manage_app_solution login).');
   if (token.kind === 'system' && !token.scopes.includes('manage_app_solution') && !token.scopes.includes('whatsapp_business_management')) {
     throw permissionError('Requires manage_app_solution');
   }
@@ -111,7 +126,9 @@ export function listSolutions(ctx: GraphContext, appId: string) {
   const role = stringParam(ctx, 'role');
   if (role !== undefined && role !== 'OWNER' && role !== 'PARTNER') throw invalidParameter('role must be OWNER or PARTNER');
   const list = Object.values(sb.state.solutions)
-    .filter((s) => (role === 'OWNER' ? s.ownerAppId === appId : role === 'PARTNER' ? s.partnerAppId === appId : s.ownerAppId === appId || s.partnerAppId === appId))
+    .filter((s) =>
+      role === 'OWNER' ? s.ownerAppId === appId : role === 'PARTNER' ? s.partnerAppId === appId : s.ownerAppId === appId || s.partnerAppId === appId,
+    )
     .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
   return pageOf(ctx, 'WhatsAppBusinessSolution', list, (s) => solutionGetters(ctx, s), solutionDefaults, 25, 100);
 }
@@ -138,7 +155,12 @@ export function solutionTransition(ctx: GraphContext, id: string, decision: Solu
   const token = authenticate(ctx);
   requireKind(token, ['system', 'user'], 'Changing a solution');
   const solution = loadSolution(ctx, token, id);
-  const actor = tokenActsFor(token, solution.partnerAppId) && (decision === 'accept' || decision === 'reject') ? solution.partnerAppId : tokenActsFor(token, solution.ownerAppId) ? solution.ownerAppId : solution.partnerAppId;
+  const actor =
+    tokenActsFor(token, solution.partnerAppId) && (decision === 'accept' || decision === 'reject')
+      ? solution.partnerAppId
+      : tokenActsFor(token, solution.ownerAppId)
+        ? solution.ownerAppId
+        : solution.partnerAppId;
   const problem = transitionSolution(ctx.sb, solution, actor, decision);
   if (problem) throw invalidParameter(problem, '(#100) Invalid parameter');
   return { success: true };

@@ -31,7 +31,8 @@ function components(ctx: GraphContext): Record<string, unknown>[] {
     if (!componentTypes.includes(type)) throw invalidParameter(`components[].type must be one of ${componentTypes.join(', ')}`);
   }
   const body = list.find((c) => String(c.type).toUpperCase() === 'BODY');
-  if (!body || typeof body.text !== 'string' || body.text.trim() === '') throw invalidParameter('A template needs a BODY component with text.', '(#100) Invalid parameter');
+  if (!body || typeof body.text !== 'string' || body.text.trim() === '')
+    throw invalidParameter('A template needs a BODY component with text.', '(#100) Invalid parameter');
   if (body.text.length > 1024) throw invalidParameter('The BODY text is longer than 1024 characters.');
   return list;
 }

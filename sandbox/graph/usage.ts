@@ -102,13 +102,27 @@ export function countCall(sb: Sandbox, target: UsageTarget): { headers: Record<s
   }
   if (!enforce) return { headers };
   if (limited && bucCalls.length > bucLimit) {
-    return { headers, error: graphError({ message: '(#80007) There have been too many calls to this WhatsApp Business Account. Wait a bit and try again.', type: 'OAuthException', code: 80007, is_transient: true }, 400) };
+    return {
+      headers,
+      error: graphError(
+        {
+          message: '(#80007) There have been too many calls to this WhatsApp Business Account. Wait a bit and try again.',
+          type: 'OAuthException',
+          code: 80007,
+          is_transient: true,
+        },
+        400,
+      ),
+    };
   }
   if (appCalls.length > limits.appCallsPerHour) {
     return { headers, error: graphError({ message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, is_transient: true }, 403) };
   }
   if (endpointCalls.length > limits.endpointCallsPerMinute) {
-    return { headers, error: graphError({ message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, is_transient: true }, 400) };
+    return {
+      headers,
+      error: graphError({ message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, is_transient: true }, 400),
+    };
   }
   return { headers };
 }

@@ -47,8 +47,3 @@ export function resolveVersion(sb: Sandbox, requested: string | undefined): { ve
 function unknownVersion(requested: string): GraphError {
   return graphError({ message: `(#2500) Unknown path components: /${requested}`, type: 'OAuthException', code: 2500 });
 }
-
-export function latestVersion(sb: Sandbox): string {
-  const list = usable(sb.clock.now());
-  return list[list.length - 1]?.name ?? 'v25.0';
-}

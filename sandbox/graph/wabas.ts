@@ -16,7 +16,13 @@ function phoneEntity(phone: PhoneNumber): Entity {
       entity_type: 'PHONE_NUMBER',
       id: phone.id,
       can_send_message: 'BLOCKED',
-      errors: [{ error_code: 141010, error_description: 'The phone number is not registered on the Cloud API.', possible_solution: 'Register the number with POST /{phone-number-id}/register.' }],
+      errors: [
+        {
+          error_code: 141010,
+          error_description: 'The phone number is not registered on the Cloud API.',
+          possible_solution: 'Register the number with POST /{phone-number-id}/register.',
+        },
+      ],
     };
   }
   if (phone.nameStatus !== 'APPROVED' && phone.nameStatus !== 'AVAILABLE_WITHOUT_REVIEW') {
@@ -37,9 +43,31 @@ export function healthStatus(sb: Sandbox, waba: Waba, onlyPhone?: PhoneNumber) {
   for (const phone of onlyPhone ? [onlyPhone] : phonesOfWaba(sb, waba.id)) entities.push(phoneEntity(phone));
   const needsCredit = sb.config.partnerType === 'solution_partner' && waba.partners.some((p) => p.appId === sb.options.appId && p.via !== 'owned');
   if (waba.accountReviewStatus === 'REJECTED') {
-    entities.push({ entity_type: 'WABA', id: waba.id, can_send_message: 'BLOCKED', errors: [{ error_code: 141001, error_description: 'The WhatsApp Business Account was rejected in review.', possible_solution: 'Request a review in WhatsApp Manager.' }] });
+    entities.push({
+      entity_type: 'WABA',
+      id: waba.id,
+      can_send_message: 'BLOCKED',
+      errors: [
+        {
+          error_code: 141001,
+          error_description: 'The WhatsApp Business Account was rejected in review.',
+          possible_solution: 'Request a review in WhatsApp Manager.',
+        },
+      ],
+    });
   } else if (needsCredit && !waba.primaryFundingId) {
-    entities.push({ entity_type: 'WABA', id: waba.id, can_send_message: 'BLOCKED', errors: [{ error_code: 141006, error_description: 'There is no valid payment method on this WhatsApp Business Account.', possible_solution: "Share your credit line with the customer's WhatsApp Business Account." }] });
+    entities.push({
+      entity_type: 'WABA',
+      id: waba.id,
+      can_send_message: 'BLOCKED',
+      errors: [
+        {
+          error_code: 141006,
+          error_description: 'There is no valid payment method on this WhatsApp Business Account.',
+          possible_solution: "Share your credit line with the customer's WhatsApp Business Account.",
+        },
+      ],
+    });
   } else if (waba.accountReviewStatus === 'PENDING') {
     entities.push({ entity_type: 'WABA', id: waba.id, can_send_message: 'LIMITED', additional_info: ['Your WhatsApp Business Account is being reviewed.'] });
   } else {
@@ -64,7 +92,8 @@ export function wabaFieldGetters(sb: Sandbox, waba: Waba): FieldGetters {
     owner_business_info: () => ({ name: owner?.name ?? '', id: waba.ownerBusinessId }),
     owner_business: () => ({ id: waba.ownerBusinessId, name: owner?.name ?? '' }),
     ...analyticsGetters(sb, waba),
-    on_behalf_of_business_info: () => (waba.ownershipType === 'ON_BEHALF_OF' ? { name: owner?.name ?? '', id: waba.ownerBusinessId, status: 'APPROVED', type: 'SELF' } : undefined),
+    on_behalf_of_business_info: () =>
+      waba.ownershipType === 'ON_BEHALF_OF' ? { name: owner?.name ?? '', id: waba.ownerBusinessId, status: 'APPROVED', type: 'SELF' } : undefined,
     primary_funding_id: () => waba.primaryFundingId,
     health_status: () => healthStatus(sb, waba),
     ownership_type: () => waba.ownershipType,
@@ -144,7 +173,8 @@ export function listBusinessWabas(ctx: GraphContext, id: string, kind: 'client' 
     }
   }
   const sort = stringParam(ctx, 'sort') ?? 'creation_time_descending';
-  if (sort !== 'creation_time_ascending' && sort !== 'creation_time_descending') throw invalidParameter(`sort must be creation_time_ascending or creation_time_descending`);
+  if (sort !== 'creation_time_ascending' && sort !== 'creation_time_descending')
+    throw invalidParameter(`sort must be creation_time_ascending or creation_time_descending`);
   wabas.sort((a, b) => (sort === 'creation_time_ascending' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt) || a.id.localeCompare(b.id));
   return pageOf(ctx, 'WhatsAppBusinessAccount', wabas, (w) => wabaFieldGetters(sb, w), wabaDefaultFields);
 }
@@ -154,7 +184,13 @@ export function wabaSolutions(ctx: GraphContext, id: string) {
   const token = authenticate(ctx);
   const waba = loadWaba(ctx, token, id, 'read');
   const list = waba.solutionIds.map((sid) => ctx.sb.state.solutions[sid]).filter((s) => s !== undefined);
-  return pageOf(ctx, 'WhatsAppBusinessSolution', list, (s) => ({ id: () => s.id, name: () => s.name, status: () => s.status, status_for_pending_request: () => s.pendingRequest }), ['id', 'name', 'status', 'status_for_pending_request']);
+  return pageOf(
+    ctx,
+    'WhatsAppBusinessSolution',
+    list,
+    (s) => ({ id: () => s.id, name: () => s.name, status: () => s.status, status_for_pending_request: () => s.pendingRequest }),
+    ['id', 'name', 'status', 'status_for_pending_request'],
+  );
 }
 
 /** POST /{waba-id}/set_solution_migration_intent (Meta: Migrating customers between solutions). */
@@ -168,11 +204,10 @@ export function setMigrationIntent(ctx: GraphContext, id: string) {
   if (!solutionId && !appId) throw invalidParameter('solution_id (or app_id when leaving a solution) is required');
   if (solutionId) {
     const solution = sb.state.solutions[solutionId];
-    if (!solution || solution.status !== 'ACTIVE') throw invalidParameter('The destination solution must exist and be ACTIVE.');
+    if (solution?.status !== 'ACTIVE') throw invalidParameter('The destination solution must exist and be ACTIVE.');
   }
   if (appId && !sb.state.apps[appId]) throw invalidParameter(`Unknown app ${appId}`);
   const intent = { id: newId(sb), wabaId: waba.id, ...(solutionId ? { solutionId } : {}), ...(appId ? { appId } : {}), at: sb.clock.now() };
   sb.state.migrationIntents[intent.id] = intent;
   return { id: intent.id };
 }
-

@@ -36,7 +36,12 @@ export function serveDialog(sb: Sandbox, res: ServerResponse, url: URL): void {
     originOk = false;
   }
   if (!originOk) {
-    sendText(res, 400, '<!doctype html><p>Missing or invalid <code>origin</code>: open this dialog with FB.login from the sandbox SDK (/sdk.js).</p>', 'text/html; charset=utf-8');
+    sendText(
+      res,
+      400,
+      '<!doctype html><p>Missing or invalid <code>origin</code>: open this dialog with FB.login from the sandbox SDK (/sdk.js).</p>',
+      'text/html; charset=utf-8',
+    );
     return;
   }
   let extras: unknown = {};
@@ -87,7 +92,8 @@ export async function handleDialogAction(sb: Sandbox, req: IncomingMessage, res:
   }
   const parse = <T>(schema: z.ZodType<T>): T => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw Object.assign(new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')), { esInput: true });
+    if (!parsed.success)
+      throw Object.assign(new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')), { esInput: true });
     return parsed.data;
   };
   try {

@@ -21,7 +21,8 @@ beforeEach(async () => {
 
 async function withNumbers(count: number) {
   const o = await onboard(sb);
-  for (let i = 0; i < count; i++) await c.post(`/${o.wabaId}/phone_numbers`, o.token, { cc: '1', phone_number: `55501200${10 + i}`, verified_name: 'Paging Test' });
+  for (let i = 0; i < count; i++)
+    await c.post(`/${o.wabaId}/phone_numbers`, o.token, { cc: '1', phone_number: `55501200${10 + i}`, verified_name: 'Paging Test' });
   return o;
 }
 
@@ -50,7 +51,9 @@ describe('paging', () => {
 describe('field expansion', () => {
   it('expands edges on a node with .limit(n), the nested fields and a working paging link', async () => {
     const o = await withNumbers(2);
-    const r = await c.get(`/${o.wabaId}`, o.token, { fields: 'id,owner_business_info{id,name},phone_numbers.limit(2){id,display_phone_number},subscribed_apps' });
+    const r = await c.get(`/${o.wabaId}`, o.token, {
+      fields: 'id,owner_business_info{id,name},phone_numbers.limit(2){id,display_phone_number},subscribed_apps',
+    });
     expect(r.status).toBe(200);
     expect(Object.keys(r.body.owner_business_info).sort()).toEqual(['id', 'name']);
     const phones = phoneListSchema.parse(r.body.phone_numbers);
@@ -84,7 +87,10 @@ describe('field expansion', () => {
 
   it('owning_credit_allocation_configs answers the {data:[...]} list, filtered or not', async () => {
     const o = await onboard(sb);
-    const none = await c.get(`/${CREDIT_LINE_ID}/owning_credit_allocation_configs`, SYSTEM_TOKEN, { receiving_business_id: o.businessId, fields: 'id,receiving_business' });
+    const none = await c.get(`/${CREDIT_LINE_ID}/owning_credit_allocation_configs`, SYSTEM_TOKEN, {
+      receiving_business_id: o.businessId,
+      fields: 'id,receiving_business',
+    });
     expect(none.body).toEqual({ data: [] });
   });
 });

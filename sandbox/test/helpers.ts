@@ -60,10 +60,12 @@ export async function call(
 
 export function client(sb: RunningSandbox) {
   return {
-    get: (path: string, token?: string, query?: Record<string, string>) => call(sb.url, 'GET', path, { ...(token ? { token } : {}), ...(query ? { query } : {}) }),
+    get: (path: string, token?: string, query?: Record<string, string>) =>
+      call(sb.url, 'GET', path, { ...(token ? { token } : {}), ...(query ? { query } : {}) }),
     post: (path: string, token?: string, json?: unknown, query?: Record<string, string>) =>
       call(sb.url, 'POST', path, { ...(token ? { token } : {}), ...(json !== undefined ? { json } : {}), ...(query ? { query } : {}) }),
-    del: (path: string, token?: string, query?: Record<string, string>) => call(sb.url, 'DELETE', path, { ...(token ? { token } : {}), ...(query ? { query } : {}) }),
+    del: (path: string, token?: string, query?: Record<string, string>) =>
+      call(sb.url, 'DELETE', path, { ...(token ? { token } : {}), ...(query ? { query } : {}) }),
     control: (method: string, path: string, json?: unknown) => call(sb.url, method, `/_sandbox${path}`, json !== undefined ? { json } : {}),
   };
 }

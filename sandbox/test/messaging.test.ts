@@ -107,15 +107,25 @@ describe('POST /{phone-number-id}/messages (Meta: Send messages)', () => {
 
   it('validates the request: messaging_product, to, text.body, unsupported types', async () => {
     const o = await ready();
-    expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { to: CUSTOMER, type: 'text', text: { body: 'x' } })).body).error.code).toBe(100);
-    expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } })).body).error.code).toBe(100);
+    expect(
+      errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { to: CUSTOMER, type: 'text', text: { body: 'x' } })).body).error.code,
+    ).toBe(100);
+    expect(
+      errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } })).body)
+        .error.code,
+    ).toBe(100);
     expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { ...text(''), text: {} })).body).error.code).toBe(100);
     expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, { ...text('x'), type: 'sticker' })).body).error.code).toBe(100);
   });
 
   it('a Measurement Partner (read-only grant) cannot send (200)', async () => {
     const o = await ready();
-    const mp = await onboard(sb, { configId: '5000000000000002', person: { personId: '8000000000000002' }, business: { businessId: '2100000000000002' }, waba: { wabaId: '2200000000000002' } });
+    const mp = await onboard(sb, {
+      configId: '5000000000000002',
+      person: { personId: '8000000000000002' },
+      business: { businessId: '2100000000000002' },
+      waba: { wabaId: '2200000000000002' },
+    });
     expect(errorEnvelopeSchema.parse((await c.post(`/2300000000000002/messages`, mp.token, text('x'))).body).error.code).toBe(200);
     expect(o.phoneId).toBeTruthy();
   });
@@ -148,7 +158,9 @@ describe('/{waba-id}/message_templates (Meta: Templates)', () => {
     await settle();
     expect(statuses().find((s) => s.id === unpaid.messages[0]?.id)?.errors?.[0]?.code).toBe(131042);
     await c.post(`/${o.wabaId}/assigned_users`, SYSTEM_TOKEN, undefined, { user: SYSTEM_USER_ID, tasks: "['MANAGE']" });
-    expect((await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).status).toBe(200);
+    expect(
+      (await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).status,
+    ).toBe(200);
     const r = sendMessageSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, send('order_update', ['#1', 'today']))).body);
     expect(r.messages[0]?.message_status).toBe('accepted');
     await settle();
@@ -162,7 +174,9 @@ describe('/{waba-id}/message_templates (Meta: Templates)', () => {
   it('rejection, quality and category changes fire their webhooks; paused templates refuse sends (132015); delete', async () => {
     const o = await ready();
     const a = templateCreatedSchema.parse((await c.post(`/${o.wabaId}/message_templates`, o.token, body)).body);
-    const b = templateCreatedSchema.parse((await c.post(`/${o.wabaId}/message_templates`, o.token, { ...body, name: 'spring_sale', category: 'MARKETING' })).body);
+    const b = templateCreatedSchema.parse(
+      (await c.post(`/${o.wabaId}/message_templates`, o.token, { ...body, name: 'spring_sale', category: 'MARKETING' })).body,
+    );
     await c.control('POST', `/templates/${b.id}/decision`, { event: 'REJECTED', reason: 'PROMOTIONAL' });
     await c.control('POST', `/templates/${a.id}/decision`, { event: 'APPROVED' });
     await c.control('POST', `/templates/${a.id}/quality`, { score: 'RED' });
@@ -170,11 +184,20 @@ describe('/{waba-id}/message_templates (Meta: Templates)', () => {
     await c.control('POST', `/templates/${a.id}/decision`, { event: 'PAUSED' });
     await settle();
     const events = changes('message_template_status_update').map((ch) => templateStatusValueSchema.parse(ch.value));
-    expect(events.map((e) => [e.event, e.reason])).toEqual([['REJECTED', 'PROMOTIONAL'], ['APPROVED', 'NONE'], ['PAUSED', 'NONE']]);
+    expect(events.map((e) => [e.event, e.reason])).toEqual([
+      ['REJECTED', 'PROMOTIONAL'],
+      ['APPROVED', 'NONE'],
+      ['PAUSED', 'NONE'],
+    ]);
     expect(templateQualityValueSchema.parse(changes('message_template_quality_update')[0]?.value).new_quality_score).toBe('RED');
-    expect(templateCategoryValueSchema.parse(changes('template_category_update')[0]?.value)).toMatchObject({ previous_category: 'UTILITY', new_category: 'MARKETING' });
+    expect(templateCategoryValueSchema.parse(changes('template_category_update')[0]?.value)).toMatchObject({
+      previous_category: 'UTILITY',
+      new_category: 'MARKETING',
+    });
     expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/messages`, o.token, send('order_update', ['#1', 'today']))).body).error.code).toBe(132015);
-    const filtered = templateListSchema.parse((await c.get(`/${o.wabaId}/message_templates`, o.token, { status: 'REJECTED', fields: 'name,status,category,language,components' })).body);
+    const filtered = templateListSchema.parse(
+      (await c.get(`/${o.wabaId}/message_templates`, o.token, { status: 'REJECTED', fields: 'name,status,category,language,components' })).body,
+    );
     expect(filtered.data.map((t) => t.name)).toEqual(['spring_sale']);
     expect(successSchema.parse((await c.del(`/${o.wabaId}/message_templates`, o.token, { name: 'spring_sale' })).body)).toEqual({ success: true });
     expect(errorEnvelopeSchema.parse((await c.del(`/${o.wabaId}/message_templates`, o.token, { name: 'spring_sale' })).body).error.code).toBe(100);
@@ -184,13 +207,34 @@ describe('/{waba-id}/message_templates (Meta: Templates)', () => {
 describe('/{phone-number-id}/whatsapp_business_profile (Meta: Business Profiles)', () => {
   it('reads, updates and validates the profile', async () => {
     const o = await ready();
-    expect(businessProfileSchema.parse((await c.get(`/${o.phoneId}/whatsapp_business_profile`, o.token)).body).data[0]).toEqual({ messaging_product: 'whatsapp', vertical: 'UNDEFINED' });
-    const update = { messaging_product: 'whatsapp', about: 'Fresh bread daily', email: 'hi@bakery.example', vertical: 'RETAIL', websites: ['https://bakery.example'] };
+    expect(businessProfileSchema.parse((await c.get(`/${o.phoneId}/whatsapp_business_profile`, o.token)).body).data[0]).toEqual({
+      messaging_product: 'whatsapp',
+      vertical: 'UNDEFINED',
+    });
+    const update = {
+      messaging_product: 'whatsapp',
+      about: 'Fresh bread daily',
+      email: 'hi@bakery.example',
+      vertical: 'RETAIL',
+      websites: ['https://bakery.example'],
+    };
     expect((await c.post(`/${o.phoneId}/whatsapp_business_profile`, o.token, update)).status).toBe(200);
-    const read = businessProfileSchema.parse((await c.get(`/${o.phoneId}/whatsapp_business_profile`, o.token, { fields: 'about,email,vertical,websites' })).body);
-    expect(read.data[0]).toEqual({ about: 'Fresh bread daily', email: 'hi@bakery.example', vertical: 'RETAIL', websites: ['https://bakery.example'], messaging_product: 'whatsapp' });
-    expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/whatsapp_business_profile`, o.token, { ...update, vertical: 'BAKERY' })).body).error.code).toBe(100);
-    expect(errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/whatsapp_business_profile`, o.token, { ...update, about: 'x'.repeat(140) })).body).error.code).toBe(100);
+    const read = businessProfileSchema.parse(
+      (await c.get(`/${o.phoneId}/whatsapp_business_profile`, o.token, { fields: 'about,email,vertical,websites' })).body,
+    );
+    expect(read.data[0]).toEqual({
+      about: 'Fresh bread daily',
+      email: 'hi@bakery.example',
+      vertical: 'RETAIL',
+      websites: ['https://bakery.example'],
+      messaging_product: 'whatsapp',
+    });
+    expect(
+      errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/whatsapp_business_profile`, o.token, { ...update, vertical: 'BAKERY' })).body).error.code,
+    ).toBe(100);
+    expect(
+      errorEnvelopeSchema.parse((await c.post(`/${o.phoneId}/whatsapp_business_profile`, o.token, { ...update, about: 'x'.repeat(140) })).body).error.code,
+    ).toBe(100);
   });
 });
 
@@ -209,11 +253,15 @@ describe('WABA analytics fields (Meta: Analytics)', () => {
     const pricing = pricingAnalyticsSchema.parse(
       (await c.get(`/${o.wabaId}`, o.token, { fields: `pricing_analytics${range}.granularity(DAILY).dimensions(["PRICING_CATEGORY","PRICING_TYPE"])` })).body,
     );
-    expect(pricing.pricing_analytics.data[0]?.data_points).toEqual([expect.objectContaining({ volume: 2, cost: 0, pricing_category: 'SERVICE', pricing_type: 'FREE_CUSTOMER_SERVICE' })]);
+    expect(pricing.pricing_analytics.data[0]?.data_points).toEqual([
+      expect.objectContaining({ volume: 2, cost: 0, pricing_category: 'SERVICE', pricing_type: 'FREE_CUSTOMER_SERVICE' }),
+    ]);
     const conversations = conversationAnalyticsSchema.parse(
       (await c.get(`/${o.wabaId}`, o.token, { fields: `conversation_analytics${range}.granularity(DAILY).dimensions(["CONVERSATION_DIRECTION"])` })).body,
     );
-    expect(conversations.conversation_analytics.data[0]?.data_points).toEqual([expect.objectContaining({ conversation: 1, conversation_direction: 'USER_INITIATED' })]);
+    expect(conversations.conversation_analytics.data[0]?.data_points).toEqual([
+      expect.objectContaining({ conversation: 1, conversation_direction: 'USER_INITIATED' }),
+    ]);
     const bad = errorEnvelopeSchema.parse((await c.get(`/${o.wabaId}`, o.token, { fields: `analytics${range}.granularity(DAILY)` })).body).error;
     expect(bad.code).toBe(100);
   });
@@ -222,12 +270,17 @@ describe('WABA analytics fields (Meta: Analytics)', () => {
 describe('/{app-id}/subscriptions (Meta: Application Subscriptions)', () => {
   it('lists every field by default, narrows deliveries when a field is removed, and needs the app token', async () => {
     const o = await ready();
-    const token = (await c.get('/oauth/access_token', undefined, { client_id: APP_ID, client_secret: APP_SECRET, grant_type: 'client_credentials' })).body.access_token as string;
+    const token = (await c.get('/oauth/access_token', undefined, { client_id: APP_ID, client_secret: APP_SECRET, grant_type: 'client_credentials' })).body
+      .access_token as string;
     const list = appSubscriptionsSchema.parse((await c.get(`/${APP_ID}/subscriptions`, token)).body);
-    expect(list.data[0]?.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['account_update', 'messages', 'message_template_status_update', 'partner_solutions']));
+    expect(list.data[0]?.fields.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['account_update', 'messages', 'message_template_status_update', 'partner_solutions']),
+    );
     expect(list.data[0]?.callback_url).toBe(hook.url);
     expect(errorEnvelopeSchema.parse((await c.get(`/${APP_ID}/subscriptions`, o.token)).body).error.code).toBe(200);
-    expect(successSchema.parse((await c.del(`/${APP_ID}/subscriptions`, token, { object: 'whatsapp_business_account', fields: 'messages' })).body)).toEqual({ success: true });
+    expect(successSchema.parse((await c.del(`/${APP_ID}/subscriptions`, token, { object: 'whatsapp_business_account', fields: 'messages' })).body)).toEqual({
+      success: true,
+    });
     await c.control('POST', `/phone-numbers/${o.phoneId}/inbound`, { from: CUSTOMER, text: 'Hi' });
     await settle();
     expect(changes('messages')).toHaveLength(0);

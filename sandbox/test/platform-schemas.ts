@@ -6,14 +6,22 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^\d+$/);
 const unix = z.number().int().min(1_000_000_000).max(9_999_999_999);
-const paging = z.object({ cursors: z.object({ before: z.string(), after: z.string() }), next: z.string().url().optional(), previous: z.string().url().optional() });
+const paging = z.object({
+  cursors: z.object({ before: z.string(), after: z.string() }),
+  next: z.string().url().optional(),
+  previous: z.string().url().optional(),
+});
 
 // Meta: Cloud API, Send messages
 export const sendMessageSchema = z
   .object({
     messaging_product: z.literal('whatsapp'),
     contacts: z.array(z.object({ input: z.string(), wa_id: z.string().regex(/^\d+$/) }).strict()).length(1),
-    messages: z.array(z.object({ id: z.string().startsWith('wamid.'), message_status: z.enum(['accepted', 'held_for_quality_assessment', 'paused']).optional() }).strict()).length(1),
+    messages: z
+      .array(
+        z.object({ id: z.string().startsWith('wamid.'), message_status: z.enum(['accepted', 'held_for_quality_assessment', 'paused']).optional() }).strict(),
+      )
+      .length(1),
   })
   .strict();
 
@@ -32,7 +40,17 @@ export const statusEntrySchema = z.object({
     })
     .strict()
     .optional(),
-  errors: z.array(z.object({ code: z.number().int(), title: z.string(), message: z.string().optional(), error_data: z.object({ details: z.string() }), href: z.string().optional() })).optional(),
+  errors: z
+    .array(
+      z.object({
+        code: z.number().int(),
+        title: z.string(),
+        message: z.string().optional(),
+        error_data: z.object({ details: z.string() }),
+        href: z.string().optional(),
+      }),
+    )
+    .optional(),
   biz_opaque_callback_data: z.string().optional(),
 });
 export const statusValueSchema = z.object({
@@ -59,7 +77,11 @@ export const templateListSchema = z.object({ data: z.array(templateSchema), pagi
 // Meta: message_template_status_update / message_template_quality_update / template_category_update
 const templateKeys = { message_template_id: z.number().int(), message_template_name: z.string(), message_template_language: z.string() };
 export const templateStatusValueSchema = z.object({ event: z.string(), ...templateKeys, reason: z.string().nullable() }).passthrough();
-export const templateQualityValueSchema = z.object({ ...templateKeys, previous_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']), new_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']) });
+export const templateQualityValueSchema = z.object({
+  ...templateKeys,
+  previous_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']),
+  new_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']),
+});
 export const templateCategoryValueSchema = z.object({ ...templateKeys, previous_category: templateCategory, new_category: templateCategory }).passthrough();
 
 // Meta: Business Profiles
@@ -129,7 +151,9 @@ export const pricingAnalyticsSchema = z.object({
               cost: z.number().min(0).optional(),
               phone_number: z.string().optional(),
               country: z.string().length(2).optional(),
-              pricing_category: z.enum(['AUTHENTICATION', 'AUTHENTICATION_INTERNATIONAL', 'MARKETING', 'MARKETING_LITE', 'REFERRAL_CONVERSION', 'SERVICE', 'UTILITY']).optional(),
+              pricing_category: z
+                .enum(['AUTHENTICATION', 'AUTHENTICATION_INTERNATIONAL', 'MARKETING', 'MARKETING_LITE', 'REFERRAL_CONVERSION', 'SERVICE', 'UTILITY'])
+                .optional(),
               pricing_type: z.enum(['REGULAR', 'FREE_CUSTOMER_SERVICE', 'FREE_ENTRY_POINT']).optional(),
             })
             .strict(),
@@ -164,7 +188,11 @@ export const batchReplySchema = z.array(
 );
 
 // Meta: Graph API, Rate Limits (usage headers, values are percentages)
-export const appUsageHeaderSchema = z.object({ call_count: z.number().min(0).max(100), total_cputime: z.number().min(0).max(100), total_time: z.number().min(0).max(100) });
+export const appUsageHeaderSchema = z.object({
+  call_count: z.number().min(0).max(100),
+  total_cputime: z.number().min(0).max(100),
+  total_time: z.number().min(0).max(100),
+});
 export const businessUseCaseHeaderSchema = z.record(
   id,
   z.array(

@@ -77,7 +77,9 @@ describe('token kinds and object access', () => {
   it('portfolio lists and credit lines need the system token (business token → 200)', async () => {
     const o = await onboard(sb);
     expect(errorOf(await c.get(`/${PARTNER_BUSINESS_ID}/client_whatsapp_business_accounts`, o.token)).code).toBe(200);
-    expect(errorOf(await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, o.token, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).code).toBe(200);
+    expect(
+      errorOf(await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, o.token, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).code,
+    ).toBe(200);
     expect(errorOf(await c.post(`/${o.wabaId}/assigned_users`, o.token, { user: SYSTEM_USER_ID, tasks: ['MANAGE'] })).code).toBe(200);
   });
   it('a WABA the token was not granted is 100/33; an unknown id is 100/33; unknown edge 100', async () => {
@@ -98,7 +100,7 @@ describe('token kinds and object access', () => {
 });
 
 describe('subscriptions and parameters', () => {
-  it('override before subscribe → 100 with Meta\'s message', async () => {
+  it("override before subscribe → 100 with Meta's message", async () => {
     const o = await onboard(sb);
     const e = errorOf(await c.post(`/${o.wabaId}/subscribed_apps`, o.token, { override_callback_uri: 'https://hooks.example.com/x', verify_token: 't' }));
     expect(e.code).toBe(100);
@@ -109,7 +111,9 @@ describe('subscriptions and parameters', () => {
     expect(errorOf(await c.post(`/${o.phoneId}/register`, o.token, { messaging_product: 'whatsapp', pin: '12' })).code).toBe(100);
     expect(errorOf(await c.post(`/${o.phoneId}/register`, o.token, { pin: '123456' })).code).toBe(100);
     expect(errorOf(await c.post(`/${o.phoneId}/request_code`, o.token, { code_method: 'FAX', language: 'en_US' })).code).toBe(100);
-    expect(errorOf(await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'JPY' })).code).toBe(100);
+    expect(
+      errorOf(await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'JPY' })).code,
+    ).toBe(100);
     expect(errorOf(await c.get(`/${o.wabaId}/assigned_users`, SYSTEM_TOKEN)).code).toBe(100);
   });
 });
@@ -142,7 +146,11 @@ describe('phone number lifecycle rules', () => {
     expect(errorOf(await c.post(`/${created}/verify_code`, o.token, { code: '000000' })).code).toBe(136025);
   });
   it('coexistence numbers refuse register and deregister; syncs once, within 24 h', async () => {
-    const o = await onboard(sb, { extras: { featureType: 'whatsapp_business_app_onboarding' }, person: { personId: '8000000000000004' }, business: { businessId: '2100000000000004' } });
+    const o = await onboard(sb, {
+      extras: { featureType: 'whatsapp_business_app_onboarding' },
+      person: { personId: '8000000000000004' },
+      business: { businessId: '2100000000000004' },
+    });
     const phoneId = (await c.get(`/${o.wabaId}/phone_numbers`, o.token)).body.data[0].id;
     expect(errorOf(await c.post(`/${phoneId}/register`, o.token, { messaging_product: 'whatsapp', pin: '123456' })).code).toBe(100);
     expect(errorOf(await c.post(`/${phoneId}/deregister`, o.token)).code).toBe(100);
@@ -180,7 +188,9 @@ describe('Multi-Partner Solution rules', () => {
     expect(manage.code).toBe(100);
     expect(manage.error_data?.details).toMatch(/MESSAGING/);
     expect((await c.post(`/${o.wabaId}/assigned_users`, SYSTEM_TOKEN, { user: SYSTEM_USER_ID, tasks: ['DEVELOP', 'MANAGE_BILLING'] })).status).toBe(200);
-    expect((await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).status).toBe(200);
+    expect(
+      (await c.post(`/${CREDIT_LINE_ID}/whatsapp_credit_sharing_and_attach`, SYSTEM_TOKEN, undefined, { waba_id: o.wabaId, waba_currency: 'USD' })).status,
+    ).toBe(200);
   });
   it('accept only while INITIATED', async () => {
     expect(errorOf(await c.post('/7000000000000001/accept', SYSTEM_TOKEN)).code).toBe(100);
@@ -189,9 +199,19 @@ describe('Multi-Partner Solution rules', () => {
     expect(errorOf(await c.post('/7000000000000003/reject', SYSTEM_TOKEN)).code).toBe(100);
   });
   it('exactly one app may have MESSAGING', async () => {
-    const both = await c.post(`/${APP_ID}/whatsapp_business_solution`, SYSTEM_TOKEN, { solution_name: 'x', partner_app_id: '1000000000000002', owner_permissions: ['MESSAGING'], partner_permissions: ['MESSAGING'] });
+    const both = await c.post(`/${APP_ID}/whatsapp_business_solution`, SYSTEM_TOKEN, {
+      solution_name: 'x',
+      partner_app_id: '1000000000000002',
+      owner_permissions: ['MESSAGING'],
+      partner_permissions: ['MESSAGING'],
+    });
     expect(errorOf(both).code).toBe(100);
-    const none = await c.post(`/${APP_ID}/whatsapp_business_solution`, SYSTEM_TOKEN, { solution_name: 'x', partner_app_id: '1000000000000002', owner_permissions: [], partner_permissions: [] });
+    const none = await c.post(`/${APP_ID}/whatsapp_business_solution`, SYSTEM_TOKEN, {
+      solution_name: 'x',
+      partner_app_id: '1000000000000002',
+      owner_permissions: [],
+      partner_permissions: [],
+    });
     expect(errorOf(none).code).toBe(100);
   });
   it('a solution that is not ACTIVE onboards nothing', async () => {
@@ -219,7 +239,8 @@ describe('business verification rules', () => {
     for (let i = 1; i <= 3; i++) {
       const r = await submit(o.businessId);
       expect(r.body.verification_attempts).toBe(i);
-      const subs = (await c.get(`/${PARTNER_BUSINESS_ID}/self_certified_whatsapp_business_submissions`, SYSTEM_TOKEN, { end_business_id: o.businessId })).body.data;
+      const subs = (await c.get(`/${PARTNER_BUSINESS_ID}/self_certified_whatsapp_business_submissions`, SYSTEM_TOKEN, { end_business_id: o.businessId })).body
+        .data;
       await c.control('POST', `/business-verification/${subs[0].id}/decision`, { status: 'FAILED', rejection_reasons: ['LEGAL_NAME_NOT_MATCHING'] });
     }
     expect(errorOf(await submit(o.businessId)).code).toBe(100);
@@ -254,7 +275,11 @@ describe('Embedded Signup in-flow errors', () => {
   it('display name breaking the naming rules → 524126; a WABA shared with another partner → 2655049', async () => {
     const name = await c.control('POST', '/signups', { profile: { displayName: 'WhatsApp Deals' } });
     expect(name.body.message.data.error_code).toBe('524126');
-    const shared = await c.control('POST', '/signups', { person: { personId: '8000000000000003' }, business: { businessId: '2100000000000003' }, waba: { wabaId: '2200000000000003' } });
+    const shared = await c.control('POST', '/signups', {
+      person: { personId: '8000000000000003' },
+      business: { businessId: '2100000000000003' },
+      waba: { wabaId: '2200000000000003' },
+    });
     expect(shared.body.message.data.error_code).toBe('2655049');
   });
 });

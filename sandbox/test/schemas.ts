@@ -5,7 +5,11 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^\d+$/);
 const success = z.object({ success: z.literal(true) }).strict();
-const cursors = z.object({ cursors: z.object({ before: z.string(), after: z.string() }), next: z.string().url().optional(), previous: z.string().url().optional() });
+const cursors = z.object({
+  cursors: z.object({ before: z.string(), after: z.string() }),
+  next: z.string().url().optional(),
+  previous: z.string().url().optional(),
+});
 const list = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.array(item), paging: cursors.optional() });
 
 export const successSchema = success;
@@ -26,7 +30,11 @@ export const errorEnvelopeSchema = z.object({
 });
 
 // Meta: Onboarding customers as a Solution Partner (code exchange); Manage accounts (debug_token)
-export const exchangeSchema = z.object({ access_token: z.string().min(20), token_type: z.string().optional(), expires_in: z.number().int().positive().optional() });
+export const exchangeSchema = z.object({
+  access_token: z.string().min(20),
+  token_type: z.string().optional(),
+  expires_in: z.number().int().positive().optional(),
+});
 export const debugTokenSchema = z.object({
   data: z.object({
     app_id: id,
@@ -42,22 +50,37 @@ export const debugTokenSchema = z.object({
     user_id: id.optional(),
   }),
 });
-export const debugTokenInvalidSchema = z.object({ data: z.object({ is_valid: z.literal(false), error: z.object({ code: z.number(), message: z.string() }) }).passthrough() });
+export const debugTokenInvalidSchema = z.object({
+  data: z.object({ is_valid: z.literal(false), error: z.object({ code: z.number(), message: z.string() }) }).passthrough(),
+});
 
 // Meta: Manage accounts; Health status
 const reviewStatus = z.enum(['PENDING', 'APPROVED', 'REJECTED']);
-const verificationStatus = z.enum(['not_verified', 'pending', 'pending_need_more_info', 'pending_submission', 'verified', 'rejected', 'failed', 'expired', 'ineligible', 'revoked']);
+const verificationStatus = z.enum([
+  'not_verified',
+  'pending',
+  'pending_need_more_info',
+  'pending_submission',
+  'verified',
+  'rejected',
+  'failed',
+  'expired',
+  'ineligible',
+  'revoked',
+]);
 const canSend = z.enum(['AVAILABLE', 'LIMITED', 'BLOCKED']);
 export const healthStatusSchema = z.object({
   can_send_message: canSend,
   entities: z.array(
-    z.object({
-      entity_type: z.enum(['PHONE_NUMBER', 'WABA', 'BUSINESS', 'APP', 'MESSAGE_TEMPLATE']),
-      id,
-      can_send_message: canSend,
-      additional_info: z.array(z.string()).optional(),
-      errors: z.array(z.object({ error_code: z.number(), error_description: z.string(), possible_solution: z.string() })).optional(),
-    }).passthrough(),
+    z
+      .object({
+        entity_type: z.enum(['PHONE_NUMBER', 'WABA', 'BUSINESS', 'APP', 'MESSAGE_TEMPLATE']),
+        id,
+        can_send_message: canSend,
+        additional_info: z.array(z.string()).optional(),
+        errors: z.array(z.object({ error_code: z.number(), error_description: z.string(), possible_solution: z.string() })).optional(),
+      })
+      .passthrough(),
   ),
 });
 export const wabaSchema = z.object({
@@ -79,7 +102,9 @@ export const wabaListSchema = list(wabaSchema);
 
 // Meta: Override callback URL
 export const subscribedAppsSchema = z.object({
-  data: z.array(z.object({ whatsapp_business_api_data: z.object({ id, link: z.string(), name: z.string() }), override_callback_uri: z.string().url().optional() })),
+  data: z.array(
+    z.object({ whatsapp_business_api_data: z.object({ id, link: z.string(), name: z.string() }), override_callback_uri: z.string().url().optional() }),
+  ),
 });
 
 // Meta: Manage phone numbers; Registering business phone numbers
@@ -98,7 +123,9 @@ export const phoneNumberSchema = z.object({
   account_mode: z.enum(['SANDBOX', 'LIVE']).optional(),
   is_on_biz_app: z.boolean().optional(),
   is_pin_enabled: z.boolean().optional(),
-  webhook_configuration: z.object({ phone_number: z.string().optional(), whatsapp_business_account: z.string().optional(), application: z.string().optional() }).optional(),
+  webhook_configuration: z
+    .object({ phone_number: z.string().optional(), whatsapp_business_account: z.string().optional(), application: z.string().optional() })
+    .optional(),
   health_status: healthStatusSchema.optional(),
 });
 export const phoneListSchema = list(phoneNumberSchema);
@@ -135,7 +162,14 @@ export const solutionSchema = z.object({
   owner_permissions: z.array(z.string()).optional(),
   partners: z
     .object({
-      data: z.array(z.object({ partner_app: z.object({ id, name: z.string() }).passthrough(), partner_permissions: z.array(z.string()), status: z.enum(['NOTIFICATION_SENT', 'ACCEPTED']), id })),
+      data: z.array(
+        z.object({
+          partner_app: z.object({ id, name: z.string() }).passthrough(),
+          partner_permissions: z.array(z.string()),
+          status: z.enum(['NOTIFICATION_SENT', 'ACCEPTED']),
+          id,
+        }),
+      ),
       paging: cursors.optional(),
     })
     .optional(),
@@ -181,11 +215,6 @@ export const finishMessageSchema = z.object({
   data: finishData,
   version: z.number().optional(),
 });
-export const cancelStepMessageSchema = z.object({
-  type: z.literal('WA_EMBEDDED_SIGNUP'),
-  event: z.literal('CANCEL'),
-  data: z.object({ current_step: z.string() }).strict(),
-});
 export const cancelErrorMessageSchema = z.object({
   type: z.literal('WA_EMBEDDED_SIGNUP'),
   event: z.literal('CANCEL'),
@@ -195,36 +224,84 @@ export const cancelErrorMessageSchema = z.object({
 // Meta: Webhooks overview and the per-field webhook references
 export const envelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({ id, time: z.number().int().optional(), changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })).min(1) })).min(1),
+  entry: z
+    .array(
+      z.object({ id, time: z.number().int().optional(), changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })).min(1) }),
+    )
+    .min(1),
 });
 
 const metadata = z.object({ display_phone_number: z.string(), phone_number_id: id });
-const wabaInfo = z.object({ waba_id: id, owner_business_id: id, partner_app_id: id.optional(), solution_id: id.optional(), solution_partner_business_ids: z.array(id).optional() });
+const wabaInfo = z.object({
+  waba_id: id,
+  owner_business_id: id,
+  partner_app_id: id.optional(),
+  solution_id: id.optional(),
+  solution_partner_business_ids: z.array(id).optional(),
+});
 const template = { message_template_id: z.number(), message_template_name: z.string(), message_template_language: z.string() };
 
 export const webhookValueSchemas: Record<string, z.ZodTypeAny> = {
-  account_update: z.object({
-    event: z.enum([
-      'ACCOUNT_DELETED', 'ACCOUNT_RESTRICTION', 'ACCOUNT_VIOLATION', 'AD_ACCOUNT_LINKED', 'AUTH_INTL_PRICE_ELIGIBILITY_UPDATE',
-      'BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE', 'DISABLED_UPDATE', 'MM_LITE_TERMS_SIGNED', 'PARTNER_ADDED', 'PARTNER_APP_INSTALLED',
-      'PARTNER_APP_UNINSTALLED', 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE', 'PARTNER_CLIENT_CERTIFICATION_NEEDED', 'PARTNER_REMOVED',
-      'VOLUME_BASED_PRICING_TIER_UPDATE', 'ACCOUNT_OFFBOARDED', 'ACCOUNT_RECONNECTED', 'VERIFIED_ACCOUNT',
-    ]),
-    waba_info: wabaInfo.optional(),
-    disconnection_info: z.object({ reason: z.enum(['ACCOUNT_DISCONNECTED', 'BUSINESS_DOWNGRADE', 'CHANGE_NUMBER', 'COMPANION_INACTIVITY', 'PRIMARY_INACTIVITY', 'USER_RE_REGISTERED']), initiated_by: z.enum(['USER', 'SYSTEM']) }).optional(),
-    violation_info: z.object({ violation_type: z.string() }).optional(),
-    ban_info: z.object({ waba_ban_state: z.enum(['DISABLE', 'REINSTATE', 'SCHEDULE_FOR_DISABLE']), waba_ban_date: z.string() }).optional(),
-    restriction_info: z.array(z.object({ restriction_type: z.string(), expiration: z.number() })).optional(),
-    partner_client_certification_info: z.object({ client_business_id: id, status: z.enum(['APPROVED', 'FAILED', 'DISCARDED', 'PENDING', 'REVOKED']), rejection_reasons: z.array(z.string()).min(1) }).optional(),
-    partner_client_certification_needed_info: z.object({ client_business_id: id }).optional(),
-  }).passthrough(),
+  account_update: z
+    .object({
+      event: z.enum([
+        'ACCOUNT_DELETED',
+        'ACCOUNT_RESTRICTION',
+        'ACCOUNT_VIOLATION',
+        'AD_ACCOUNT_LINKED',
+        'AUTH_INTL_PRICE_ELIGIBILITY_UPDATE',
+        'BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE',
+        'DISABLED_UPDATE',
+        'MM_LITE_TERMS_SIGNED',
+        'PARTNER_ADDED',
+        'PARTNER_APP_INSTALLED',
+        'PARTNER_APP_UNINSTALLED',
+        'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
+        'PARTNER_CLIENT_CERTIFICATION_NEEDED',
+        'PARTNER_REMOVED',
+        'VOLUME_BASED_PRICING_TIER_UPDATE',
+        'ACCOUNT_OFFBOARDED',
+        'ACCOUNT_RECONNECTED',
+        'VERIFIED_ACCOUNT',
+      ]),
+      waba_info: wabaInfo.optional(),
+      disconnection_info: z
+        .object({
+          reason: z.enum(['ACCOUNT_DISCONNECTED', 'BUSINESS_DOWNGRADE', 'CHANGE_NUMBER', 'COMPANION_INACTIVITY', 'PRIMARY_INACTIVITY', 'USER_RE_REGISTERED']),
+          initiated_by: z.enum(['USER', 'SYSTEM']),
+        })
+        .optional(),
+      violation_info: z.object({ violation_type: z.string() }).optional(),
+      ban_info: z.object({ waba_ban_state: z.enum(['DISABLE', 'REINSTATE', 'SCHEDULE_FOR_DISABLE']), waba_ban_date: z.string() }).optional(),
+      restriction_info: z.array(z.object({ restriction_type: z.string(), expiration: z.number() })).optional(),
+      partner_client_certification_info: z
+        .object({
+          client_business_id: id,
+          status: z.enum(['APPROVED', 'FAILED', 'DISCARDED', 'PENDING', 'REVOKED']),
+          rejection_reasons: z.array(z.string()).min(1),
+        })
+        .optional(),
+      partner_client_certification_needed_info: z.object({ client_business_id: id }).optional(),
+    })
+    .passthrough(),
   account_review_update: z.object({ decision: z.enum(['APPROVED', 'REJECTED', 'PENDING', 'DEFERRED']) }),
   account_alerts: z.object({
     entity_type: z.enum(['BUSINESS', 'PHONE_NUMBER', 'CURRENT_STATUS_ID']),
     entity_id: id,
-    alert_info: z.object({ alert_severity: z.enum(['CRITICAL', 'WARNING', 'INFORMATIONAL']), alert_status: z.enum(['ACTIVE', 'NONE']), alert_type: z.string(), alert_description: z.string() }),
+    alert_info: z.object({
+      alert_severity: z.enum(['CRITICAL', 'WARNING', 'INFORMATIONAL']),
+      alert_status: z.enum(['ACTIVE', 'NONE']),
+      alert_type: z.string(),
+      alert_description: z.string(),
+    }),
   }),
-  automatic_events: z.object({ messaging_product: z.literal('whatsapp'), metadata, automatic_events: z.array(z.object({ id: z.string(), event_name: z.enum(['Purchase', 'LeadSubmitted']), timestamp: z.number(), ctwa_clid: z.string().optional() })) }),
+  automatic_events: z.object({
+    messaging_product: z.literal('whatsapp'),
+    metadata,
+    automatic_events: z.array(
+      z.object({ id: z.string(), event_name: z.enum(['Purchase', 'LeadSubmitted']), timestamp: z.number(), ctwa_clid: z.string().optional() }),
+    ),
+  }),
   business_capability_update: z.object({
     max_daily_conversations_per_business: z.union([z.enum(['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED']), z.number()]),
     max_phone_numbers_per_waba: z.number().optional(),
@@ -235,30 +312,99 @@ export const webhookValueSchemas: Record<string, z.ZodTypeAny> = {
     metadata,
     history: z.array(
       z.union([
-        z.object({ metadata: z.object({ phase: z.number().int().min(0).max(2), chunk_order: z.number(), progress: z.number().min(0).max(100) }), threads: z.array(z.object({ id: z.string(), messages: z.array(z.object({ from: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()) })) }),
+        z.object({
+          metadata: z.object({ phase: z.number().int().min(0).max(2), chunk_order: z.number(), progress: z.number().min(0).max(100) }),
+          threads: z.array(
+            z.object({
+              id: z.string(),
+              messages: z.array(z.object({ from: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()),
+            }),
+          ),
+        }),
         z.object({ errors: z.array(z.object({ code: z.number(), title: z.string() }).passthrough()) }),
       ]),
     ),
   }),
   message_template_components_update: z.object({ ...template, message_template_element: z.string() }).passthrough(),
-  message_template_quality_update: z.object({ ...template, previous_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']), new_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']) }),
+  message_template_quality_update: z.object({
+    ...template,
+    previous_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']),
+    new_quality_score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']),
+  }),
   message_template_status_update: z.object({ ...template, event: z.string(), reason: z.string().nullable() }).passthrough(),
   messages: z.union([
-    z.object({ messaging_product: z.literal('whatsapp'), metadata, contacts: z.array(z.object({ profile: z.object({ name: z.string() }), wa_id: z.string() })), messages: z.array(z.object({ from: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()) }),
-    z.object({ messaging_product: z.literal('whatsapp'), metadata, statuses: z.array(z.object({ id: z.string(), status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']), timestamp: z.string(), recipient_id: z.string() }).passthrough()) }),
+    z.object({
+      messaging_product: z.literal('whatsapp'),
+      metadata,
+      contacts: z.array(z.object({ profile: z.object({ name: z.string() }), wa_id: z.string() })),
+      messages: z.array(z.object({ from: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()),
+    }),
+    z.object({
+      messaging_product: z.literal('whatsapp'),
+      metadata,
+      statuses: z.array(
+        z
+          .object({ id: z.string(), status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']), timestamp: z.string(), recipient_id: z.string() })
+          .passthrough(),
+      ),
+    }),
   ]),
-  partner_solutions: z.object({ event: z.enum(['SOLUTION_CREATED', 'SOLUTION_UPDATED']), solution_id: id, solution_status: z.enum(['DRAFT', 'INITIATED', 'PENDING', 'ACTIVE', 'REJECTED', 'PENDING_DEACTIVATION', 'DEACTIVATED']) }),
-  payment_configuration_update: z.object({ configuration_name: z.string(), provider_name: z.string(), provider_mid: z.string(), status: z.string(), created_timestamp: z.number(), updated_timestamp: z.number() }),
+  partner_solutions: z.object({
+    event: z.enum(['SOLUTION_CREATED', 'SOLUTION_UPDATED']),
+    solution_id: id,
+    solution_status: z.enum(['DRAFT', 'INITIATED', 'PENDING', 'ACTIVE', 'REJECTED', 'PENDING_DEACTIVATION', 'DEACTIVATED']),
+  }),
+  payment_configuration_update: z.object({
+    configuration_name: z.string(),
+    provider_name: z.string(),
+    provider_mid: z.string(),
+    status: z.string(),
+    created_timestamp: z.number(),
+    updated_timestamp: z.number(),
+  }),
   phone_number_name_update: z.object({
     display_phone_number: z.string(),
     decision: z.enum(['APPROVED', 'DEFERRED', 'PENDING', 'REJECTED']),
     requested_verified_name: z.string(),
-    rejection_reason: z.enum(['NAME_EMPLOYEE_ISSUE', 'NAME_ENDCLIENT_NOTRELATED', 'NAME_FORMAT_UNACCEPTABLE', 'NAME_INDIVIDUAL_ISSUE', 'NAME_NOT_CONSISTENT', 'UNKNOWN']).nullable(),
+    rejection_reason: z
+      .enum(['NAME_EMPLOYEE_ISSUE', 'NAME_ENDCLIENT_NOTRELATED', 'NAME_FORMAT_UNACCEPTABLE', 'NAME_INDIVIDUAL_ISSUE', 'NAME_NOT_CONSISTENT', 'UNKNOWN'])
+      .nullable(),
   }),
-  phone_number_quality_update: z.object({ display_phone_number: z.string(), event: z.enum(['ONBOARDING', 'THROUGHPUT_UPGRADE', 'FLAGGED', 'UNFLAGGED', 'UPGRADE', 'DOWNGRADE']) }).passthrough(),
+  phone_number_quality_update: z
+    .object({ display_phone_number: z.string(), event: z.enum(['ONBOARDING', 'THROUGHPUT_UPGRADE', 'FLAGGED', 'UNFLAGGED', 'UPGRADE', 'DOWNGRADE']) })
+    .passthrough(),
   security: z.object({ display_phone_number: z.string(), event: z.enum(['PIN_CHANGED', 'PIN_RESET_REQUEST', 'PIN_RESET_SUCCESS']) }).passthrough(),
-  smb_app_state_sync: z.object({ messaging_product: z.literal('whatsapp'), metadata, state_sync: z.array(z.object({ type: z.literal('contact'), action: z.enum(['add', 'edit', 'remove']), contact: z.object({ phone_number: z.string() }).passthrough(), metadata: z.object({ timestamp: z.string() }) })) }),
-  smb_message_echoes: z.object({ messaging_product: z.literal('whatsapp'), metadata, message_echoes: z.array(z.object({ from: z.string(), to: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()) }),
+  smb_app_state_sync: z.object({
+    messaging_product: z.literal('whatsapp'),
+    metadata,
+    state_sync: z.array(
+      z.object({
+        type: z.literal('contact'),
+        action: z.enum(['add', 'edit', 'remove']),
+        contact: z.object({ phone_number: z.string() }).passthrough(),
+        metadata: z.object({ timestamp: z.string() }),
+      }),
+    ),
+  }),
+  smb_message_echoes: z.object({
+    messaging_product: z.literal('whatsapp'),
+    metadata,
+    message_echoes: z.array(z.object({ from: z.string(), to: z.string(), id: z.string(), timestamp: z.string(), type: z.string() }).passthrough()),
+  }),
   template_category_update: z.object({ ...template, new_category: z.string() }).passthrough(),
-  user_preferences: z.object({ messaging_product: z.literal('whatsapp'), metadata, user_preferences: z.array(z.object({ wa_id: z.string(), detail: z.string(), category: z.literal('marketing_messages'), value: z.enum(['stop', 'resume']), timestamp: z.number() })) }).passthrough(),
+  user_preferences: z
+    .object({
+      messaging_product: z.literal('whatsapp'),
+      metadata,
+      user_preferences: z.array(
+        z.object({
+          wa_id: z.string(),
+          detail: z.string(),
+          category: z.literal('marketing_messages'),
+          value: z.enum(['stop', 'resume']),
+          timestamp: z.number(),
+        }),
+      ),
+    })
+    .passthrough(),
 };

@@ -1,7 +1,18 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../server';
-import { APP_ID, APP_SECRET, CREDIT_LINE_ID, PARTNER_BUSINESS_ID, SYSTEM_TOKEN, SYSTEM_USER_ID, client, onboard, startReceiver, startTestSandbox } from './helpers';
+import {
+  APP_ID,
+  APP_SECRET,
+  CREDIT_LINE_ID,
+  PARTNER_BUSINESS_ID,
+  SYSTEM_TOKEN,
+  SYSTEM_USER_ID,
+  client,
+  onboard,
+  startReceiver,
+  startTestSandbox,
+} from './helpers';
 
 // Meta's official Node SDK (facebook-nodejs-business-sdk), unmodified, against the sandbox: its
 // Graph base URL is overridden at run time, every call below is a plain SDK method. Each `it` is
@@ -9,12 +20,24 @@ import { APP_ID, APP_SECRET, CREDIT_LINE_ID, PARTNER_BUSINESS_ID, SYSTEM_TOKEN, 
 
 type Data = Record<string, any>;
 type Cursor = Data[] & { hasNext(): boolean; next(): Promise<Cursor>; hasPrevious(): boolean; previous(): Promise<Cursor>; paging: any };
-type Node = { id: string; _data: Data; get(fields: string[], params?: Data): Promise<Node>; delete(fields?: string[], params?: Data): Promise<Data> } & Record<string, any>;
-type NodeClass = { new (id: string | null, data?: Data, parentId?: string, api?: unknown): Node; getByIds(ids: string[], fields: string[], params: Data, api: unknown): Promise<Data[]>; Fields: Record<string, string> };
+type Node = { id: string; _data: Data; get(fields: string[], params?: Data): Promise<Node>; delete(fields?: string[], params?: Data): Promise<Data> } & Record<
+  string,
+  any
+>;
+type NodeClass = {
+  new (id: string | null, data?: Data, parentId?: string, api?: unknown): Node;
+  getByIds(ids: string[], fields: string[], params: Data, api: unknown): Promise<Data[]>;
+  Fields: Record<string, string>;
+};
 type Api = { call(method: string, path: string | string[], params?: Data): Promise<any>; getAppID(): Promise<any> };
 type Sdk = {
   FacebookAdsApi: { new (token: string, locale?: string, crashLog?: boolean): Api; GRAPH: string; VERSION: string };
-  FacebookAdsApiBatch: new (api: Api) => { add(method: string, path: string, params?: Data, files?: Data, success?: (r: any) => void, failure?: (r: any) => void): unknown; execute(): Promise<unknown> };
+  FacebookAdsApiBatch: new (
+    api: Api,
+  ) => {
+    add(method: string, path: string, params?: Data, files?: Data, success?: (r: any) => void, failure?: (r: any) => void): unknown;
+    execute(): Promise<unknown>;
+  };
   WhatsAppBusinessAccount: NodeClass;
   Business: NodeClass;
   ExtendedCredit: NodeClass;
@@ -79,7 +102,16 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   });
 
   sdkCall('WhatsAppBusinessAccount.get with field expansions', async () => {
-    const node = await waba(businessApi).get(['id', 'name', 'currency', 'owner_business_info{id,name}', 'phone_numbers.limit(1){id,display_phone_number}', 'health_status', 'owner_business', 'linked_commerce_account']);
+    const node = await waba(businessApi).get([
+      'id',
+      'name',
+      'currency',
+      'owner_business_info{id,name}',
+      'phone_numbers.limit(1){id,display_phone_number}',
+      'health_status',
+      'owner_business',
+      'linked_commerce_account',
+    ]);
     expect(node._data.owner_business_info).toEqual({ id: customer.businessId, name: expect.any(String) });
     expect(node._data.phone_numbers.data).toHaveLength(1);
     expect(Object.keys(node._data.phone_numbers.data[0]).sort()).toEqual(['display_phone_number', 'id']);
@@ -161,7 +193,12 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
 
   sdkCall('WhatsAppBusinessAccount.getPricingAnalytics', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const r = (await waba(businessApi).getPricingAnalytics([], { start: now - 86400, end: now + 86400, granularity: 'DAILY', dimensions: ['PRICING_CATEGORY'] })) as Cursor;
+    const r = (await waba(businessApi).getPricingAnalytics([], {
+      start: now - 86400,
+      end: now + 86400,
+      granularity: 'DAILY',
+      dimensions: ['PRICING_CATEGORY'],
+    })) as Cursor;
     expect(Array.isArray(r[0]?._data.data_points)).toBe(true);
   });
 
@@ -186,7 +223,10 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   });
 
   sdkCall('Business.getClientWhatsAppBusinessAccounts', async () => {
-    const list = (await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).getClientWhatsAppBusinessAccounts(['id', 'name', 'owner_business_info'], { limit: 1 })) as Cursor;
+    const list = (await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).getClientWhatsAppBusinessAccounts(
+      ['id', 'name', 'owner_business_info'],
+      { limit: 1 },
+    )) as Cursor;
     expect(list).toHaveLength(1);
     let pages = 1;
     let cursor = list;
@@ -213,7 +253,9 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   });
 
   sdkCall('Business.getSelfCertifiedWhatsAppBusinessSubmissions', async () => {
-    const list = (await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).getSelfCertifiedWhatsAppBusinessSubmissions([], { end_business_id: customer.businessId })) as Cursor;
+    const list = (await new sdk.Business(PARTNER_BUSINESS_ID, {}, undefined, systemApi).getSelfCertifiedWhatsAppBusinessSubmissions([], {
+      end_business_id: customer.businessId,
+    })) as Cursor;
     expect(Array.isArray(list)).toBe(true);
   });
 
@@ -224,13 +266,18 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
 
   let allocationId = '';
   sdkCall('ExtendedCredit.createWhatsAppCreditSharingAndAttach', async () => {
-    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).createWhatsAppCreditSharingAndAttach([], { waba_id: customer.wabaId, waba_currency: 'USD' });
+    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).createWhatsAppCreditSharingAndAttach([], {
+      waba_id: customer.wabaId,
+      waba_currency: 'USD',
+    });
     allocationId = r._data.allocation_config_id as string;
     expect(allocationId).toMatch(/^\d+$/);
   });
 
   sdkCall('ExtendedCredit.getOwningCreditAllocationConfigs filtered by receiving_business_id', async () => {
-    const list = (await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).getOwningCreditAllocationConfigs(['id', 'receiving_business'], { receiving_business_id: customer.businessId })) as Cursor;
+    const list = (await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).getOwningCreditAllocationConfigs(['id', 'receiving_business'], {
+      receiving_business_id: customer.businessId,
+    })) as Cursor;
     expect(list.map((a) => a._data.id)).toEqual([allocationId]);
   });
 
@@ -240,22 +287,33 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   });
 
   sdkCall('ExtendedCredit.createWhatsAppCreditSharing (alternate method, system token)', async () => {
-    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).createWhatsAppCreditSharing([], { receiving_business_id: second.businessId });
+    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, systemApi).createWhatsAppCreditSharing([], {
+      receiving_business_id: second.businessId,
+    });
     expect(r._data?.allocation_config_id ?? r.allocation_config_id).toMatch(/^\d+$/);
   });
 
   sdkCall('ExtendedCredit.createWhatsAppCreditAttach (alternate method, business token)', async () => {
-    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, new sdk.FacebookAdsApi(second.token, 'en_US', false)).createWhatsAppCreditAttach([], { waba_id: second.wabaId, waba_currency: 'EUR' });
+    const r = await new sdk.ExtendedCredit(CREDIT_LINE_ID, {}, undefined, new sdk.FacebookAdsApi(second.token, 'en_US', false)).createWhatsAppCreditAttach([], {
+      waba_id: second.wabaId,
+      waba_currency: 'EUR',
+    });
     expect(r._data?.waba_id ?? r.waba_id).toBe(second.wabaId);
   });
 
   sdkCall('ExtendedCreditAllocationConfig.get', async () => {
-    const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get(['receiving_credential', 'request_status', 'receiving_business']);
+    const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get([
+      'receiving_credential',
+      'request_status',
+      'receiving_business',
+    ]);
     expect(a._data.request_status).toBe('APPROVED');
   });
 
   sdkCall('ExtendedCreditAllocationConfig.get with every field the SDK lists', async () => {
-    const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get(Object.values(sdk.ExtendedCreditAllocationConfig.Fields));
+    const a = await new sdk.ExtendedCreditAllocationConfig(allocationId, {}, undefined, systemApi).get(
+      Object.values(sdk.ExtendedCreditAllocationConfig.Fields),
+    );
     expect(a._data.receiving_business.id).toBe(customer.businessId);
   });
 
@@ -314,7 +372,9 @@ describe('facebook-nodejs-business-sdk against the sandbox', () => {
   });
 
   sdkCall('Application.getWhatsAppBusinessSolutions', async () => {
-    const list = (await new sdk.Application(APP_ID, {}, undefined, systemApi).getWhatsAppBusinessSolutions(['id', 'name', 'status'], { role: 'PARTNER' })) as Cursor;
+    const list = (await new sdk.Application(APP_ID, {}, undefined, systemApi).getWhatsAppBusinessSolutions(['id', 'name', 'status'], {
+      role: 'PARTNER',
+    })) as Cursor;
     expect(list.length).toBeGreaterThan(0);
   });
 

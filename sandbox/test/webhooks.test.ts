@@ -90,12 +90,18 @@ describe('deliveries', () => {
     await c.control('POST', '/webhooks/flush');
     const installed = changes(r.received).find((ch) => ch.value.event === 'PARTNER_APP_INSTALLED');
     expect(installed?.entryId).toBe(PARTNER_BUSINESS_ID);
-    expect(installed?.value).toMatchObject({ waba_info: { waba_id: o.wabaId, solution_id: '7000000000000001', solution_partner_business_ids: ['2000000000000002', PARTNER_BUSINESS_ID] } });
+    expect(installed?.value).toMatchObject({
+      waba_info: { waba_id: o.wabaId, solution_id: '7000000000000001', solution_partner_business_ids: ['2000000000000002', PARTNER_BUSINESS_ID] },
+    });
   });
   it('every field of the seed table can be triggered with a payload matching its schema', async () => {
     const r = await receiver();
     await c.control('PATCH', '/config', { webhookUrl: r.url });
-    const o = await onboard(sb, { extras: { featureType: 'whatsapp_business_app_onboarding' }, person: { personId: '8000000000000004' }, business: { businessId: '2100000000000004' } });
+    const o = await onboard(sb, {
+      extras: { featureType: 'whatsapp_business_app_onboarding' },
+      person: { personId: '8000000000000004' },
+      business: { businessId: '2100000000000004' },
+    });
     await c.post(`/${o.wabaId}/subscribed_apps`, o.token);
     const fields = (await c.control('GET', '/webhooks/fields')).body.fields as { field: string; variants: string[] }[];
     expect(fields).toHaveLength(19);
@@ -132,7 +138,11 @@ describe('deliveries', () => {
     await c.control('PATCH', '/config', { webhookUrl: r.url });
     const o = await onboard(sb);
     await c.post(`/${o.wabaId}/subscribed_apps`, o.token);
-    await c.control('POST', '/webhooks/trigger', { field: 'messages', wabaId: o.wabaId, value: { contacts: [{ profile: { name: 'Zoë Ñandú' }, wa_id: '16505551234' }] } });
+    await c.control('POST', '/webhooks/trigger', {
+      field: 'messages',
+      wabaId: o.wabaId,
+      value: { contacts: [{ profile: { name: 'Zoë Ñandú' }, wa_id: '16505551234' }] },
+    });
     await c.control('POST', '/webhooks/flush');
     const last = r.received.at(-1);
     expect(last?.body).toContain('Zo\\u00eb \\u00d1and\\u00fa');
@@ -225,8 +235,14 @@ describe('decisions fire their webhooks', () => {
     await c.control('POST', '/webhooks/flush');
     const got = changes(r.received);
     const cert = got.find((ch) => ch.value.event === 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE');
-    expect(cert?.value).toEqual({ event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE', partner_client_certification_info: { client_business_id: o.businessId, status: 'APPROVED', rejection_reasons: ['NONE'] } });
-    expect(got.filter((ch) => ch.field === 'business_capability_update').at(-1)?.value).toEqual({ max_daily_conversations_per_business: 'TIER_2K', max_phone_numbers_per_waba: 25 });
+    expect(cert?.value).toEqual({
+      event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
+      partner_client_certification_info: { client_business_id: o.businessId, status: 'APPROVED', rejection_reasons: ['NONE'] },
+    });
+    expect(got.filter((ch) => ch.field === 'business_capability_update').at(-1)?.value).toEqual({
+      max_daily_conversations_per_business: 'TIER_2K',
+      max_phone_numbers_per_waba: 25,
+    });
   });
   it('display name, WABA review and partner removal', async () => {
     const r = await receiver();

@@ -18,7 +18,13 @@ const passwordSchema = z
 export const changePassword = staffAction({ action: 'account.password', role: 'viewer', schema: passwordSchema }, async (input, { user, audit }) => {
   const { session } = (await currentSession())!;
   const { endedSessions } = await changeOwnPassword(
-    { staffId: user.id, sessionId: session.id, address: clientAddress(await headers()), currentPassword: input.currentPassword, newPassword: input.newPassword },
+    {
+      staffId: user.id,
+      sessionId: session.id,
+      address: clientAddress(await headers()),
+      currentPassword: input.currentPassword,
+      newPassword: input.newPassword,
+    },
     audit,
   );
   const others = endedSessions === 1 ? 'Your 1 other session is signed out.' : `Your ${endedSessions} other sessions are signed out.`;

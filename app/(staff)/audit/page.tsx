@@ -88,11 +88,15 @@ function TimeFilters({ values }: { values: Record<string, string> }) {
   return (
     <>
       <div>
-        <label htmlFor="filter-from" className="block font-medium text-slate-700">From (UTC)</label>
+        <label htmlFor="filter-from" className="block font-medium text-slate-700">
+          From (UTC)
+        </label>
         <input type="datetime-local" id="filter-from" name="from" defaultValue={values.from ?? ''} className={input} />
       </div>
       <div>
-        <label htmlFor="filter-to" className="block font-medium text-slate-700">To (UTC)</label>
+        <label htmlFor="filter-to" className="block font-medium text-slate-700">
+          To (UTC)
+        </label>
         <input type="datetime-local" id="filter-to" name="to" defaultValue={values.to ?? ''} className={input} />
       </div>
     </>
@@ -136,7 +140,9 @@ async function StaffActions({ params }: { params: SearchParams }) {
     <section aria-label="Staff actions">
       <form method="get" role="search" aria-label="Filter staff actions" className="mb-3 flex flex-wrap items-end gap-3 text-sm">
         <div>
-          <label htmlFor="filter-actor" className="block font-medium text-slate-700">Who</label>
+          <label htmlFor="filter-actor" className="block font-medium text-slate-700">
+            Who
+          </label>
           <select id="filter-actor" name="actor" defaultValue={values.actor ?? ''} className={input}>
             <option value="">Anyone</option>
             <option value="system">Onramp itself (automatic)</option>
@@ -148,7 +154,9 @@ async function StaffActions({ params }: { params: SearchParams }) {
           </select>
         </div>
         <div>
-          <label htmlFor="filter-action" className="block font-medium text-slate-700">Action</label>
+          <label htmlFor="filter-action" className="block font-medium text-slate-700">
+            Action
+          </label>
           <select id="filter-action" name="action" defaultValue={values.action ?? ''} className={input}>
             <option value="">Any</option>
             {actions.map((a) => (
@@ -160,7 +168,9 @@ async function StaffActions({ params }: { params: SearchParams }) {
           </select>
         </div>
         <div>
-          <label htmlFor="filter-waba" className="block font-medium text-slate-700">WABA id</label>
+          <label htmlFor="filter-waba" className="block font-medium text-slate-700">
+            WABA id
+          </label>
           <input id="filter-waba" name="waba" defaultValue={values.waba ?? ''} inputMode="numeric" className={`${input} w-44`} />
         </div>
         <TimeFilters values={values} />
@@ -224,11 +234,15 @@ async function GraphCalls({ params }: { params: SearchParams }) {
       <form method="get" role="search" aria-label="Filter calls to Meta" className="mb-3 flex flex-wrap items-end gap-3 text-sm">
         <input type="hidden" name="view" value="graph" />
         <div>
-          <label htmlFor="filter-waba" className="block font-medium text-slate-700">WABA id</label>
+          <label htmlFor="filter-waba" className="block font-medium text-slate-700">
+            WABA id
+          </label>
           <input id="filter-waba" name="waba" defaultValue={values.waba ?? ''} inputMode="numeric" className={`${input} w-44`} />
         </div>
         <div>
-          <label htmlFor="filter-step" className="block font-medium text-slate-700">Onboarding step</label>
+          <label htmlFor="filter-step" className="block font-medium text-slate-700">
+            Onboarding step
+          </label>
           <select id="filter-step" name="step" defaultValue={values.step ?? ''} className={input}>
             <option value="">Any</option>
             {graphCallSteps.map((s) => (
@@ -239,7 +253,9 @@ async function GraphCalls({ params }: { params: SearchParams }) {
           </select>
         </div>
         <div>
-          <label htmlFor="filter-result" className="block font-medium text-slate-700">Result</label>
+          <label htmlFor="filter-result" className="block font-medium text-slate-700">
+            Result
+          </label>
           <select id="filter-result" name="result" defaultValue={values.result ?? ''} className={input}>
             <option value="">Any</option>
             <option value="ok">Succeeded</option>
@@ -260,7 +276,9 @@ async function GraphCalls({ params }: { params: SearchParams }) {
       <p className="mb-3 text-xs text-slate-500">Paths are recorded with ids only; tokens, secrets and request bodies are never kept.</p>
       {page.items.length === 0 ? (
         <EmptyState title={filtered || cursor ? 'No calls to Meta match' : 'No calls to Meta yet'}>
-          {filtered || cursor ? 'Try another WABA, step, result or time, or clear the filter.' : 'Every Graph API call Onramp makes (onboarding steps, staff actions, background jobs) is recorded here.'}
+          {filtered || cursor
+            ? 'Try another WABA, step, result or time, or clear the filter.'
+            : 'Every Graph API call Onramp makes (onboarding steps, staff actions, background jobs) is recorded here.'}
         </EmptyState>
       ) : (
         <table data-testid="graph-calls" className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
@@ -283,7 +301,11 @@ async function GraphCalls({ params }: { params: SearchParams }) {
                   {row.method} {row.path}
                 </td>
                 <td className="px-3 py-2">
-                  {row.errorCode ? <StatusBadge status="failed" label={`Failed: ${row.errorCode}`} /> : <StatusBadge status="processed" label={`OK ${row.status ?? ''}`.trim()} />}
+                  {row.errorCode ? (
+                    <StatusBadge status="failed" label={`Failed: ${row.errorCode}`} />
+                  ) : (
+                    <StatusBadge status="processed" label={`OK ${row.status ?? ''}`.trim()} />
+                  )}
                   {row.fbtraceId && row.errorCode ? <span className="mt-1 block font-mono text-xs text-slate-500">fbtrace_id {row.fbtraceId}</span> : null}
                 </td>
                 <td className="px-3 py-2 tabular-nums">{row.durationMs} ms</td>
@@ -293,7 +315,9 @@ async function GraphCalls({ params }: { params: SearchParams }) {
                       {row.step ? (completionSteps[row.step] ?? stepLabel(row.step, 'staff')) : 'Onboarding'}
                     </Link>
                   ) : (
-                    <span className="text-slate-500">{row.step ? (completionSteps[row.step] ?? stepLabel(row.step, 'staff')) : 'Not part of an onboarding'}</span>
+                    <span className="text-slate-500">
+                      {row.step ? (completionSteps[row.step] ?? stepLabel(row.step, 'staff')) : 'Not part of an onboarding'}
+                    </span>
                   )}
                 </td>
               </tr>

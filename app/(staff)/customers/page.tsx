@@ -27,7 +27,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       <form method="get" className="mb-4 flex flex-wrap items-end gap-3 text-sm" role="search" aria-label="Search customers">
         <label className="block">
           <span className="font-medium text-slate-700">Search</span>
-          <input name="q" defaultValue={filter.q ?? ''} placeholder="Business, email, reference, WABA id or phone" className="mt-1 block w-80 rounded-md border border-slate-300 bg-white px-3 py-2" />
+          <input
+            name="q"
+            defaultValue={filter.q ?? ''}
+            placeholder="Business, email, reference, WABA id or phone"
+            className="mt-1 block w-80 rounded-md border border-slate-300 bg-white px-3 py-2"
+          />
         </label>
         <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
           Search
@@ -52,8 +57,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                   {customer.email ? <p className="text-xs text-slate-600">{customer.email}</p> : null}
                 </div>
                 <div className="text-right text-sm">
-                  <p data-testid="customer-reference">{customer.customerReference ? `Ref ${customer.customerReference}` : <span className="text-slate-400">No reference</span>}</p>
-                  {operator ? <ReferenceForm businessId={customer.id} reference={customer.customerReference} label={customer.name ?? customer.metaBusinessId} /> : null}
+                  <p data-testid="customer-reference">
+                    {customer.customerReference ? `Ref ${customer.customerReference}` : <span className="text-slate-400">No reference</span>}
+                  </p>
+                  {operator ? (
+                    <ReferenceForm businessId={customer.id} reference={customer.customerReference} label={customer.name ?? customer.metaBusinessId} />
+                  ) : null}
                   <p className="mt-1 text-xs text-slate-600">
                     Verification <StatusBadge status={customer.verificationStatus} /> · since <When at={customer.createdAt} />
                   </p>

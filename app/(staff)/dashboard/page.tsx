@@ -5,15 +5,7 @@ import { AttentionList } from '@/components/attention/attention-list';
 import { EmptyState, PageHeader } from '@/components/empty-state';
 import { age, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
-import {
-  cancelStepLabel,
-  customersByState,
-  funnelDays,
-  signupCounts,
-  signupFunnel,
-  stoppedOnboardings,
-  type CustomerState,
-} from '@/lib/overview/queries';
+import { cancelStepLabel, customersByState, funnelDays, signupCounts, signupFunnel, stoppedOnboardings, type CustomerState } from '@/lib/overview/queries';
 import { openAttention } from '@/lib/wabas';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -61,7 +53,11 @@ export default async function DashboardPage() {
         </h2>
         {totalCustomers === 0 ? (
           <EmptyState title="No customers yet">
-            Share a <Link href="/links" className="underline">signup link</Link> with a business customer; once they finish Meta’s signup window, they are counted here.
+            Share a{' '}
+            <Link href="/links" className="underline">
+              signup link
+            </Link>{' '}
+            with a business customer; once they finish Meta’s signup window, they are counted here.
           </EmptyState>
         ) : (
           <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-4" data-testid="customer-states">
@@ -102,7 +98,10 @@ export default async function DashboardPage() {
 
         <div>
           <h2 className="mb-3 text-lg font-medium">
-            Funnel <span className="text-sm font-normal text-slate-500">last {funnelDays} days, since <When at={funnel.since} /></span>
+            Funnel{' '}
+            <span className="text-sm font-normal text-slate-500">
+              last {funnelDays} days, since <When at={funnel.since} />
+            </span>
           </h2>
           {funnel.opened === 0 ? (
             <EmptyState title="No signup pages opened in the last 30 days">Each visit to a signup link starts the funnel.</EmptyState>

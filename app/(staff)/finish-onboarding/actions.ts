@@ -23,7 +23,7 @@ export const resumeFinishAction = staffAction(
   { action: 'waba.finish_onboarding.resume', role: 'operator', schema: wabaSchema, targetOf: (i) => i.metaWabaId },
   async ({ metaWabaId }) => {
     const [latest] = await finishRuns(metaWabaId);
-    if (!latest || latest.status !== 'failed') throw new UserError('Only a failed run can be resumed.');
+    if (latest?.status !== 'failed') throw new UserError('Only a failed run can be resumed.');
     await resumeRun(finishOnboardingOperation, latest.id);
     revalidatePath(`/finish-onboarding/${metaWabaId}`);
     return { ok: 'Resumed: the remaining steps are running again.', details: { runId: latest.id } };

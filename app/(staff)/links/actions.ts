@@ -36,7 +36,15 @@ export const createLink = staffAction({ action: 'link.create', role: 'operator',
   return {
     ok: `Link “${link.label}” created. Copy it from the list.`,
     target: link.id,
-    details: { label: link.label, flow: link.flow, solutionId: link.solutionId, singleUse: link.singleUse, expiresAt: link.expiresAt, prefilled: link.prefill !== null, customerReference: link.customerReference },
+    details: {
+      label: link.label,
+      flow: link.flow,
+      solutionId: link.solutionId,
+      singleUse: link.singleUse,
+      expiresAt: link.expiresAt,
+      prefilled: link.prefill !== null,
+      customerReference: link.customerReference,
+    },
   };
 });
 

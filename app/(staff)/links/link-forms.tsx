@@ -141,7 +141,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     setTimeout(() => setCopied(null), 2_000);
   }
   return (
-    <button type="button" onClick={copy} aria-label={`Copy the address of ${label}`} className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50">
+    <button
+      type="button"
+      onClick={copy}
+      aria-label={`Copy the address of ${label}`}
+      className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50"
+    >
       <span aria-live="polite">{copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select and copy it' : 'Copy'}</span>
     </button>
   );

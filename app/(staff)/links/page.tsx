@@ -60,66 +60,66 @@ export default async function SignupLinksPage() {
     <>
       <PageHeader title="Signup links">Addresses you send to customers: each opens Embedded Signup with its own flow and pre-filled data.</PageHeader>
       <div className={canAct ? 'grid items-start gap-8 xl:grid-cols-[1fr_22rem]' : ''}>
-          <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="signup-links">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th className="px-4 py-2">Link</th>
-                <th className="px-4 py-2">Works</th>
-                <th className="px-4 py-2">Status</th>
-                <th className="px-4 py-2">Opened → launched → completed</th>
-                <th className="px-4 py-2">Last opened</th>
-                {canAct ? (
-                  <th className="px-4 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {links.map((link) => {
-                const url = signupUrl(link.token);
-                const status = linkProblem(link, now) ?? 'active';
-                return (
-                  <tr key={link.id} className="border-t border-slate-100 align-top" data-testid="signup-link" data-label={link.label} data-status={status}>
-                    <td className="px-4 py-2">
-                      <span className="font-medium">{link.label}</span>
-                      <span className="block text-xs text-slate-600">{flowLabels[link.flow]}</span>
-                      {link.solutionId ? <SolutionOfLink solutionId={link.solutionId} solution={solutionsById.get(link.solutionId)} /> : null}
-                      {link.prefill ? <span className="block text-xs text-slate-600">Pre-filled for the customer</span> : null}
-                      <span className="mt-1 flex items-center gap-2">
-                        <code className="break-all text-xs" data-testid="signup-url">
-                          {url}
-                        </code>
-                        <CopyButton text={url} label={link.label} />
-                      </span>
-                    </td>
-                    <td className="px-4 py-2">
-                      {link.singleUse ? 'Once' : 'Reusable'}
-                      <span className="block text-xs text-slate-600">
-                        {link.expiresAt ? (
-                          <>
-                            until <When at={link.expiresAt} />
-                          </>
-                        ) : (
-                          'Never expires'
-                        )}
-                      </span>
-                    </td>
-                    <td className="px-4 py-2" data-testid="link-status">
-                      {statusText[status]}
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      {link.opened} → {link.launched} → {link.completed}
-                    </td>
-                    <td className="px-4 py-2">
-                      <When at={link.lastUsedAt} empty="Never" />
-                    </td>
-                    {canAct ? <td className="px-4 py-2">{status === 'disabled' ? null : <DisableLinkButton id={link.id} label={link.label} />}</td> : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+        <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="signup-links">
+          <thead className="bg-slate-50 text-left text-slate-600">
+            <tr>
+              <th className="px-4 py-2">Link</th>
+              <th className="px-4 py-2">Works</th>
+              <th className="px-4 py-2">Status</th>
+              <th className="px-4 py-2">Opened → launched → completed</th>
+              <th className="px-4 py-2">Last opened</th>
+              {canAct ? (
+                <th className="px-4 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {links.map((link) => {
+              const url = signupUrl(link.token);
+              const status = linkProblem(link, now) ?? 'active';
+              return (
+                <tr key={link.id} className="border-t border-slate-100 align-top" data-testid="signup-link" data-label={link.label} data-status={status}>
+                  <td className="px-4 py-2">
+                    <span className="font-medium">{link.label}</span>
+                    <span className="block text-xs text-slate-600">{flowLabels[link.flow]}</span>
+                    {link.solutionId ? <SolutionOfLink solutionId={link.solutionId} solution={solutionsById.get(link.solutionId)} /> : null}
+                    {link.prefill ? <span className="block text-xs text-slate-600">Pre-filled for the customer</span> : null}
+                    <span className="mt-1 flex items-center gap-2">
+                      <code className="break-all text-xs" data-testid="signup-url">
+                        {url}
+                      </code>
+                      <CopyButton text={url} label={link.label} />
+                    </span>
+                  </td>
+                  <td className="px-4 py-2">
+                    {link.singleUse ? 'Once' : 'Reusable'}
+                    <span className="block text-xs text-slate-600">
+                      {link.expiresAt ? (
+                        <>
+                          until <When at={link.expiresAt} />
+                        </>
+                      ) : (
+                        'Never expires'
+                      )}
+                    </span>
+                  </td>
+                  <td className="px-4 py-2" data-testid="link-status">
+                    {statusText[status]}
+                  </td>
+                  <td className="px-4 py-2 whitespace-nowrap">
+                    {link.opened} → {link.launched} → {link.completed}
+                  </td>
+                  <td className="px-4 py-2">
+                    <When at={link.lastUsedAt} empty="Never" />
+                  </td>
+                  {canAct ? <td className="px-4 py-2">{status === 'disabled' ? null : <DisableLinkButton id={link.id} label={link.label} />}</td> : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
         {canAct ? (
           <section className="rounded-xl border border-slate-200 bg-white p-5">
             <h2 className="mb-4 font-medium">Create a signup link</h2>

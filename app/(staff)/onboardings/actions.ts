@@ -6,7 +6,10 @@ import { rerunStep, resumeOnboarding } from '@/lib/onboarding/pipeline';
 import { staffAction } from '@/lib/staff-action';
 
 const resumeSchema = z.object({ sessionId: z.uuid('This onboarding does not exist.') });
-const rerunSchema = z.object({ sessionId: z.uuid('This onboarding does not exist.'), step: z.string().regex(/^[a-z0-9_]{1,64}$/, 'This step does not exist.') });
+const rerunSchema = z.object({
+  sessionId: z.uuid('This onboarding does not exist.'),
+  step: z.string().regex(/^[a-z0-9_]{1,64}$/, 'This step does not exist.'),
+});
 
 export const resumeOnboardingAction = staffAction(
   { action: 'onboarding.resume', role: 'operator', schema: resumeSchema, targetOf: (input) => input.sessionId },

@@ -90,7 +90,11 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
           <EmptyState title="No onboardings match">Try another status, flow or link, or clear the filters.</EmptyState>
         ) : (
           <EmptyState title="No onboardings yet">
-            Every Embedded Signup session, its steps and their outcome will be listed here. Share a <Link href="/links" className="underline">signup link</Link> to start one.
+            Every Embedded Signup session, its steps and their outcome will be listed here. Share a{' '}
+            <Link href="/links" className="underline">
+              signup link
+            </Link>{' '}
+            to start one.
           </EmptyState>
         )
       ) : (

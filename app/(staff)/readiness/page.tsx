@@ -31,12 +31,30 @@ function Trend({ current, previous, format, testId }: { current: number | null; 
   );
 }
 
-function Meter({ title, testId, value, target, met, children }: { title: string; testId: string; value: ReactNode; target: string; met: boolean; children: ReactNode }) {
+function Meter({
+  title,
+  testId,
+  value,
+  target,
+  met,
+  children,
+}: {
+  title: string;
+  testId: string;
+  value: ReactNode;
+  target: string;
+  met: boolean;
+  children: ReactNode;
+}) {
   return (
     <section data-testid={testId} data-met={met} className="rounded-xl border border-slate-200 bg-white p-5">
       <div className="flex items-baseline justify-between gap-2">
         <h2 className="font-medium">{title}</h2>
-        <span className={`shrink-0 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${met ? 'bg-brand-50 text-brand-700' : 'bg-amber-50 text-amber-800'}`}>{met ? 'Met' : 'Not yet'}</span>
+        <span
+          className={`shrink-0 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${met ? 'bg-brand-50 text-brand-700' : 'bg-amber-50 text-amber-800'}`}
+        >
+          {met ? 'Met' : 'Not yet'}
+        </span>
       </div>
       <p className="mt-2">
         <span data-testid={`${testId}-value`} className="text-3xl font-semibold">
@@ -87,7 +105,8 @@ export default async function ReadinessPage() {
   return (
     <>
       <PageHeader title="Tech Partner readiness">
-        How close you are to Meta’s requirements for upgrading from Tech Provider to Tech Partner, from the messages and numbers Onramp sees (UTC days up to {f.today}).
+        How close you are to Meta’s requirements for upgrading from Tech Provider to Tech Partner, from the messages and numbers Onramp sees (UTC days up to{' '}
+        {f.today}).
       </PageHeader>
       <div className="grid gap-6 lg:grid-cols-3">
         <Meter
@@ -132,7 +151,12 @@ export default async function ReadinessPage() {
           met={qualityShare !== null && qualityShare >= f.quality.target}
         >
           <div className="mt-2">
-            <Bar value={qualityShare ?? 0} max={1} tone={qualityShare !== null && qualityShare < f.quality.target ? 'red' : 'brand'} label="Share of numbers rated GREEN against 90%" />
+            <Bar
+              value={qualityShare ?? 0}
+              max={1}
+              tone={qualityShare !== null && qualityShare < f.quality.target ? 'red' : 'brand'}
+              label="Share of numbers rated GREEN against 90%"
+            />
           </div>
           <p className="mt-2 text-xs text-slate-500">
             {f.quality.green} of {f.quality.rated} rated numbers are GREEN (high quality) as Meta last reported them
@@ -162,7 +186,8 @@ export default async function ReadinessPage() {
       <section className="mt-8 max-w-3xl rounded-xl border border-slate-200 bg-white p-5" data-testid="readiness-steps">
         <h2 className="font-medium">Upgrading, once the figures are met</h2>
         <p className="mt-1 text-sm text-slate-600">
-          Meta also asks that you finished every Tech Provider Get Started step. These figures come from what Onramp sees; Meta’s own count may differ. Getting through Meta’s approvals usually takes a few weeks.
+          Meta also asks that you finished every Tech Provider Get Started step. These figures come from what Onramp sees; Meta’s own count may differ. Getting
+          through Meta’s approvals usually takes a few weeks.
         </p>
         <ol className="mt-3 list-decimal space-y-1 pl-5 text-sm">
           <li>In the App Dashboard open WhatsApp › Quickstart and, under Become a Partner, choose Take the next step.</li>

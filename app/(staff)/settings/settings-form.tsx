@@ -63,7 +63,12 @@ export function SettingsForm({
         {state.fieldErrors?.solutionPartnerTier ? <span className="mt-1 block text-red-700">{state.fieldErrors.solutionPartnerTier.join(' ')}</span> : null}
       </label>
       <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" name="revokeCreditLine" defaultChecked={state.values ? state.values.revokeCreditLine === 'on' : revokeCreditLine} className="mt-1" />
+        <input
+          type="checkbox"
+          name="revokeCreditLine"
+          defaultChecked={state.values ? state.values.revokeCreditLine === 'on' : revokeCreditLine}
+          className="mt-1"
+        />
         <span>
           <span className="font-medium text-slate-700">Revoke the credit line automatically when a customer removes us</span>
           <span className="block text-slate-600">When off, the credit line stays shared until someone revokes it.</span>

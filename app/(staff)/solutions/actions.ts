@@ -16,8 +16,14 @@ import { UserError } from '@/lib/user-error';
 // Staff actions on Multi-Partner Solutions. A `token` field is the user token of a
 // manage_app_solution login: used by the action that receives it, never stored, logged or audited.
 
-const solutionIdSchema = z.string().trim().regex(/^\d{1,30}$/, 'This solution does not exist.');
-const appIdSchema = z.string().trim().regex(/^\d{1,30}$/, 'An app id is a number (App Dashboard › App settings › Basic).');
+const solutionIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,30}$/, 'This solution does not exist.');
+const appIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,30}$/, 'An app id is a number (App Dashboard › App settings › Basic).');
 const nameSchema = z.string().trim().min(1, 'Give the solution a name both partners will recognise.').max(100, 'At most 100 characters.');
 const messagingSchema = z.enum(['us', 'partner'], 'Choose which app sends messages: exactly one of the two holds MESSAGING.');
 const loginTokenSchema = z.string().min(10, 'Sign in with Facebook first.').max(4096).optional();
@@ -48,7 +54,11 @@ export const createSolutionAction = staffAction(
   },
   async (input) => {
     const type = await solutionsType();
-    const created = await createOwnSolution(type, { name: input.name, partnerAppId: input.partnerAppId, messaging: input.messaging, login: input.token }, { step: 'solution.create' });
+    const created = await createOwnSolution(
+      type,
+      { name: input.name, partnerAppId: input.partnerAppId, messaging: input.messaging, login: input.token },
+      { step: 'solution.create' },
+    );
     refresh();
     return {
       ok: `“${created.name ?? created.metaSolutionId}” was sent to the partner app ${input.partnerAppId}. It stays Pending until they accept it.`,
@@ -72,11 +82,20 @@ export const createTechProviderSolutionAction = staffAction(
   {
     action: 'solution.create_embedded',
     role: 'operator',
-    schema: z.object({ token: z.string().min(10, 'Sign in with Facebook first.').max(4096), techProviderAppId: appIdSchema, name: nameSchema, messaging: messagingSchema }),
+    schema: z.object({
+      token: z.string().min(10, 'Sign in with Facebook first.').max(4096),
+      techProviderAppId: appIdSchema,
+      name: nameSchema,
+      messaging: messagingSchema,
+    }),
   },
   async (input) => {
     const type = await solutionsType();
-    const created = await createTechProviderSolution(type, { login: input.token, techProviderAppId: input.techProviderAppId, name: input.name, messaging: input.messaging }, { step: 'solution.create_embedded' });
+    const created = await createTechProviderSolution(
+      type,
+      { login: input.token, techProviderAppId: input.techProviderAppId, name: input.name, messaging: input.messaging },
+      { step: 'solution.create_embedded' },
+    );
     refresh();
     return {
       ok: `“${created.name ?? created.metaSolutionId}” was created on app ${input.techProviderAppId} and accepted: it is ${created.state === 'active' ? 'Active' : created.state}. Its id is ${created.metaSolutionId}.`,
@@ -110,7 +129,13 @@ export const addWabaToSolutionAction = staffAction(
   {
     action: migrationAuditAction,
     role: 'operator',
-    schema: z.object({ solutionId: solutionIdSchema, metaWabaId: z.string().trim().regex(/^\d{1,30}$/, 'Choose a WhatsApp Business Account.') }),
+    schema: z.object({
+      solutionId: solutionIdSchema,
+      metaWabaId: z
+        .string()
+        .trim()
+        .regex(/^\d{1,30}$/, 'Choose a WhatsApp Business Account.'),
+    }),
     targetOf: (input) => input.solutionId,
   },
   async (input) => {

@@ -21,7 +21,10 @@ function LimitPanel({ limit }: { limit: OnboardingLimit }) {
     <section className={`mb-6 rounded-xl border p-5 ${tone}`} aria-label="Onboarding limit" data-testid="onboarding-limit" data-count={limit.count}>
       <h2 className="font-medium">Onboarding limit</h2>
       <p className="mt-1 text-sm">
-        <span data-testid="limit-count" className="text-lg font-semibold">{limit.count}</span> of {limit.limit} new customers in the last 7 days, through solutions.
+        <span data-testid="limit-count" className="text-lg font-semibold">
+          {limit.count}
+        </span>{' '}
+        of {limit.limit} new customers in the last 7 days, through solutions.
       </p>
       <div className="mt-2">
         <Bar value={limit.count} max={limit.limit} tone={limit.reached ? 'red' : 'brand'} label={`${limit.count} of ${limit.limit} new customers this week`} />
@@ -64,19 +67,26 @@ export default async function SolutionsPage() {
     );
   }
   const canAct = hasRole(user, 'operator');
-  const [rows, version, limit] = await Promise.all([listStoredSolutions(), solutionsVersion(), programs.onboardingLimit ? onboardingLimit() : Promise.resolve(null)]);
+  const [rows, version, limit] = await Promise.all([
+    listStoredSolutions(),
+    solutionsVersion(),
+    programs.onboardingLimit ? onboardingLimit() : Promise.resolve(null),
+  ]);
   const mode: WriteMode = programs.solutionWrites;
   return (
     <>
       <PageHeader title="Multi-Partner Solutions">
-        Solutions let two partners serve the same customers: one app holds MESSAGING, and signup links onboard through Active ones. States come from Meta and update as its webhooks arrive.
+        Solutions let two partners serve the same customers: one app holds MESSAGING, and signup links onboard through Active ones. States come from Meta and
+        update as its webhooks arrive.
       </PageHeader>
       <SolutionsWatcher version={version} />
       {limit ? <LimitPanel limit={limit} /> : null}
       <div className={canAct ? 'grid items-start gap-8 xl:grid-cols-[1fr_22rem]' : ''}>
         <div className="space-y-3">
           {rows.length === 0 ? (
-            <EmptyState title="No solutions read yet">{canAct ? 'Refresh from Meta to list the solutions of our app.' : 'An operator can read them from Meta.'}</EmptyState>
+            <EmptyState title="No solutions read yet">
+              {canAct ? 'Refresh from Meta to list the solutions of our app.' : 'An operator can read them from Meta.'}
+            </EmptyState>
           ) : (
             <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="solutions">
               <thead className="bg-slate-50 text-left text-slate-600">
@@ -93,13 +103,21 @@ export default async function SolutionsPage() {
                 {rows.map((row) => {
                   const partner = partnerOf(row);
                   return (
-                    <tr key={row.metaSolutionId} className="border-t border-slate-100 align-top" data-testid="solution" data-solution-id={row.metaSolutionId} data-state={row.state}>
+                    <tr
+                      key={row.metaSolutionId}
+                      className="border-t border-slate-100 align-top"
+                      data-testid="solution"
+                      data-solution-id={row.metaSolutionId}
+                      data-state={row.state}
+                    >
                       <td className="px-4 py-2">
                         <Link href={`/solutions/${row.metaSolutionId}`} className="font-medium underline">
                           {row.name ?? `Solution ${row.metaSolutionId}`}
                         </Link>
                         <span className="block font-mono text-xs text-slate-500">{row.metaSolutionId}</span>
-                        <span className="block text-xs text-slate-600">{row.role === 'owner' ? 'We created it' : row.role === 'partner' ? 'We were invited' : ''}</span>
+                        <span className="block text-xs text-slate-600">
+                          {row.role === 'owner' ? 'We created it' : row.role === 'partner' ? 'We were invited' : ''}
+                        </span>
                       </td>
                       <td className="px-4 py-2">
                         <span title={solutionStateHelp[row.state]}>

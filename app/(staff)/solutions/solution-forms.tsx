@@ -5,13 +5,21 @@ import { useFormStatus } from 'react-dom';
 import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
 import type { StaffActionState } from '@/lib/staff-action';
 import type { SolutionAction } from '@/lib/solutions/states';
-import { addWabaToSolutionAction, changeSolutionAction, createSolutionAction, createTechProviderSolutionAction, loginAppsAction, refreshSolutionsAction } from './actions';
+import {
+  addWabaToSolutionAction,
+  changeSolutionAction,
+  createSolutionAction,
+  createTechProviderSolutionAction,
+  loginAppsAction,
+  refreshSolutionsAction,
+} from './actions';
 import { useSolutionLogin, type SdkConfig } from './facebook-login';
 
 /** How this partner type writes to solutions: the system token (Solution Partners) or a manage_app_solution login. */
 export type WriteMode = 'system_token' | 'login';
 
-const buttonClass = 'whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
+const buttonClass =
+  'whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
 
 function FieldError({ state, name }: { state: StaffActionState; name: string }) {
   const errors = state.fieldErrors?.[name];
@@ -45,7 +53,12 @@ export function RefreshSolutionsButton() {
 
 function LoginButton({ children, onClick, disabled }: { children: ReactNode; onClick: () => void; disabled?: boolean }) {
   return (
-    <button type="button" onClick={onClick} disabled={disabled} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+    <button
+      type="button"
+      onClick={onClick}
+      disabled={disabled}
+      className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+    >
       {children}
     </button>
   );
@@ -82,7 +95,9 @@ export function CreateSolutionForm({ mode, sdk }: { mode: WriteMode; sdk: SdkCon
           <LoginButton onClick={withLogin} disabled={!ready || waiting}>
             {waiting ? 'Waiting for Facebook…' : 'Sign in with Facebook and create'}
           </LoginButton>
-          <p className="text-xs text-slate-600">As a Tech Provider you sign in with the Facebook account that manages this app; Onramp uses that login once and keeps nothing.</p>
+          <p className="text-xs text-slate-600">
+            As a Tech Provider you sign in with the Facebook account that manages this app; Onramp uses that login once and keeps nothing.
+          </p>
           {failed ? <p className="text-sm text-red-700">Facebook’s SDK could not load.</p> : null}
         </>
       )}
@@ -121,7 +136,8 @@ export function EmbeddedCreation({ sdk }: { sdk: SdkConfig }) {
   return (
     <div className="space-y-3" data-testid="embedded-creation">
       <p className="text-sm text-slate-600">
-        The Tech Provider’s developer signs in with Facebook here and allows our app to manage solutions for their apps. Their login is used for this creation only and never kept.
+        The Tech Provider’s developer signs in with Facebook here and allows our app to manage solutions for their apps. Their login is used for this creation
+        only and never kept.
       </p>
       <LoginButton onClick={signIn} disabled={!ready || waiting || listing}>
         {waiting ? 'Waiting for Facebook…' : 'Create a solution with a Tech Provider’s login'}
@@ -161,7 +177,17 @@ function ActionSubmit({ children }: { children: ReactNode }) {
 }
 
 /** The actions the solution's state permits; Tech Providers sign in for each. */
-export function SolutionActions({ solutionId, actions, mode, sdk }: { solutionId: string; actions: Array<{ action: SolutionAction; label: string }>; mode: WriteMode; sdk: SdkConfig }) {
+export function SolutionActions({
+  solutionId,
+  actions,
+  mode,
+  sdk,
+}: {
+  solutionId: string;
+  actions: Array<{ action: SolutionAction; label: string }>;
+  mode: WriteMode;
+  sdk: SdkConfig;
+}) {
   const [state, dispatch] = useActionState(changeSolutionAction, {});
   const { ready, login } = useSolutionLogin(sdk);
   const [waiting, setWaiting] = useState(false);

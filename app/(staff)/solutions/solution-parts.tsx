@@ -51,8 +51,9 @@ export function ActionsCell({ row, canAct, mode }: { row: SolutionRow; canAct: b
       {/* Mounted even when no action is left, so that the result of the last one stays on screen. */}
       {canAct ? <SolutionActions solutionId={row.metaSolutionId} actions={allowed} mode={mode} sdk={sdkConfig()} /> : null}
       {note ? <p className="text-xs text-slate-600">{note}</p> : null}
-      {!canAct && allowed.length > 0 ? <p className="text-xs text-slate-600">An operator can {allowed.map((a) => a.label.toLowerCase()).join(' or ')}.</p> : null}
+      {!canAct && allowed.length > 0 ? (
+        <p className="text-xs text-slate-600">An operator can {allowed.map((a) => a.label.toLowerCase()).join(' or ')}.</p>
+      ) : null}
     </div>
   );
 }
-

@@ -29,12 +29,7 @@ export default async function StaffPage() {
                 <td className="px-4 py-2">{user.email}</td>
                 <td className="px-4 py-2">{user.disabledAt ? 'Disabled' : 'Active'}</td>
                 <td className="px-4 py-2">
-                  <StaffRowActions
-                    id={user.id}
-                    role={user.role}
-                    disabled={Boolean(user.disabledAt)}
-                    self={user.id === admin.id}
-                  />
+                  <StaffRowActions id={user.id} role={user.role} disabled={Boolean(user.disabledAt)} self={user.id === admin.id} />
                 </td>
               </tr>
             ))}

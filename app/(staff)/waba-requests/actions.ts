@@ -19,18 +19,23 @@ export const recordRequestAction = staffAction({ action: 'waba_request.create', 
   const request = await recordWabaRequest(input, audit);
   revalidatePath('/waba-requests');
   if (requestState(request) === 'expired') {
-    return { ok: `Recorded the request to ${request.customerName}, which Meta has already cancelled: invitations last 90 days. Send a new one in Business Suite.` };
+    return {
+      ok: `Recorded the request to ${request.customerName}, which Meta has already cancelled: invitations last 90 days. Send a new one in Business Suite.`,
+    };
   }
   return { ok: `Recorded the request to ${request.customerName}. Send them the instructions below.` };
 });
 
 const idSchema = z.object({ id: z.uuid('This request does not exist.') });
 
-export const cancelRequestAction = staffAction({ action: 'waba_request.cancel', role: 'operator', schema: idSchema, targetOf: (i) => i.id }, async ({ id }, { audit }) => {
-  await cancelWabaRequest(id, audit);
-  revalidatePath('/waba-requests');
-  return { ok: 'Marked cancelled.' };
-});
+export const cancelRequestAction = staffAction(
+  { action: 'waba_request.cancel', role: 'operator', schema: idSchema, targetOf: (i) => i.id },
+  async ({ id }, { audit }) => {
+    await cancelWabaRequest(id, audit);
+    revalidatePath('/waba-requests');
+    return { ok: 'Marked cancelled.' };
+  },
+);
 
 export const finishRequestAction = staffAction(
   { action: 'waba.finish_onboarding', role: 'operator', schema: z.object({ requestId: z.uuid('This request does not exist.') }), targetOf: (i) => i.requestId },

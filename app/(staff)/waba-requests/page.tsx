@@ -29,7 +29,12 @@ function Countdown({ sentAt, now }: { sentAt: Date; now: Date }) {
         </span>
       </p>
       <div className="mt-1">
-        <Bar value={Math.min(requestLifetimeMs, now.getTime() - sentAt.getTime())} max={requestLifetimeMs} tone={left <= 10 ? 'red' : 'brand'} label="Time used of the 90 days" />
+        <Bar
+          value={Math.min(requestLifetimeMs, now.getTime() - sentAt.getTime())}
+          max={requestLifetimeMs}
+          tone={left <= 10 ? 'red' : 'brand'}
+          label="Time used of the 90 days"
+        />
       </div>
     </div>
   );
@@ -42,7 +47,8 @@ export default async function WabaRequestsPage({ searchParams }: { searchParams:
       <>
         <PageHeader title="WABA creation requests" />
         <EmptyState title="For Solution Partners only">
-          Meta lets only Solution Partners request a WhatsApp Business Account for a customer in Business Suite. An admin can change the partner type under Settings.
+          Meta lets only Solution Partners request a WhatsApp Business Account for a customer in Business Suite. An admin can change the partner type under
+          Settings.
         </EmptyState>
       </>
     );
@@ -54,13 +60,15 @@ export default async function WabaRequestsPage({ searchParams }: { searchParams:
   return (
     <>
       <PageHeader title="WABA creation requests">
-        Requests you sent in Meta Business Suite (Settings › Accounts › WhatsApp accounts › Add › Request a new WhatsApp Business account for a client). Meta cancels an
-        invitation the customer has not accepted within 90 days.
+        Requests you sent in Meta Business Suite (Settings › Accounts › WhatsApp accounts › Add › Request a new WhatsApp Business account for a client). Meta
+        cancels an invitation the customer has not accepted within 90 days.
       </PageHeader>
       <div className={canAct ? 'grid items-start gap-8 xl:grid-cols-[1fr_22rem]' : ''}>
         <div className="space-y-6">
           {page.items.length === 0 ? (
-            <EmptyState title="No requests recorded">{canAct ? 'Record a request once you have sent it in Business Suite.' : 'An operator records them.'}</EmptyState>
+            <EmptyState title="No requests recorded">
+              {canAct ? 'Record a request once you have sent it in Business Suite.' : 'An operator records them.'}
+            </EmptyState>
           ) : (
             <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="waba-requests">
               <thead className="bg-slate-50 text-left text-slate-600">
@@ -80,7 +88,14 @@ export default async function WabaRequestsPage({ searchParams }: { searchParams:
                 {page.items.map((request) => {
                   const state = requestState(request, now);
                   return (
-                    <tr key={request.id} className="border-t border-slate-100 align-top" data-testid="waba-request" data-request-id={request.id} data-customer={request.customerName} data-state={state}>
+                    <tr
+                      key={request.id}
+                      className="border-t border-slate-100 align-top"
+                      data-testid="waba-request"
+                      data-request-id={request.id}
+                      data-customer={request.customerName}
+                      data-state={state}
+                    >
                       <td className="px-4 py-2">
                         <span className="font-medium">{request.customerName}</span>
                         <span className="block font-mono text-xs text-slate-500">{request.customerBusinessId}</span>
@@ -145,8 +160,8 @@ export default async function WabaRequestsPage({ searchParams }: { searchParams:
               {customerInstructions}
             </pre>
             <p className="mt-2 text-xs text-slate-600">
-              Once they accept, Meta tells us (PARTNER_ADDED) and the request shows as accepted. Finish onboarding then subscribes to the account, shares our credit line and registers
-              its numbers with our system token: a customer cannot add a payment method to an account created this way.
+              Once they accept, Meta tells us (PARTNER_ADDED) and the request shows as accepted. Finish onboarding then subscribes to the account, shares our
+              credit line and registers its numbers with our system token: a customer cannot add a payment method to an account created this way.
             </p>
           </section>
         </div>

@@ -49,7 +49,12 @@ function RunButton({ scope, children }: { scope: 'selected' | 'all'; children: s
 export function BulkBar({ filterQuery, matching }: { filterQuery: string; matching: string }) {
   const [state, action] = useActionState(startBulkAction, {});
   return (
-    <form id="bulk-form" action={action} className="mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm" aria-label="Bulk action">
+    <form
+      id="bulk-form"
+      action={action}
+      className="mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+      aria-label="Bulk action"
+    >
       <input type="hidden" name="filter" value={filterQuery} />
       <label className="flex items-center gap-2">
         <span className="font-medium text-slate-700">Bulk action</span>

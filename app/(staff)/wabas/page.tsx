@@ -35,7 +35,17 @@ type SearchParams = Record<string, string | string[] | undefined>;
 /** Counted no further than this on a page; beyond it the list says "1,000+". */
 const countCap = 1000;
 
-function Select({ name, label, value, options }: { name: keyof AccountFilter; label: string; value: string | undefined; options: ReadonlyArray<readonly [string, string]> }) {
+function Select({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: keyof AccountFilter;
+  label: string;
+  value: string | undefined;
+  options: ReadonlyArray<readonly [string, string]>;
+}) {
   return (
     <label className="block">
       <span className="font-medium text-slate-700">{label}</span>
@@ -110,12 +120,24 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
         <Select name="canSend" label="Can send" value={filter.canSend} options={same(canSendStates)} />
         <Select name="verification" label="Business verification" value={filter.verification} options={same(verificationStates)} />
         <Select name="review" label="Account review" value={filter.review} options={same(reviewStates)} />
-        {solutionPartner ? <Select name="credit" label="Credit line" value={filter.credit} options={creditStates.map((c) => [c, creditLabels[c]] as const)} /> : null}
+        {solutionPartner ? (
+          <Select name="credit" label="Credit line" value={filter.credit} options={creditStates.map((c) => [c, creditLabels[c]] as const)} />
+        ) : null}
         <Select name="token" label="Token" value={filter.token} options={tokenStates.map((t) => [t, tokenLabels[t]] as const)} />
-        <Select name="onboarding" label="Onboarding" value={filter.onboarding} options={onboardingStatuses.map((s) => [s, onboardingStatusLabels[s]] as const)} />
+        <Select
+          name="onboarding"
+          label="Onboarding"
+          value={filter.onboarding}
+          options={onboardingStatuses.map((s) => [s, onboardingStatusLabels[s]] as const)}
+        />
         <label className="block">
           <span className="font-medium text-slate-700">Added from</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ''} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5" />
+          <input
+            type="date"
+            name="from"
+            defaultValue={filter.from ?? ''}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5"
+          />
         </label>
         <label className="block">
           <span className="font-medium text-slate-700">Added to</span>
@@ -148,7 +170,9 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
       {operator && page.items.length > 0 ? <BulkBar filterQuery={query} matching={matching} /> : null}
       {page.items.length === 0 ? (
         <EmptyState title="No WhatsApp Business Accounts found">
-          {hasFilter(filter) ? 'Nothing matches this search and filter.' : 'Accounts shared with you through Embedded Signup will be listed here with their status.'}
+          {hasFilter(filter)
+            ? 'Nothing matches this search and filter.'
+            : 'Accounts shared with you through Embedded Signup will be listed here with their status.'}
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
@@ -194,14 +218,19 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
                     <span className="block text-xs" data-testid="customer-reference">
                       {row.customerReference ? `Ref ${row.customerReference}` : ''}
                     </span>
-                    {operator && row.businessId ? <ReferenceForm businessId={row.businessId} reference={row.customerReference} label={row.businessName ?? row.metaWabaId} /> : null}
+                    {operator && row.businessId ? (
+                      <ReferenceForm businessId={row.businessId} reference={row.customerReference} label={row.businessName ?? row.metaWabaId} />
+                    ) : null}
                   </td>
                   <td className="px-3 py-2">
                     <Numbers row={row} />
                   </td>
                   <td className="px-3 py-2">{row.messagingLimit ?? '—'}</td>
                   <td className="px-3 py-2">
-                    <StatusBadge status={row.canSend === 'AVAILABLE' ? 'live' : row.canSend === 'BLOCKED' ? 'failed' : row.canSend} label={row.canSend ?? undefined} />
+                    <StatusBadge
+                      status={row.canSend === 'AVAILABLE' ? 'live' : row.canSend === 'BLOCKED' ? 'failed' : row.canSend}
+                      label={row.canSend ?? undefined}
+                    />
                   </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={row.businessVerificationStatus} />

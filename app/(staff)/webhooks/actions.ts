@@ -11,34 +11,28 @@ import { replayChanges } from '@/lib/webhooks/processing';
 
 const idSchema = z.object({ id: z.uuid('Invalid request.') });
 
-export const replayEvent = staffAction(
-  { action: 'webhook.replay', role: 'operator', schema: idSchema, targetOf: (input) => input.id },
-  async ({ id }) => {
-    const event = await getEvent(id);
-    if (!event) throw new UserError('This event no longer exists.');
-    await replayChanges([event.id]);
-    const after = await getEvent(event.id);
-    revalidatePath('/webhooks');
-    revalidatePath(`/webhooks/${event.id}`);
-    if (after?.status === 'failed') throw new UserError(`Replayed, and it failed again: ${after.lastError ?? 'unknown error'}`);
-    return { ok: `Replayed: ${after?.status ?? 'done'}.`, details: { field: event.field, event: event.event, status: after?.status } };
-  },
-);
+export const replayEvent = staffAction({ action: 'webhook.replay', role: 'operator', schema: idSchema, targetOf: (input) => input.id }, async ({ id }) => {
+  const event = await getEvent(id);
+  if (!event) throw new UserError('This event no longer exists.');
+  await replayChanges([event.id]);
+  const after = await getEvent(event.id);
+  revalidatePath('/webhooks');
+  revalidatePath(`/webhooks/${event.id}`);
+  if (after?.status === 'failed') throw new UserError(`Replayed, and it failed again: ${after.lastError ?? 'unknown error'}`);
+  return { ok: `Replayed: ${after?.status ?? 'done'}.`, details: { field: event.field, event: event.event, status: after?.status } };
+});
 
-export const replayFailedEvents = staffAction(
-  { action: 'webhook.replay_failed', role: 'operator', schema: eventFilterSchema },
-  async (filter) => {
-    const ids = await failedEventIds(filter);
-    if (ids.length === 0) throw new UserError('No failed events match this filter.');
-    await replayChanges(ids);
-    const stillFailed = (await failedEventIds(filter)).filter((id) => ids.includes(id)).length;
-    revalidatePath('/webhooks');
-    return {
-      ok: `Replayed ${ids.length} failed event${ids.length === 1 ? '' : 's'}; ${stillFailed} still failing.`,
-      details: { count: ids.length, stillFailed, filter },
-    };
-  },
-);
+export const replayFailedEvents = staffAction({ action: 'webhook.replay_failed', role: 'operator', schema: eventFilterSchema }, async (filter) => {
+  const ids = await failedEventIds(filter);
+  if (ids.length === 0) throw new UserError('No failed events match this filter.');
+  await replayChanges(ids);
+  const stillFailed = (await failedEventIds(filter)).filter((id) => ids.includes(id)).length;
+  revalidatePath('/webhooks');
+  return {
+    ok: `Replayed ${ids.length} failed event${ids.length === 1 ? '' : 's'}; ${stillFailed} still failing.`,
+    details: { count: ids.length, stillFailed, filter },
+  };
+});
 
 const forwardSchema = z.object({
   field: z.string().refine((field) => knownFields.includes(field), 'Choose one of Meta’s webhook fields from the list.'),
@@ -65,7 +59,11 @@ export const setWebhookForwardEnabled = staffAction(
     if (!forward) throw new UserError('This forward no longer exists.');
     await setForwardEnabled(forward.id, enabled);
     revalidatePath('/webhooks');
-    return { ok: enabled ? 'Enabled.' : 'Disabled.', action: enabled ? 'webhook_forward.enable' : 'webhook_forward.disable', details: { field: forward.field } };
+    return {
+      ok: enabled ? 'Enabled.' : 'Disabled.',
+      action: enabled ? 'webhook_forward.enable' : 'webhook_forward.disable',
+      details: { field: forward.field },
+    };
   },
 );
 

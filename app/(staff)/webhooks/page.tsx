@@ -4,14 +4,7 @@ import { EmptyState, PageHeader } from '@/components/empty-state';
 import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import { webhookEventStatuses } from '@/lib/db/schema';
-import {
-  knownFields,
-  listEvents,
-  parseEventFilter,
-  rejectionCounters,
-  summariseEvent,
-  type EventFilter,
-} from '@/lib/webhooks/event-log';
+import { knownFields, listEvents, parseEventFilter, rejectionCounters, summariseEvent, type EventFilter } from '@/lib/webhooks/event-log';
 import { listDeadDeliveries, listForwards } from '@/lib/webhooks/forwards';
 import { CreateForwardForm, ForwardRowActions, ReplayEventForm, ReplayFailedForm, RetryDeliveriesForm } from './webhook-forms';
 
@@ -39,12 +32,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const { filter, errors } = parseEventFilter(params);
   const values = filterValues(filter);
   const cursor = typeof params.cursor === 'string' ? params.cursor : undefined;
-  const [page, rejections, forwards, dead] = await Promise.all([
-    listEvents(filter, { cursor }),
-    rejectionCounters(),
-    listForwards(),
-    listDeadDeliveries(),
-  ]);
+  const [page, rejections, forwards, dead] = await Promise.all([listEvents(filter, { cursor }), rejectionCounters(), listForwards(), listDeadDeliveries()]);
   const now = new Date();
   const canAct = hasRole(user, 'operator');
   const isAdmin = hasRole(user, 'admin');
@@ -58,7 +46,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         {rejections.map((r) => (
           <div key={r.reason} data-testid={`rejections-${r.reason}`} className="rounded-xl border border-slate-200 bg-white p-4 text-sm">
             <p className="text-slate-600">Rejected: {rejectionLabels[r.reason]}</p>
-            <p className="text-2xl font-semibold" data-testid="rejection-count">{r.count}</p>
+            <p className="text-2xl font-semibold" data-testid="rejection-count">
+              {r.count}
+            </p>
             <p className="text-xs text-slate-500">
               {r.lastSeenAt ? (
                 <>
@@ -76,11 +66,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         <h2 className="mb-3 text-lg font-medium">Event log</h2>
         <form method="get" role="search" aria-label="Filter events" className="mb-3 flex flex-wrap items-end gap-3 text-sm">
           <div>
-            <label htmlFor="filter-waba" className="block font-medium text-slate-700">WABA id</label>
+            <label htmlFor="filter-waba" className="block font-medium text-slate-700">
+              WABA id
+            </label>
             <input id="filter-waba" name="waba" defaultValue={values.waba ?? ''} inputMode="numeric" className={`${input} w-44`} />
           </div>
           <div>
-            <label htmlFor="filter-field" className="block font-medium text-slate-700">Field</label>
+            <label htmlFor="filter-field" className="block font-medium text-slate-700">
+              Field
+            </label>
             <select id="filter-field" name="field" defaultValue={values.field ?? ''} className={input}>
               <option value="">Any</option>
               {knownFields.map((f) => (
@@ -92,11 +86,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
             </select>
           </div>
           <div>
-            <label htmlFor="filter-event" className="block font-medium text-slate-700">Event</label>
+            <label htmlFor="filter-event" className="block font-medium text-slate-700">
+              Event
+            </label>
             <input id="filter-event" name="event" defaultValue={values.event ?? ''} placeholder="PARTNER_ADDED" className={`${input} w-48`} />
           </div>
           <div>
-            <label htmlFor="filter-status" className="block font-medium text-slate-700">Status</label>
+            <label htmlFor="filter-status" className="block font-medium text-slate-700">
+              Status
+            </label>
             <select id="filter-status" name="status" defaultValue={values.status ?? ''} className={input}>
               <option value="">Any</option>
               {webhookEventStatuses.map((s) => (
@@ -107,11 +105,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
             </select>
           </div>
           <div>
-            <label htmlFor="filter-from" className="block font-medium text-slate-700">From (UTC)</label>
+            <label htmlFor="filter-from" className="block font-medium text-slate-700">
+              From (UTC)
+            </label>
             <input type="datetime-local" id="filter-from" name="from" defaultValue={values.from ?? ''} className={input} />
           </div>
           <div>
-            <label htmlFor="filter-to" className="block font-medium text-slate-700">To (UTC)</label>
+            <label htmlFor="filter-to" className="block font-medium text-slate-700">
+              To (UTC)
+            </label>
             <input type="datetime-local" id="filter-to" name="to" defaultValue={values.to ?? ''} className={input} />
           </div>
           <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
@@ -172,7 +174,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                   <td className="px-3 py-2">
                     {summariseEvent(e)}
                     {(e.status === 'failed' || e.status === 'invalid') && e.lastError ? (
-                      <span data-testid="event-problem" className="block text-xs text-red-700">{e.lastError.slice(0, 200)}</span>
+                      <span data-testid="event-problem" className="block text-xs text-red-700">
+                        {e.lastError.slice(0, 200)}
+                      </span>
                     ) : null}
                   </td>
                   <td className="px-3 py-2">
@@ -197,9 +201,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       <section className="mb-8" data-testid="forwards">
         <h2 className="mb-1 text-lg font-medium">Forwards</h2>
         <p className="mb-3 text-sm text-slate-600">
-          Each change of a field is re-sent to these URLs, signed with the forward&apos;s own secret in X-Onramp-Signature-256,
-          retried with backoff, then kept below as a dead letter. A destination that keeps failing is paused for a while, so
-          it never holds up the others.
+          Each change of a field is re-sent to these URLs, signed with the forward&apos;s own secret in X-Onramp-Signature-256, retried with backoff, then kept
+          below as a dead letter. A destination that keeps failing is paused for a while, so it never holds up the others.
         </p>
         <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
           {forwards.length === 0 ? (

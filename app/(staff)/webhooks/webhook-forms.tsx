@@ -2,14 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
-import {
-  createWebhookForward,
-  deleteWebhookForward,
-  replayEvent,
-  replayFailedEvents,
-  retryDeadDeliveries,
-  setWebhookForwardEnabled,
-} from './actions';
+import { createWebhookForward, deleteWebhookForward, replayEvent, replayFailedEvents, retryDeadDeliveries, setWebhookForwardEnabled } from './actions';
 
 const smallButton = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60';
 
@@ -79,9 +72,8 @@ export function CreateForwardForm({ fields }: { fields: readonly string[] }) {
           <p className="font-medium">Signing secret, shown only now:</p>
           <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono">{secret}</code>
           <p className="mt-2">
-            Each forwarded change is POSTed as JSON with the header <code>X-Onramp-Signature-256: sha256=&lt;hex&gt;</code>, where
-            &lt;hex&gt; is the lowercase hex HMAC-SHA256 of the exact request body bytes with this secret. Verify it before parsing,
-            with a constant-time comparison, for example in Node.js:
+            Each forwarded change is POSTed as JSON with the header <code>X-Onramp-Signature-256: sha256=&lt;hex&gt;</code>, where &lt;hex&gt; is the lowercase
+            hex HMAC-SHA256 of the exact request body bytes with this secret. Verify it before parsing, with a constant-time comparison, for example in Node.js:
           </p>
           <pre className="mt-1 overflow-auto rounded bg-white p-2 text-xs">{`const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(rawBody).digest('hex');
 const given = Buffer.from(req.headers['x-onramp-signature-256'] ?? '');

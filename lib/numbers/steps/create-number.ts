@@ -23,7 +23,12 @@ export const createNumberStep: NumberStep = {
       await saveNumberRead(ctx.waba, existing);
       return { status: 'done', result: { phoneNumberId: existing.id, created: false } };
     }
-    const id = await createPhoneNumber(ctx.waba.metaWabaId, { cc: plan.cc, phoneNumber: plan.phoneNumber, verifiedName: plan.verifiedName }, ctx.token, ctx.audit);
+    const id = await createPhoneNumber(
+      ctx.waba.metaWabaId,
+      { cc: plan.cc, phoneNumber: plan.phoneNumber, verifiedName: plan.verifiedName },
+      ctx.token,
+      ctx.audit,
+    );
     await readAndSaveNumber(ctx.waba, id, ctx.token, ctx.audit);
     return { status: 'done', result: { phoneNumberId: id, created: true } };
   },

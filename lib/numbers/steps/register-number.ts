@@ -33,7 +33,15 @@ async function registeredInThisRun(runId: string, step: string, metaPhoneNumberI
   const [call] = await db()
     .select({ id: graphCalls.id })
     .from(graphCalls)
-    .where(and(eq(graphCalls.runId, runId), eq(graphCalls.step, step), eq(graphCalls.path, `/${metaPhoneNumberId}/register`), eq(graphCalls.status, 200), isNull(graphCalls.errorCode)))
+    .where(
+      and(
+        eq(graphCalls.runId, runId),
+        eq(graphCalls.step, step),
+        eq(graphCalls.path, `/${metaPhoneNumberId}/register`),
+        eq(graphCalls.status, 200),
+        isNull(graphCalls.errorCode),
+      ),
+    )
     .limit(1);
   return call !== undefined;
 }
@@ -48,7 +56,10 @@ export const registerNumberStep: NumberStep = {
     const region = ctx.plan.dataLocalizationRegion;
     const state = await getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'is_on_biz_app']);
     if (state.is_on_biz_app) {
-      throw new StepFailure('coexistence', 'This number is also on the WhatsApp Business app (coexistence): the app keeps it registered, and Meta refuses to register it again.');
+      throw new StepFailure(
+        'coexistence',
+        'This number is also on the WhatsApp Business app (coexistence): the app keeps it registered, and Meta refuses to register it again.',
+      );
     }
     const registered = state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED';
     if (registered && !ctx.plan.reregister) return { status: 'done', result: { alreadyRegistered: true } };

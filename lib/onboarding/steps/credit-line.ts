@@ -2,13 +2,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { wabas } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
-import {
-  getAllocationConfig,
-  listAllocationConfigs,
-  shareAndAttachCreditLine,
-  wabaCurrencies,
-  type WabaCurrency,
-} from '@/lib/meta/credit-lines';
+import { getAllocationConfig, listAllocationConfigs, shareAndAttachCreditLine, wabaCurrencies, type WabaCurrency } from '@/lib/meta/credit-lines';
 import { hasCode, systemToken } from '@/lib/meta/graph';
 import { getWaba } from '@/lib/meta/wabas';
 import { isReadOnly, type OnboardingStep, type StepContext } from '@/lib/onboarding/steps/context';
@@ -50,10 +44,7 @@ async function recordExistingFunding(
   for (const id of candidates) {
     const allocation = await getAllocationConfig(id, system, ctx.audit);
     if (allocation.requestStatus !== 'DELETED' && allocation.receivingCredentialId === primaryFundingId) {
-      await db()
-        .update(wabas)
-        .set({ allocationConfigId: id, primaryFundingId, updatedAt: new Date() })
-        .where(eq(wabas.id, ctx.waba.id));
+      await db().update(wabas).set({ allocationConfigId: id, primaryFundingId, updatedAt: new Date() }).where(eq(wabas.id, ctx.waba.id));
       return { status: 'done', result: { allocationConfigId: id, primaryFundingId, alreadyShared: true, ours: true } };
     }
   }
@@ -82,10 +73,7 @@ export async function shareCreditLine(ctx: CreditLineContext): Promise<StepOutco
   const currency = currencyOf(before.currency);
   try {
     const share = await shareAndAttachCreditLine(creditLineId, { wabaId: ctx.waba.metaWabaId, currency }, systemToken(), ctx.audit);
-    await db()
-      .update(wabas)
-      .set({ allocationConfigId: share.allocationConfigId, currency, updatedAt: new Date() })
-      .where(eq(wabas.id, ctx.waba.id));
+    await db().update(wabas).set({ allocationConfigId: share.allocationConfigId, currency, updatedAt: new Date() }).where(eq(wabas.id, ctx.waba.id));
     return { status: 'done', result: { allocationConfigId: share.allocationConfigId, currency, alreadyShared: false, ours: true } };
   } catch (error) {
     // "Already attached" (100) after our own earlier call landed late: verify rather than fail.

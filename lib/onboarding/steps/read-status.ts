@@ -47,7 +47,14 @@ export function phoneSnapshot(phone: {
   platformType: string | null;
   isOnBizApp: boolean;
 }): PhoneSnapshot {
-  return { id: phone.id, number: phone.number, status: phone.status, nameStatus: phone.nameStatus, platformType: phone.platformType, isOnBizApp: phone.isOnBizApp };
+  return {
+    id: phone.id,
+    number: phone.number,
+    status: phone.status,
+    nameStatus: phone.nameStatus,
+    platformType: phone.platformType,
+    isOnBizApp: phone.isOnBizApp,
+  };
 }
 
 function fromMeta(phone: MetaPhoneNumber): PhoneSnapshot {
@@ -72,36 +79,38 @@ export const readStatusStep: OnboardingStep = {
   label: { staff: 'Read the account and number status from Meta', customer: 'Check your account and number status' },
   after: 'all',
   async run(ctx) {
-  const [waba, phones, solution] = await Promise.all([
-    getWaba(ctx.waba.metaWabaId, ctx.token, ctx.audit),
-    listPhoneNumbers(ctx.waba.metaWabaId, ctx.token, ctx.audit),
-    ctx.solutionId ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }) : Promise.resolve(null),
-  ]);
-  await db().transaction(async (tx) => {
-    await saveWaba(tx, waba);
-    if (ctx.session.businessId && waba.business_verification_status) {
-      await tx
-        .update(businesses)
-        .set({ verificationStatus: waba.business_verification_status, name: waba.owner_business_info?.name, updatedAt: new Date() })
-        .where(eq(businesses.id, ctx.session.businessId));
-    }
-    await savePhoneNumbers(tx, ctx.waba.id, phones);
-  });
-  const ownId = ctx.phone?.metaPhoneNumberId;
-  const all = ownNumberFirst(phones.map(fromMeta), ownId);
-  const snapshot: StatusSnapshot = {
-    waba: {
-      accountReviewStatus: waba.account_review_status ?? null,
-      primaryFundingId: waba.primary_funding_id ?? null,
-      canSendMessage: waba.health_status?.can_send_message ?? null,
-      messagingLimit: waba.whatsapp_business_manager_messaging_limit ?? null,
-      health: waba.health_status ?? null,
-    },
-    phone: all.find((p) => p.id === ownId) ?? null,
-    phones: all,
-    phoneCount: phones.length,
-    solution,
-  };
-  return { status: 'done', result: snapshot };
+    const [waba, phones, solution] = await Promise.all([
+      getWaba(ctx.waba.metaWabaId, ctx.token, ctx.audit),
+      listPhoneNumbers(ctx.waba.metaWabaId, ctx.token, ctx.audit),
+      ctx.solutionId
+        ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit })
+        : Promise.resolve(null),
+    ]);
+    await db().transaction(async (tx) => {
+      await saveWaba(tx, waba);
+      if (ctx.session.businessId && waba.business_verification_status) {
+        await tx
+          .update(businesses)
+          .set({ verificationStatus: waba.business_verification_status, name: waba.owner_business_info?.name, updatedAt: new Date() })
+          .where(eq(businesses.id, ctx.session.businessId));
+      }
+      await savePhoneNumbers(tx, ctx.waba.id, phones);
+    });
+    const ownId = ctx.phone?.metaPhoneNumberId;
+    const all = ownNumberFirst(phones.map(fromMeta), ownId);
+    const snapshot: StatusSnapshot = {
+      waba: {
+        accountReviewStatus: waba.account_review_status ?? null,
+        primaryFundingId: waba.primary_funding_id ?? null,
+        canSendMessage: waba.health_status?.can_send_message ?? null,
+        messagingLimit: waba.whatsapp_business_manager_messaging_limit ?? null,
+        health: waba.health_status ?? null,
+      },
+      phone: all.find((p) => p.id === ownId) ?? null,
+      phones: all,
+      phoneCount: phones.length,
+      solution,
+    };
+    return { status: 'done', result: snapshot };
   },
 };

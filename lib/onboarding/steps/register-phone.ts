@@ -16,11 +16,7 @@ const budgetWindowMs = 72 * 3600_000;
 /** The number's PIN: the stored one (so a retry sends the same PIN), or a new random one stored first. */
 export async function pinFor(phoneRowId: string): Promise<string> {
   const secretId = await db().transaction(async (tx) => {
-    const [row] = await tx
-      .select({ pinSecretId: phoneNumbers.pinSecretId })
-      .from(phoneNumbers)
-      .where(eq(phoneNumbers.id, phoneRowId))
-      .for('update');
+    const [row] = await tx.select({ pinSecretId: phoneNumbers.pinSecretId }).from(phoneNumbers).where(eq(phoneNumbers.id, phoneRowId)).for('update');
     if (!row) throw new Error('Phone number row not found');
     if (row.pinSecretId) return row.pinSecretId;
     const pin = randomInt(0, 1_000_000).toString().padStart(6, '0');
@@ -42,28 +38,30 @@ export const registerPhoneStep: OnboardingStep = {
   needed: (plan) => !isReadOnly(plan) && (plan.flow === 'default' || plan.flow === 'mps'),
   after: ['subscribe_app'],
   async run(ctx) {
-  const phone = ctx.phone;
-  if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
-  const id = phone.metaPhoneNumberId;
-  // The PIN is made (or read) while Meta is asked, so that registering waits for nothing else.
-  const [state, solution, pin] = await Promise.all([
-    getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'code_verification_status', 'is_on_biz_app']),
-    ctx.solutionId ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit }) : Promise.resolve(null),
-    phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
-  ]);
-  // Coexistence numbers are registered already and refuse /register (docs/meta/phone-numbers.md, docs/meta/coexistence.md).
-  if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
-  // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (docs/meta/multi-partner-solutions.md).
-  if (solution && !solution.messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers', partner: solution.partner } };
-  if (state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED') {
-    if (!phone.registeredAt) {
-      await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
+    const phone = ctx.phone;
+    if (!phone) return { status: 'skipped', result: { reason: 'no_phone_number' } };
+    const id = phone.metaPhoneNumberId;
+    // The PIN is made (or read) while Meta is asked, so that registering waits for nothing else.
+    const [state, solution, pin] = await Promise.all([
+      getPhoneNumber(id, ctx.token, ctx.audit, ['status', 'platform_type', 'code_verification_status', 'is_on_biz_app']),
+      ctx.solutionId
+        ? solutionAccess({ solutionId: ctx.solutionId, metaWabaId: ctx.waba.metaWabaId, token: ctx.token, audit: ctx.audit })
+        : Promise.resolve(null),
+      phone.isOnBizApp ? Promise.resolve(null) : pinFor(phone.id),
+    ]);
+    // Coexistence numbers are registered already and refuse /register (docs/meta/phone-numbers.md, docs/meta/coexistence.md).
+    if (state.is_on_biz_app) return { status: 'skipped', result: { reason: 'coexistence_number' } };
+    // Only one partner registers a number; under an MPS that is the partner holding MESSAGING (docs/meta/multi-partner-solutions.md).
+    if (solution && !solution.messaging) return { status: 'skipped', result: { reason: 'messaging_partner_registers', partner: solution.partner } };
+    if (state.platform_type === 'CLOUD_API' && state.status === 'CONNECTED') {
+      if (!phone.registeredAt) {
+        await db().update(phoneNumbers).set({ registeredAt: new Date(), updatedAt: new Date() }).where(eq(phoneNumbers.id, phone.id));
+      }
+      return { status: 'done', result: { alreadyRegistered: true } };
     }
-    return { status: 'done', result: { alreadyRegistered: true } };
-  }
 
-  await registerWithPin(phone, pin ?? (await pinFor(phone.id)), ctx.token, ctx.audit);
-  return { status: 'done', result: { alreadyRegistered: false } };
+    await registerWithPin(phone, pin ?? (await pinFor(phone.id)), ctx.token, ctx.audit);
+    return { status: 'done', result: { alreadyRegistered: false } };
   },
 };
 
@@ -71,7 +69,12 @@ export const registerPhoneStep: OnboardingStep = {
  * The register call with the number's PIN and what its known refusals mean; any operation that
  * registers a number (onboarding, Finish onboarding) goes through here.
  */
-export async function registerWithPin(phone: Pick<PhoneNumber, 'id' | 'metaPhoneNumberId'>, pin: string, token: GraphToken, audit: AuditContext): Promise<void> {
+export async function registerWithPin(
+  phone: Pick<PhoneNumber, 'id' | 'metaPhoneNumberId'>,
+  pin: string,
+  token: GraphToken,
+  audit: AuditContext,
+): Promise<void> {
   try {
     await registerPhoneNumber(phone.metaPhoneNumberId, { pin }, token, audit);
   } catch (error) {

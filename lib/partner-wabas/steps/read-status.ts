@@ -26,7 +26,10 @@ export const finishReadStatusStep: FinishStep = {
       // A WABA that reached us by webhook only knows its owner's id until now.
       const owner = waba.owner_business_info;
       if (ctx.waba.businessId && owner?.name) {
-        await tx.update(businesses).set({ name: owner.name, updatedAt: new Date() }).where(and(eq(businesses.id, ctx.waba.businessId), isNull(businesses.name)));
+        await tx
+          .update(businesses)
+          .set({ name: owner.name, updatedAt: new Date() })
+          .where(and(eq(businesses.id, ctx.waba.businessId), isNull(businesses.name)));
       }
     });
     const snapshot: FinishSnapshot = {

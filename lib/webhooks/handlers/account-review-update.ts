@@ -24,10 +24,7 @@ export const handleAccountReviewUpdate: ChangeHandler = async (change, tx) => {
     if (sameInstant && rank(decision) < rank(stored.value)) return 'processed';
     const next = withFlag(waba.flags, 'account_review_update', at, decision);
     if (!next.applied) return 'processed';
-    await tx
-      .update(wabas)
-      .set({ accountReviewStatus: decision, flags: next.flags, updatedAt: new Date() })
-      .where(eq(wabas.id, waba.id));
+    await tx.update(wabas).set({ accountReviewStatus: decision, flags: next.flags, updatedAt: new Date() }).where(eq(wabas.id, waba.id));
     await refreshOutcome(tx, waba.id);
     if (decision === 'APPROVED') await resolveOpenItems(tx, change.wabaId, ['account_review_rejected']);
   }

@@ -30,18 +30,22 @@ describe('account_update PARTNER_ADDED / PARTNER_APP_INSTALLED', () => {
   it('creates the customer record and asks staff to finish a partner-initiated onboarding', async () => {
     const wabaId = metaId('2');
     const ownerId = metaId('3');
-    const [event] = await deliver('506914307656634', [
-      accountUpdate({
-        event: 'PARTNER_APP_INSTALLED',
-        waba_info: {
-          waba_id: wabaId,
-          owner_business_id: ownerId,
-          partner_app_id: metaConfig().appId,
-          solution_id: '795033096057724',
-          solution_partner_business_ids: ['506914307656634', '520744086200222'],
-        },
-      }),
-    ], t0);
+    const [event] = await deliver(
+      '506914307656634',
+      [
+        accountUpdate({
+          event: 'PARTNER_APP_INSTALLED',
+          waba_info: {
+            waba_id: wabaId,
+            owner_business_id: ownerId,
+            partner_app_id: metaConfig().appId,
+            solution_id: '795033096057724',
+            solution_partner_business_ids: ['506914307656634', '520744086200222'],
+          },
+        }),
+      ],
+      t0,
+    );
     expect(event!.status).toBe('processed');
     const waba = await wabaRow(wabaId);
     expect(waba).toMatchObject({ status: 'connected', solutionId: '795033096057724', disconnectedAt: null });
@@ -60,9 +64,11 @@ describe('account_update PARTNER_ADDED / PARTNER_APP_INSTALLED', () => {
 
   it('ignores another app being installed on a WABA', async () => {
     const wabaId = metaId('2');
-    const [event] = await deliver(wabaId, [
-      accountUpdate({ event: 'PARTNER_APP_INSTALLED', waba_info: { waba_id: wabaId, owner_business_id: metaId('3'), partner_app_id: '670843887433847' } }),
-    ], t0);
+    const [event] = await deliver(
+      wabaId,
+      [accountUpdate({ event: 'PARTNER_APP_INSTALLED', waba_info: { waba_id: wabaId, owner_business_id: metaId('3'), partner_app_id: '670843887433847' } })],
+      t0,
+    );
     expect(event!.status).toBe('ignored');
     expect(await wabaRow(wabaId)).toBeUndefined();
     expect(await attention(wabaId)).toHaveLength(0);
@@ -88,18 +94,24 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
     const c = await createCustomer({ coexistence: true });
     await db().update(onboardingSessions).set({ status: 'running' }).where(eq(onboardingSessions.id, c.session.id));
     await db().insert(operationRuns).values({ id: c.session.id, operation: 'onboarding', subjectType: 'onboarding_session', subjectId: c.session.id });
-    await db().insert(operationSteps).values([
-      { runId: c.session.id, name: 'subscribe_app', status: 'done' },
-      { runId: c.session.id, name: 'share_credit_line', status: 'retrying' },
-      { runId: c.session.id, name: 'register_phone', status: 'pending' },
-    ]);
-    const [event] = await deliver(c.waba.metaWabaId, [
-      accountUpdate({
-        event: 'PARTNER_REMOVED',
-        waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId },
-        disconnection_info: { reason: 'PRIMARY_INACTIVITY', initiated_by: 'SYSTEM' },
-      }),
-    ], t0 + 60);
+    await db()
+      .insert(operationSteps)
+      .values([
+        { runId: c.session.id, name: 'subscribe_app', status: 'done' },
+        { runId: c.session.id, name: 'share_credit_line', status: 'retrying' },
+        { runId: c.session.id, name: 'register_phone', status: 'pending' },
+      ]);
+    const [event] = await deliver(
+      c.waba.metaWabaId,
+      [
+        accountUpdate({
+          event: 'PARTNER_REMOVED',
+          waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId },
+          disconnection_info: { reason: 'PRIMARY_INACTIVITY', initiated_by: 'SYSTEM' },
+        }),
+      ],
+      t0 + 60,
+    );
     expect(event!.status).toBe('processed');
     const waba = await wabaRow(c.waba.metaWabaId);
     expect(waba!.status).toBe('disconnected');
@@ -119,9 +131,11 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
     expect(await attention(c.waba.metaWabaId, 'credit_line_revoke')).toHaveLength(1);
 
     // A late, older PARTNER_ADDED does not reconnect it.
-    await deliver(c.waba.metaWabaId, [
-      accountUpdate({ event: 'PARTNER_ADDED', waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId } }),
-    ], t0);
+    await deliver(
+      c.waba.metaWabaId,
+      [accountUpdate({ event: 'PARTNER_ADDED', waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId } })],
+      t0,
+    );
     expect((await wabaRow(c.waba.metaWabaId))!.status).toBe('disconnected');
   });
 
@@ -130,7 +144,10 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
     await jobs().createQueue(revokeCreditLineJob.name);
     await db().insert(settings).values({ key: revokeCreditLineSetting, value: true });
     const c = await createCustomer();
-    const value = { event: 'PARTNER_APP_UNINSTALLED', waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId, partner_app_id: metaConfig().appId } };
+    const value = {
+      event: 'PARTNER_APP_UNINSTALLED',
+      waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId, partner_app_id: metaConfig().appId },
+    };
     const [event] = await deliver(c.waba.metaWabaId, [accountUpdate(value)], t0);
     await replayChanges([event!.id]);
     expect(await attention(c.waba.metaWabaId, 'credit_line_revoke_requested')).toHaveLength(1);
@@ -147,9 +164,16 @@ describe('account_update PARTNER_REMOVED / PARTNER_APP_UNINSTALLED', () => {
 
   it('ignores another app being uninstalled', async () => {
     const c = await createCustomer();
-    const [event] = await deliver(c.waba.metaWabaId, [
-      accountUpdate({ event: 'PARTNER_APP_UNINSTALLED', waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId, partner_app_id: '670843887433847' } }),
-    ], t0);
+    const [event] = await deliver(
+      c.waba.metaWabaId,
+      [
+        accountUpdate({
+          event: 'PARTNER_APP_UNINSTALLED',
+          waba_info: { waba_id: c.waba.metaWabaId, owner_business_id: c.business.metaBusinessId, partner_app_id: '670843887433847' },
+        }),
+      ],
+      t0,
+    );
     expect(event!.status).toBe('ignored');
     expect((await wabaRow(c.waba.metaWabaId))!.status).toBe('connected');
   });
@@ -159,14 +183,21 @@ describe('account_update: account state events', () => {
   it('records violations, restrictions, bans and country, and tells staff', async () => {
     const c = await createCustomer();
     const id = c.waba.metaWabaId;
-    const events = await deliver(id, [
-      accountUpdate({ event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'ADULT' } }),
-      accountUpdate({ event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1767312000 }] }),
-      accountUpdate({ event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE', waba_ban_date: 'April 17, 2025' } }),
-      accountUpdate({ event: 'BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE', country: 'BR' }),
-      accountUpdate({ event: 'AUTH_INTL_PRICE_ELIGIBILITY_UPDATE', auth_international_rate_eligibility: { start_time: t0, exception_countries: [{ country_code: 'ID', start_time: 1769904000 }] } }),
-      accountUpdate({ event: 'SOMETHING_NEW', detail: 42 }),
-    ], t0);
+    const events = await deliver(
+      id,
+      [
+        accountUpdate({ event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'ADULT' } }),
+        accountUpdate({ event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1767312000 }] }),
+        accountUpdate({ event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE', waba_ban_date: 'April 17, 2025' } }),
+        accountUpdate({ event: 'BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE', country: 'BR' }),
+        accountUpdate({
+          event: 'AUTH_INTL_PRICE_ELIGIBILITY_UPDATE',
+          auth_international_rate_eligibility: { start_time: t0, exception_countries: [{ country_code: 'ID', start_time: 1769904000 }] },
+        }),
+        accountUpdate({ event: 'SOMETHING_NEW', detail: 42 }),
+      ],
+      t0,
+    );
     expect(events.map((e) => e.status)).toEqual(Array(6).fill('processed'));
     const waba = await wabaRow(id);
     expect(waba).toMatchObject({
@@ -195,7 +226,11 @@ describe('account_update: account state events', () => {
     const c = await createCustomer({ coexistence: true });
     const id = c.waba.metaWabaId;
     const info = { waba_id: id, owner_business_id: c.business.metaBusinessId };
-    await deliver(id, [accountUpdate({ event: 'ACCOUNT_OFFBOARDED', waba_info: info, disconnection_info: { reason: 'COMPANION_INACTIVITY', initiated_by: 'SYSTEM' } })], t0);
+    await deliver(
+      id,
+      [accountUpdate({ event: 'ACCOUNT_OFFBOARDED', waba_info: info, disconnection_info: { reason: 'COMPANION_INACTIVITY', initiated_by: 'SYSTEM' } })],
+      t0,
+    );
     let waba = await wabaRow(id);
     expect(waba!.status).toBe('disconnected');
     expect(waba!.flags.disconnection_info?.value).toMatchObject({ reason: 'COMPANION_INACTIVITY' });
@@ -210,18 +245,35 @@ describe('account_update: account state events', () => {
   it('records business verification outcomes with normalised rejection reasons', async () => {
     const c = await createCustomer();
     const id = c.waba.metaWabaId;
-    await deliver(id, [
-      accountUpdate({
-        event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
-        partner_client_certification_info: { client_business_id: c.business.metaBusinessId, status: 'FAILED', rejection_reasons: ['LEGAL NAME NOT MATCHING', 'WEBSITE_NOT_MATCHING'] },
-      }),
-    ], t0);
+    await deliver(
+      id,
+      [
+        accountUpdate({
+          event: 'PARTNER_CLIENT_CERTIFICATION_STATUS_UPDATE',
+          partner_client_certification_info: {
+            client_business_id: c.business.metaBusinessId,
+            status: 'FAILED',
+            rejection_reasons: ['LEGAL NAME NOT MATCHING', 'WEBSITE_NOT_MATCHING'],
+          },
+        }),
+      ],
+      t0,
+    );
     const [business] = await db().select().from(businesses).where(eq(businesses.id, c.business.id));
     expect(business!.verificationStatus).toBe('rejected');
     const [item] = await attention(id, 'business_verification_rejected');
     expect(item!.data).toMatchObject({ rejectionReasons: ['LEGAL_NAME_NOT_MATCHING', 'WEBSITE_NOT_MATCHING'] });
 
-    await deliver(id, [accountUpdate({ event: 'PARTNER_CLIENT_CERTIFICATION_NEEDED', partner_client_certification_needed_info: { client_business_id: c.business.metaBusinessId } })], t0);
+    await deliver(
+      id,
+      [
+        accountUpdate({
+          event: 'PARTNER_CLIENT_CERTIFICATION_NEEDED',
+          partner_client_certification_needed_info: { client_business_id: c.business.metaBusinessId },
+        }),
+      ],
+      t0,
+    );
     expect(await attention(id, 'business_verification_needed')).toHaveLength(1);
     expect(normaliseRejectionReasons(['NONE'])).toEqual([]);
   });

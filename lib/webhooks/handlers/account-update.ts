@@ -3,12 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { businesses, wabas, type Waba } from '@/lib/db/schema';
 import { addAttention, changeTime, lockWaba, parseValue, recordFlag, upsertBusiness } from '@/lib/webhooks/handlers/common';
-import {
-  connectionValueSchema,
-  handleConnectionChange,
-  handlePartnerAdded,
-  handlePartnerRemoved,
-} from '@/lib/webhooks/handlers/partner-connection';
+import { connectionValueSchema, handleConnectionChange, handlePartnerAdded, handlePartnerRemoved } from '@/lib/webhooks/handlers/partner-connection';
 import type { ChangeHandler, HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 import { recordCertificationDecision, recordCertificationNeeded, rejectionReasonsOf } from '@/lib/verification/webhooks';
 
@@ -22,9 +17,7 @@ const violationSchema = z.looseObject({
 });
 
 const restrictionSchema = z.looseObject({
-  restriction_info: z
-    .array(z.looseObject({ restriction_type: z.string(), expiration: z.union([z.number(), z.string()]).optional() }))
-    .default([]),
+  restriction_info: z.array(z.looseObject({ restriction_type: z.string(), expiration: z.union([z.number(), z.string()]).optional() })).default([]),
 });
 
 const banSchema = z.looseObject({
@@ -67,7 +60,10 @@ type EventContext = { change: StoredChange; tx: Tx; waba: Waba | undefined; at: 
 
 async function setWaba(ctx: EventContext, values: Partial<typeof wabas.$inferInsert>): Promise<void> {
   if (!ctx.waba) return;
-  await ctx.tx.update(wabas).set({ ...values, updatedAt: new Date() }).where(eq(wabas.id, ctx.waba.id));
+  await ctx.tx
+    .update(wabas)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(wabas.id, ctx.waba.id));
 }
 
 async function handleViolation(ctx: EventContext): Promise<void> {

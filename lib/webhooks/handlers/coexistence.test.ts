@@ -23,7 +23,17 @@ function historyChunk(phoneNumberId: string, phase: number, chunkOrder: number, 
           threads: [
             {
               id: '16505551234',
-              messages: [{ from: '15550783881', to: '16505551234', id: `wamid.H${phase}${chunkOrder}`, timestamp: String(t0 - 86400), type: 'text', text: { body: 'Order ready' }, history_context: { status: 'READ' } }],
+              messages: [
+                {
+                  from: '15550783881',
+                  to: '16505551234',
+                  id: `wamid.H${phase}${chunkOrder}`,
+                  timestamp: String(t0 - 86400),
+                  type: 'text',
+                  text: { body: 'Order ready' },
+                  history_context: { status: 'READ' },
+                },
+              ],
             },
           ],
         },
@@ -54,7 +64,14 @@ function echoes(phoneNumberId: string, ids: string[]) {
     value: {
       messaging_product: 'whatsapp',
       metadata: metadata(phoneNumberId),
-      message_echoes: ids.map((id) => ({ from: '15550783881', to: '16505551234', id, timestamp: String(t0), type: 'text', text: { body: 'Sent from the phone app' } })),
+      message_echoes: ids.map((id) => ({
+        from: '15550783881',
+        to: '16505551234',
+        id,
+        timestamp: String(t0),
+        type: 'text',
+        text: { body: 'Sent from the phone app' },
+      })),
     },
   };
 }
@@ -80,16 +97,20 @@ describe('coexistence sync progress', () => {
 
   it('records declined history (2593109)', async () => {
     const c = await createCustomer({ coexistence: true });
-    const [event] = await deliver(c.waba.metaWabaId, [
-      {
-        field: 'history',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: metadata(c.phone.metaPhoneNumberId),
-          history: [{ errors: [{ code: 2593109, title: 'History sync is turned off by the business' }] }],
+    const [event] = await deliver(
+      c.waba.metaWabaId,
+      [
+        {
+          field: 'history',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: metadata(c.phone.metaPhoneNumberId),
+            history: [{ errors: [{ code: 2593109, title: 'History sync is turned off by the business' }] }],
+          },
         },
-      },
-    ], t0);
+      ],
+      t0,
+    );
     await replayChanges([event!.id]);
     const row = await session(c.session.id);
     expect(row.historyDeclinedAt?.toISOString()).toBe(new Date(t0 * 1000).toISOString());

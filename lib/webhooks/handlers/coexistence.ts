@@ -13,11 +13,7 @@ export const coexistenceMetadataSchema = z.looseObject({
 });
 
 /** The onboarding of the change's number (or, failing that, of its WABA), locked for update. */
-export async function coexistenceSession(
-  tx: Tx,
-  change: StoredChange,
-  metaPhoneNumberId: string,
-): Promise<OnboardingSession | undefined> {
+export async function coexistenceSession(tx: Tx, change: StoredChange, metaPhoneNumberId: string): Promise<OnboardingSession | undefined> {
   const phone = await findPhone(tx, { metaPhoneNumberId });
   let wabaRowId = phone?.wabaId;
   if (!wabaRowId && change.wabaId) {
@@ -31,23 +27,11 @@ export async function coexistenceSession(
  * Records a per-change fact on the session once; returns false when this event was recorded
  * already (a replay or a retry), so counters are only added to once per event.
  */
-export async function recordSessionFact(
-  tx: Tx,
-  sessionId: string,
-  type: string,
-  change: StoredChange,
-  data: Record<string, unknown>,
-): Promise<boolean> {
+export async function recordSessionFact(tx: Tx, sessionId: string, type: string, change: StoredChange, data: Record<string, unknown>): Promise<boolean> {
   const [seen] = await tx
     .select({ id: onboardingEvents.id })
     .from(onboardingEvents)
-    .where(
-      and(
-        eq(onboardingEvents.sessionId, sessionId),
-        eq(onboardingEvents.type, type),
-        sql`${onboardingEvents.data}->>'eventId' = ${change.id}`,
-      ),
-    )
+    .where(and(eq(onboardingEvents.sessionId, sessionId), eq(onboardingEvents.type, type), sql`${onboardingEvents.data}->>'eventId' = ${change.id}`))
     .limit(1);
   if (seen) return false;
   await tx.insert(onboardingEvents).values({ sessionId, type, data: { ...data, eventId: change.id } });

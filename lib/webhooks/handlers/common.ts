@@ -46,12 +46,7 @@ export async function lockWaba(tx: Tx, metaWabaId: string | null): Promise<Waba 
 export type FlagEntry = { at: string; value: unknown };
 
 /** Sets `flags[key]` unless a newer value is stored; returns whether it was applied. */
-export function withFlag(
-  flags: Record<string, FlagEntry>,
-  key: string,
-  at: Date,
-  value: unknown,
-): { applied: boolean; flags: Record<string, FlagEntry> } {
+export function withFlag(flags: Record<string, FlagEntry>, key: string, at: Date, value: unknown): { applied: boolean; flags: Record<string, FlagEntry> } {
   if (!isNotOlder(at, flags[key]?.at)) return { applied: false, flags };
   return { applied: true, flags: { ...flags, [key]: { at: at.toISOString(), value } } };
 }
@@ -119,14 +114,14 @@ export async function resolveOpenItems(
   if (displayPhoneNumber !== undefined) {
     where.push(sql`regexp_replace(coalesce(${attentionItems.data}->>'displayPhoneNumber', ''), '[^0-9]', '', 'g') = ${digitsOf(displayPhoneNumber)}`);
   }
-  await tx.update(attentionItems).set({ resolvedAt: new Date() }).where(and(...where));
+  await tx
+    .update(attentionItems)
+    .set({ resolvedAt: new Date() })
+    .where(and(...where));
 }
 
 /** The phone number a per-number change is about: by id, or by its display number within the WABA. */
-export async function findPhone(
-  tx: Tx,
-  by: { metaPhoneNumberId?: string; wabaRowId?: string; displayPhoneNumber?: string },
-): Promise<PhoneNumber | undefined> {
+export async function findPhone(tx: Tx, by: { metaPhoneNumberId?: string; wabaRowId?: string; displayPhoneNumber?: string }): Promise<PhoneNumber | undefined> {
   if (by.metaPhoneNumberId) {
     const [row] = await tx.select().from(phoneNumbers).where(eq(phoneNumbers.metaPhoneNumberId, by.metaPhoneNumberId));
     if (row) return row;

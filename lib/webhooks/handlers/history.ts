@@ -17,9 +17,7 @@ const historySchema = z.looseObject({
   history: z
     .array(
       z.looseObject({
-        metadata: z
-          .looseObject({ phase: numeric.optional(), chunk_order: numeric.optional(), progress: numeric.optional() })
-          .optional(),
+        metadata: z.looseObject({ phase: numeric.optional(), chunk_order: numeric.optional(), progress: numeric.optional() }).optional(),
         errors: z.array(z.looseObject({ code: numeric.optional() })).optional(),
         // Threads carry message bodies: counted, never stored.
         threads: z.array(z.looseObject({ messages: z.array(z.unknown()).optional() })).optional(),
@@ -49,9 +47,7 @@ export const handleHistory: ChangeHandler = async (change, tx) => {
   await tx
     .update(onboardingSessions)
     .set({
-      ...(progress !== undefined
-        ? { historyProgress: sql`greatest(coalesce(${onboardingSessions.historyProgress}, 0), ${progress})` }
-        : {}),
+      ...(progress !== undefined ? { historyProgress: sql`greatest(coalesce(${onboardingSessions.historyProgress}, 0), ${progress})` } : {}),
       ...(declined ? { historyDeclinedAt: sql`coalesce(${onboardingSessions.historyDeclinedAt}, ${changeTime(change).toISOString()}::timestamptz)` } : {}),
       updatedAt: new Date(),
     })

@@ -84,7 +84,10 @@ describe('messages', () => {
     const phone = metaId('1');
     const events = await deliver(wabaId, [
       inbound(phone, 'wamid.R1'),
-      statuses(phone, [{ id: 'wamid.OUT1', status: 'sent' }, { id: 'wamid.OUT1', status: 'delivered' }]),
+      statuses(phone, [
+        { id: 'wamid.OUT1', status: 'sent' },
+        { id: 'wamid.OUT1', status: 'delivered' },
+      ]),
     ]);
     await replayChanges(events.map((e) => e.id));
     await replayChanges(events.map((e) => e.id));
@@ -100,7 +103,12 @@ describe('messages', () => {
     expect(await counts(phone)).toEqual({ '2026-01-01': { ...zero, sent: 1, delivered: 1, read: 1 } });
 
     // played is read-level: counted once with read, and never moved back.
-    await deliver(wabaId, [statuses(phone, [{ id: 'wamid.V1', status: 'played' }, { id: 'wamid.V1', status: 'read' }])]);
+    await deliver(wabaId, [
+      statuses(phone, [
+        { id: 'wamid.V1', status: 'played' },
+        { id: 'wamid.V1', status: 'read' },
+      ]),
+    ]);
     expect(await statusOf('wamid.V1')).toBe('played');
     expect((await counts(phone))['2026-01-01']!.read).toBe(2);
   });
@@ -189,4 +197,3 @@ describe('messages in batches', () => {
     expect(failed).toMatchObject({ status: 'failed', lastError: expect.stringContaining('metadata') });
   });
 });
-

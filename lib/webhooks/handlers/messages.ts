@@ -39,11 +39,7 @@ const rank = (status: SQL) =>
  */
 async function recordStatus(tx: Tx, messageId: string, phoneNumberId: string, status: string): Promise<Counter | undefined> {
   const kind = kinds[status];
-  const [old] = await tx
-    .select({ seen: messageStatuses.seen })
-    .from(messageStatuses)
-    .where(eq(messageStatuses.messageId, messageId))
-    .for('update');
+  const [old] = await tx.select({ seen: messageStatuses.seen }).from(messageStatuses).where(eq(messageStatuses.messageId, messageId)).for('update');
   const bit = kind?.bit ?? 0;
   if (old && (old.seen & bit) !== 0) return undefined;
   await tx
@@ -118,8 +114,10 @@ function entriesOf(changes: Parameters<BatchHandler>[0]): Entry[] {
     const value = parseValue(messagesSchema, change);
     const phoneNumberId = value.metadata.phone_number_id;
     const fallback = changeTime(change);
-    for (const message of value.messages) entries.push({ messageId: message.id, phoneNumberId, status: 'received', at: fromUnix(message.timestamp) ?? fallback });
-    for (const status of value.statuses) entries.push({ messageId: status.id, phoneNumberId, status: status.status, at: fromUnix(status.timestamp) ?? fallback });
+    for (const message of value.messages)
+      entries.push({ messageId: message.id, phoneNumberId, status: 'received', at: fromUnix(message.timestamp) ?? fallback });
+    for (const status of value.statuses)
+      entries.push({ messageId: status.id, phoneNumberId, status: status.status, at: fromUnix(status.timestamp) ?? fallback });
   }
   return entries;
 }
@@ -192,4 +190,3 @@ export const handleMessageBatch: BatchHandler = async (changes, tx) => {
     ],
   );
 };
-

@@ -9,15 +9,7 @@ import { readSetting, type SettingKey } from '@/lib/settings';
 import { metaConfig } from '@/lib/env';
 import { enqueueAfterCommit, jobsStarted } from '@/lib/jobs';
 import { revokeCreditLineJob } from '@/lib/webhooks/credit-line-revoke';
-import {
-  addAttention,
-  latestSessionFor,
-  lockWaba,
-  recordFlag,
-  resolveOpenItems,
-  upsertBusiness,
-  withFlag,
-} from '@/lib/webhooks/handlers/common';
+import { addAttention, latestSessionFor, lockWaba, recordFlag, resolveOpenItems, upsertBusiness, withFlag } from '@/lib/webhooks/handlers/common';
 import type { HandlerOutcome, StoredChange } from '@/lib/webhooks/types';
 
 // account_update events that connect or disconnect a WABA from us (docs/meta/webhooks.md#account-update, docs/meta/coexistence.md).
@@ -55,20 +47,12 @@ function isOtherApp(info: ConnectionValue['waba_info']): boolean {
  * Moves the WABA's connection state if this change is the newest connection change seen
  * (`flags.connection`); a deleted WABA stays deleted. Returns whether the state moved.
  */
-export async function applyConnection(
-  tx: Tx,
-  waba: Waba,
-  status: Waba['status'],
-  at: Date,
-): Promise<boolean> {
+export async function applyConnection(tx: Tx, waba: Waba, status: Waba['status'], at: Date): Promise<boolean> {
   if (waba.status === 'deleted' && status !== 'deleted') return false;
   const next = withFlag(waba.flags, 'connection', at, status);
   if (!next.applied) return false;
   const disconnectedAt = status === 'connected' ? null : status === 'deleted' ? (waba.disconnectedAt ?? at) : at;
-  await tx
-    .update(wabas)
-    .set({ status, disconnectedAt, flags: next.flags, updatedAt: new Date() })
-    .where(eq(wabas.id, waba.id));
+  await tx.update(wabas).set({ status, disconnectedAt, flags: next.flags, updatedAt: new Date() }).where(eq(wabas.id, waba.id));
   Object.assign(waba, { status, disconnectedAt, flags: next.flags });
   return true;
 }
@@ -85,10 +69,7 @@ export async function handlePartnerAdded(change: StoredChange, tx: Tx, value: Co
   const metaWabaId = info?.waba_id ?? change.wabaId;
   if (!metaWabaId) throw new Error(`${value.event} without waba_info.waba_id`);
   const businessId = info?.owner_business_id ? await upsertBusiness(tx, info.owner_business_id) : undefined;
-  await tx
-    .insert(wabas)
-    .values({ metaWabaId, businessId, solutionId: info?.solution_id })
-    .onConflictDoNothing({ target: wabas.metaWabaId });
+  await tx.insert(wabas).values({ metaWabaId, businessId, solutionId: info?.solution_id }).onConflictDoNothing({ target: wabas.metaWabaId });
   const waba = (await lockWaba(tx, metaWabaId))!;
   if ((businessId && waba.businessId !== businessId) || (info?.solution_id && waba.solutionId !== info.solution_id)) {
     await tx
@@ -155,13 +136,14 @@ async function stopRunningOnboardings(tx: Tx, waba: Waba, reason: string): Promi
     .from(onboardingSessions)
     .where(and(eq(onboardingSessions.wabaId, waba.id), inArray(onboardingSessions.status, [...activeSessionStatuses])));
   // Running sessions have a run to stop; the others never got that far.
-  await stopOnboardings(tx, active.filter((s) => s.status === 'running').map((s) => s.id), reason);
+  await stopOnboardings(
+    tx,
+    active.filter((s) => s.status === 'running').map((s) => s.id),
+    reason,
+  );
   const waiting = active.filter((s) => s.status !== 'running').map((s) => s.id);
   if (waiting.length > 0) {
-    await tx
-      .update(onboardingSessions)
-      .set({ status: 'failed', statusMessage: reason, updatedAt: new Date() })
-      .where(inArray(onboardingSessions.id, waiting));
+    await tx.update(onboardingSessions).set({ status: 'failed', statusMessage: reason, updatedAt: new Date() }).where(inArray(onboardingSessions.id, waiting));
   }
 }
 

@@ -24,7 +24,11 @@ describe('phone_number_name_update', () => {
       value: { display_phone_number: c.displayDigits, decision, requested_verified_name: 'Acme Support', rejection_reason: null, ...extra },
     });
     await deliver(c.waba.metaWabaId, [name('REJECTED', { rejection_reason: 'NAME_FORMAT_UNACCEPTABLE' })], t0);
-    expect(await phone(c.phone.id)).toMatchObject({ nameStatus: 'DECLINED', requestedVerifiedName: 'Acme Support', nameRejectionReason: 'NAME_FORMAT_UNACCEPTABLE' });
+    expect(await phone(c.phone.id)).toMatchObject({
+      nameStatus: 'DECLINED',
+      requestedVerifiedName: 'Acme Support',
+      nameRejectionReason: 'NAME_FORMAT_UNACCEPTABLE',
+    });
     expect(await kinds(c.waba.metaWabaId)).toEqual(['display_name_rejected']);
 
     await deliver(c.waba.metaWabaId, [name('APPROVED')], t0 + 60);
@@ -41,7 +45,11 @@ describe('phone_number_quality_update', () => {
       field: 'phone_number_quality_update',
       value: { display_phone_number: c.displayDigits, event, ...limit },
     });
-    await deliver(c.waba.metaWabaId, [quality('THROUGHPUT_UPGRADE', { current_limit: 'TIER_UNLIMITED', max_daily_conversations_per_business: 'TIER_2K' })], t0 + 100);
+    await deliver(
+      c.waba.metaWabaId,
+      [quality('THROUGHPUT_UPGRADE', { current_limit: 'TIER_UNLIMITED', max_daily_conversations_per_business: 'TIER_2K' })],
+      t0 + 100,
+    );
     await deliver(c.waba.metaWabaId, [quality('ONBOARDING', { max_daily_conversations_per_business: 'TIER_250' })], t0);
     expect(await phone(c.phone.id)).toMatchObject({ qualityEvent: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_2K' });
     await deliver(c.waba.metaWabaId, [quality('FLAGGED', { current_limit: 'TIER_250' })], t0 + 200);

@@ -27,7 +27,10 @@ async function openItems(wabaId: string, kind: string) {
 }
 
 async function storedFor(wabaId: string, field: string) {
-  return db().select().from(webhookEvents).where(and(eq(webhookEvents.entryId, wabaId), eq(webhookEvents.field, field)));
+  return db()
+    .select()
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.entryId, wabaId), eq(webhookEvents.field, field)));
 }
 
 async function play(wabaId: string, sequence: TestChange[], order: number[]) {

@@ -26,20 +26,51 @@ describe('template fields', () => {
   it('stores status, quality, category and components updates under the numeric id as text', async () => {
     const wabaId = metaId('2');
     const id = 1689556908129835;
-    const events = await deliver(wabaId, [
-      status(id, 'REJECTED', {
-        reason: 'INVALID_FORMAT',
-        rejection_info: { reason: 'Parameters are adjacent without text between them.', recommendation: 'Put descriptive text between parameters.' },
-      }),
-    ], t0);
+    const events = await deliver(
+      wabaId,
+      [
+        status(id, 'REJECTED', {
+          reason: 'INVALID_FORMAT',
+          rejection_info: { reason: 'Parameters are adjacent without text between them.', recommendation: 'Put descriptive text between parameters.' },
+        }),
+      ],
+      t0,
+    );
     expect(events[0]!.status).toBe('processed');
-    expect(await template(wabaId, id)).toMatchObject({ name: 'order_update', language: 'en_US', status: 'REJECTED', reason: 'INVALID_FORMAT', category: 'UTILITY' });
+    expect(await template(wabaId, id)).toMatchObject({
+      name: 'order_update',
+      language: 'en_US',
+      status: 'REJECTED',
+      reason: 'INVALID_FORMAT',
+      category: 'UTILITY',
+    });
 
     await deliver(wabaId, [status(id, 'APPROVED')], t0 + 10);
-    await deliver(wabaId, [{ field: 'message_template_quality_update', value: { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', ...identity(id) } }], t0 + 20);
-    await deliver(wabaId, [{ field: 'template_category_update', value: { ...identity(id), previous_category: 'UTILITY', new_category: 'MARKETING' } }], t0 + 30);
-    await deliver(wabaId, [{ field: 'template_category_update', value: { ...identity(id), correct_category: 'UTILITY', new_category: 'AUTHENTICATION', category_update_timestamp: t0 + 86400 } }], t0 + 40);
-    const components = await deliver(wabaId, [{ field: 'message_template_components_update', value: { ...identity(id), message_template_element: 'Your order {{1}} is on its way.' } }], t0 + 50);
+    await deliver(
+      wabaId,
+      [{ field: 'message_template_quality_update', value: { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', ...identity(id) } }],
+      t0 + 20,
+    );
+    await deliver(
+      wabaId,
+      [{ field: 'template_category_update', value: { ...identity(id), previous_category: 'UTILITY', new_category: 'MARKETING' } }],
+      t0 + 30,
+    );
+    await deliver(
+      wabaId,
+      [
+        {
+          field: 'template_category_update',
+          value: { ...identity(id), correct_category: 'UTILITY', new_category: 'AUTHENTICATION', category_update_timestamp: t0 + 86400 },
+        },
+      ],
+      t0 + 40,
+    );
+    const components = await deliver(
+      wabaId,
+      [{ field: 'message_template_components_update', value: { ...identity(id), message_template_element: 'Your order {{1}} is on its way.' } }],
+      t0 + 50,
+    );
     expect(components[0]!.status).toBe('processed');
     const row = await template(wabaId, id);
     expect(row).toMatchObject({ status: 'APPROVED', reason: null, qualityScore: 'YELLOW', category: 'MARKETING' });

@@ -15,7 +15,11 @@ export default async function OnboardingStatusPage({ params }: { params: Promise
       <section className="space-y-2" data-testid="status-unavailable">
         <h1 className="text-xl font-semibold">This setup page is not available here</h1>
         <p className="text-sm text-slate-600">
-          A setup page opens only in the browser where the signup was started. Open it there, or <Link className="underline" href="/signup">start a new signup</Link>.
+          A setup page opens only in the browser where the signup was started. Open it there, or{' '}
+          <Link className="underline" href="/signup">
+            start a new signup
+          </Link>
+          .
         </p>
       </section>
     );

@@ -30,11 +30,18 @@ export default async function BulkRunPage({ params }: { params: Promise<{ id: st
     <>
       {running ? <AutoRefresh /> : null}
       <PageHeader title={`Bulk run: ${bulkActionLabels[plan.action]}`}>
-        {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}, started <When at={progress.createdAt} />. <Link href="/bulk" className="underline">All bulk runs</Link>
+        {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}, started <When at={progress.createdAt} />.{' '}
+        <Link href="/bulk" className="underline">
+          All bulk runs
+        </Link>
       </PageHeader>
       <section className="mb-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4">
         <RunProgressBar progress={progress} />
-        {progress.statusMessage ? <p className="text-sm" data-testid="run-message">{progress.statusMessage}</p> : null}
+        {progress.statusMessage ? (
+          <p className="text-sm" data-testid="run-message">
+            {progress.statusMessage}
+          </p>
+        ) : null}
         {running && hasRole(user, 'operator') ? <CancelBulkButton runId={id} /> : null}
       </section>
       <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="bulk-accounts">
@@ -48,20 +55,37 @@ export default async function BulkRunPage({ params }: { params: Promise<{ id: st
         </thead>
         <tbody>
           {accounts.map((account) => (
-            <tr key={account.metaWabaId} className="border-t border-slate-100 align-top" data-testid={`bulk-account-${account.metaWabaId}`} data-status={account.status} data-outcome={account.result?.outcome ?? ''}>
+            <tr
+              key={account.metaWabaId}
+              className="border-t border-slate-100 align-top"
+              data-testid={`bulk-account-${account.metaWabaId}`}
+              data-status={account.status}
+              data-outcome={account.result?.outcome ?? ''}
+            >
               <td className="px-4 py-2">
                 <Link href={`/wabas/${account.metaWabaId}`} className="underline">
                   {account.wabaName ?? account.metaWabaId}
                 </Link>
                 <span className="block font-mono text-xs text-slate-500">{account.metaWabaId}</span>
               </td>
-              <td className="px-4 py-2">{account.result ? <StatusBadge status={outcomeTone[account.result.outcome]} label={outcomeText[account.result.outcome]} /> : stepText[account.status]}</td>
+              <td className="px-4 py-2">
+                {account.result ? (
+                  <StatusBadge status={outcomeTone[account.result.outcome]} label={outcomeText[account.result.outcome]} />
+                ) : (
+                  stepText[account.status]
+                )}
+              </td>
               <td className="px-4 py-2">{account.attempts}</td>
               <td className="max-w-xl px-4 py-2">
                 {account.result ? (
                   <>
                     {account.result.summary}
-                    {account.result.code ? <span className="block font-mono text-xs text-slate-500">code {account.result.code}{account.result.fbtraceId ? ` · fbtrace_id ${account.result.fbtraceId}` : ''}</span> : null}
+                    {account.result.code ? (
+                      <span className="block font-mono text-xs text-slate-500">
+                        code {account.result.code}
+                        {account.result.fbtraceId ? ` · fbtrace_id ${account.result.fbtraceId}` : ''}
+                      </span>
+                    ) : null}
                   </>
                 ) : account.lastErrorMessage ? (
                   <>

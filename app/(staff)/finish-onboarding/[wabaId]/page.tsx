@@ -35,7 +35,12 @@ export default async function FinishOnboardingPage({ params }: { params: Promise
   if (!found) notFound();
   const { waba, business } = found;
   const canAct = hasRole(user, 'operator');
-  const [runs, items, request, token] = await Promise.all([finishRuns(wabaId), openFinishItems(wabaId), requestForWaba(wabaId), partnerType().then((t) => previewToken(t, waba))]);
+  const [runs, items, request, token] = await Promise.all([
+    finishRuns(wabaId),
+    openFinishItems(wabaId),
+    requestForWaba(wabaId),
+    partnerType().then((t) => previewToken(t, waba)),
+  ]);
   const latest = runs[0];
   const readBack = latest?.steps.find((s) => s.name === 'read_status')?.result as FinishSnapshot | null | undefined;
   const noNumber = latest?.status === 'done' && readBack?.phones.length === 0;
@@ -43,16 +48,31 @@ export default async function FinishOnboardingPage({ params }: { params: Promise
     <>
       {latest?.status === 'running' ? <AutoRefresh /> : null}
       <PageHeader title={`Finish onboarding: ${waba.name ?? `WABA ${waba.metaWabaId}`}`}>
-        Shared with us outside an Onramp signup. Finish onboarding subscribes our app, shares our credit line (Solution Partners), registers its numbers and reads the result back.
+        Shared with us outside an Onramp signup. Finish onboarding subscribes our app, shares our credit line (Solution Partners), registers its numbers and
+        reads the result back.
       </PageHeader>
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Section title="Account" testId="finish-facts">
           <Facts
             items={[
-              ['WABA', <Link key="w" className="font-mono underline" href={`/wabas/${waba.metaWabaId}`}>{waba.metaWabaId}</Link>],
+              [
+                'WABA',
+                <Link key="w" className="font-mono underline" href={`/wabas/${waba.metaWabaId}`}>
+                  {waba.metaWabaId}
+                </Link>,
+              ],
               ['Business', business ? `${business.name ?? 'Business'} (${business.metaBusinessId})` : null],
               ['Status', <StatusBadge key="s" status={waba.status} />],
-              ['Solution', waba.solutionId ? <Link key="sol" className="underline" href={`/solutions/${waba.solutionId}`}>{waba.solutionId}</Link> : 'None'],
+              [
+                'Solution',
+                waba.solutionId ? (
+                  <Link key="sol" className="underline" href={`/solutions/${waba.solutionId}`}>
+                    {waba.solutionId}
+                  </Link>
+                ) : (
+                  'None'
+                ),
+              ],
               ['Request', request ? `${request.customerName}, sent ${request.sentAt.toISOString().slice(0, 10)}, accepted` : 'None recorded'],
               ['Open items', items.length > 0 ? items.map((i) => i.message).join(' ') : 'None'],
             ]}

@@ -47,7 +47,14 @@ function SessionFacts({ detail }: { detail: OnboardingDetail }) {
   const items: Array<[string, ReactNode]> = [
     ['Flow', flowLabels[session.flow]],
     ['Partner type', partnerTypeLabels[session.partnerType as PartnerType] ?? session.partnerType],
-    ['Signup link', link ? <Link href="/links" className="underline">{link.label}</Link> : null],
+    [
+      'Signup link',
+      link ? (
+        <Link href="/links" className="underline">
+          {link.label}
+        </Link>
+      ) : null,
+    ],
     ['Page opened', <When key="created" at={session.createdAt} />],
     ['Signup launched', <When key="launched" at={session.launchedAt} empty="Not launched" />],
     ['Completed', <When key="completed" at={session.completedAt} empty="Not completed" />],
@@ -68,7 +75,10 @@ function SessionFacts({ detail }: { detail: OnboardingDetail }) {
     items.push(['Business token', 'None stored']);
   }
   if (session.flow === 'coexistence') {
-    items.push(['Chat history', session.historyDeclinedAt ? 'Declined by the customer' : session.historyProgress === null ? 'Not started' : `${session.historyProgress}%`]);
+    items.push([
+      'Chat history',
+      session.historyDeclinedAt ? 'Declined by the customer' : session.historyProgress === null ? 'Not started' : `${session.historyProgress}%`,
+    ]);
     items.push(['Contacts synced', String(session.contactsSynced)]);
     items.push(['Message echoes seen', String(session.echoesSeen)]);
   }
@@ -83,7 +93,12 @@ function Account({ detail }: { detail: OnboardingDetail }) {
       <Facts
         items={[
           ['Name', waba.name],
-          ['WABA id', <Link key="waba" href={`/wabas/${waba.metaWabaId}`} className="font-mono text-brand-700 underline">{waba.metaWabaId}</Link>],
+          [
+            'WABA id',
+            <Link key="waba" href={`/wabas/${waba.metaWabaId}`} className="font-mono text-brand-700 underline">
+              {waba.metaWabaId}
+            </Link>,
+          ],
           ['Status', waba.status],
           ['Account review', waba.accountReviewStatus],
           ['Business verification', waba.businessVerificationStatus],

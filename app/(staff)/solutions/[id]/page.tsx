@@ -51,7 +51,10 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
     <>
       <SolutionsWatcher version={version} />
       <PageHeader title={row.name ?? `Solution ${id}`}>
-        <span className="font-mono">{id}</span> · <Link href="/solutions" className="underline">All solutions</Link>
+        <span className="font-mono">{id}</span> ·{' '}
+        <Link href="/solutions" className="underline">
+          All solutions
+        </Link>
       </PageHeader>
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Section title="State" testId="solution-facts">
@@ -72,7 +75,14 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
         </Section>
         <Section title="Signup links" testId="solution-links">
           {links.length === 0 ? (
-            <p className="text-sm text-slate-600">No signup link uses this solution. {row.state === 'active' ? <Link href="/links" className="underline">Create one</Link> : null}</p>
+            <p className="text-sm text-slate-600">
+              No signup link uses this solution.{' '}
+              {row.state === 'active' ? (
+                <Link href="/links" className="underline">
+                  Create one
+                </Link>
+              ) : null}
+            </p>
           ) : (
             <ul className="space-y-1 text-sm">
               {links.map((link) => (
@@ -123,9 +133,9 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
 
         <Section title="Add an existing WhatsApp Business Account" testId="add-waba">
           <p className="mb-3 text-sm text-slate-600">
-            Meta moves an account into a solution in two parts: we record the intent with the customer’s business token, then the customer connects again through this solution’s signup,
-            which creates a new account in it. Accounts created by partner-initiated creation, or shared with us outside a signup, have no business token: their customer runs the
-            solution’s signup with their existing account instead.
+            Meta moves an account into a solution in two parts: we record the intent with the customer’s business token, then the customer connects again
+            through this solution’s signup, which creates a new account in it. Accounts created by partner-initiated creation, or shared with us outside a
+            signup, have no business token: their customer runs the solution’s signup with their existing account instead.
           </p>
           {row.state !== 'active' ? (
             <p className="text-sm text-slate-700">Only an Active solution takes accounts.</p>
@@ -136,7 +146,10 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
           ) : (
             <AddWabaForm
               solutionId={id}
-              wabas={candidates.map((w) => ({ metaWabaId: w.metaWabaId, label: `${w.name ?? w.metaWabaId} · ${w.businessName ?? 'business'} (${w.metaWabaId})` }))}
+              wabas={candidates.map((w) => ({
+                metaWabaId: w.metaWabaId,
+                label: `${w.name ?? w.metaWabaId} · ${w.businessName ?? 'business'} (${w.metaWabaId})`,
+              }))}
             />
           )}
           {intents.length > 0 ? (

@@ -8,7 +8,8 @@ import { checkWithMeta, requireVerificationProgram, submitVerification } from '@
 import { verificationStatusText } from '@/lib/verification/words';
 
 const businessIdSchema = z.string().regex(/^\d{1,30}$/, 'Invalid request.');
-const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max, `Use at most ${max} characters.`).optional());
+const optionalText = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max, `Use at most ${max} characters.`).optional());
 
 const submitSchema = z.object({
   businessId: businessIdSchema,
@@ -42,7 +43,9 @@ export const checkVerificationWithMeta = staffAction(
   async ({ businessId }) => {
     const result = await checkWithMeta(businessId);
     revalidatePath(`/verification/${businessId}`);
-    const status = result.hadToken ? `Meta says: ${verificationStatusText(result.status)}.` : 'We hold no working business token for this customer, so Meta’s status could not be read.';
+    const status = result.hadToken
+      ? `Meta says: ${verificationStatusText(result.status)}.`
+      : 'We hold no working business token for this customer, so Meta’s status could not be read.';
     const listed = result.submissions === undefined ? '' : ` Meta lists ${result.submissions} submission${result.submissions === 1 ? '' : 's'} of ours for it.`;
     return { ok: `${status}${listed}`, target: businessId, details: { status: result.status ?? null, submissions: result.submissions ?? null } };
   },

@@ -128,12 +128,20 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
             of {attempts.max} used · {attempts.left} left
           </p>
           <div className="mt-2">
-            <Bar value={attempts.used} max={attempts.max} tone={attempts.left === 0 ? 'red' : 'brand'} label={`${attempts.used} of ${attempts.max} attempts used`} />
+            <Bar
+              value={attempts.used}
+              max={attempts.max}
+              tone={attempts.left === 0 ? 'red' : 'brand'}
+              label={`${attempts.used} of ${attempts.max} attempts used`}
+            />
           </div>
-          <p className="mt-3 text-sm text-slate-600">Meta allows three partner-led submissions per customer. Each rejected one uses an attempt; a request Meta refuses outright does not.</p>
+          <p className="mt-3 text-sm text-slate-600">
+            Meta allows three partner-led submissions per customer. Each rejected one uses an attempt; a request Meta refuses outright does not.
+          </p>
           {workspace.exhausted ? (
             <div role="alert" data-testid="fallback-self-verify" className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">
-              All 3 partner-led attempts for this business are used: the customer must now verify their business on their own. Send them Meta’s Help Center article{' '}
+              All 3 partner-led attempts for this business are used: the customer must now verify their business on their own. Send them Meta’s Help Center
+              article{' '}
               <a className="underline" href={selfVerificationHelpUrl} rel="noreferrer" target="_blank">
                 How to Verify Your Business on Meta
               </a>
@@ -182,7 +190,8 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
           <EmptyState title="Verified">This business is verified: nothing more to submit.</EmptyState>
         ) : workspace.waiting ? (
           <EmptyState title="Waiting for Meta’s decision">
-            Attempt {workspace.waiting.attempt} was sent <When at={workspace.waiting.submittedAt} />. Meta’s decision arrives by webhook, usually within minutes.
+            Attempt {workspace.waiting.attempt} was sent <When at={workspace.waiting.submittedAt} />. Meta’s decision arrives by webhook, usually within
+            minutes.
           </EmptyState>
         ) : workspace.exhausted ? (
           <EmptyState title="No attempts left">The customer must now verify their business on their own (see Attempts above).</EmptyState>
@@ -225,7 +234,11 @@ export default async function VerificationWorkspacePage({ params }: { params: Pr
                       <ul>
                         {s.documents.map((d) => (
                           <li key={d.name}>
-                            {d.name} <span className="text-xs text-slate-500">({d.size < 1024 ? `${d.size} bytes` : `${(d.size / 1024).toFixed(0)} KB`}{d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : ''})</span>
+                            {d.name}{' '}
+                            <span className="text-xs text-slate-500">
+                              ({d.size < 1024 ? `${d.size} bytes` : `${(d.size / 1024).toFixed(0)} KB`}
+                              {d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : ''})
+                            </span>
                           </li>
                         ))}
                       </ul>

@@ -52,12 +52,22 @@ export function SubmitVerificationForm({ businessId, attemptNumber, businessName
           </span>
         ) : null}
       </label>
-      <TextInput name="legalName" label="Legal name (optional)" hint="Exactly as it appears on the documents." errors={state.fieldErrors?.legalName} defaultValue={state.values?.legalName ?? businessName} />
+      <TextInput
+        name="legalName"
+        label="Legal name (optional)"
+        hint="Exactly as it appears on the documents."
+        errors={state.fieldErrors?.legalName}
+        defaultValue={state.values?.legalName ?? businessName}
+      />
       <TextInput name="address" label="Registered address (optional)" errors={state.fieldErrors?.address} defaultValue={state.values?.address} />
       <TextInput name="website" label="Website (optional)" errors={state.fieldErrors?.website} defaultValue={state.values?.website} />
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Business vertical (optional)</span>
-        <select name="businessVertical" defaultValue={state.values?.businessVertical ?? ''} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2">
+        <select
+          name="businessVertical"
+          defaultValue={state.values?.businessVertical ?? ''}
+          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2"
+        >
           {verticals.map(([value, label]) => (
             <option key={value} value={value}>
               {label}

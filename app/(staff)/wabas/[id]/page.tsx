@@ -45,7 +45,11 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
       <>
         <PageHeader title={`WABA ${id}`} />
         <EmptyState title="No record of this account">
-          Nothing was onboarded or stored for it. <Link className="underline" href={`/webhooks?waba=${id}`}>Its webhook events</Link> are in the event log.
+          Nothing was onboarded or stored for it.{' '}
+          <Link className="underline" href={`/webhooks?waba=${id}`}>
+            Its webhook events
+          </Link>{' '}
+          are in the event log.
         </EmptyState>
       </>
     );
@@ -62,17 +66,27 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <PageHeader title={waba.name ?? `WABA ${waba.metaWabaId}`}>
-        <span data-testid="waba-meta-id" className="font-mono">{waba.metaWabaId}</span>
+        <span data-testid="waba-meta-id" className="font-mono">
+          {waba.metaWabaId}
+        </span>
         {business ? ` · ${business.name ?? 'Business'} (${business.metaBusinessId})` : ''}
       </PageHeader>
 
       <Section title="Account" testId="waba-facts">
         <dl className="grid gap-4 rounded-xl border border-slate-200 bg-white p-5 text-sm sm:grid-cols-2 lg:grid-cols-4">
           <Fact label="Status">
-            <span data-testid="waba-status"><StatusBadge status={waba.status} /></span>
-            {waba.disconnectedAt ? <span className="block text-xs text-slate-500">since <When at={waba.disconnectedAt} /></span> : null}
+            <span data-testid="waba-status">
+              <StatusBadge status={waba.status} />
+            </span>
+            {waba.disconnectedAt ? (
+              <span className="block text-xs text-slate-500">
+                since <When at={waba.disconnectedAt} />
+              </span>
+            ) : null}
           </Fact>
-          <Fact label="Account review"><StatusBadge status={waba.accountReviewStatus} /></Fact>
+          <Fact label="Account review">
+            <StatusBadge status={waba.accountReviewStatus} />
+          </Fact>
           <Fact label="Business verification">{waba.businessVerificationStatus ?? business?.verificationStatus}</Fact>
           <Fact label="Messaging limit">{waba.messagingLimit}</Fact>
           <Fact label="Ban state">{waba.banState}</Fact>
@@ -82,7 +96,9 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
           <Fact label="Currency">{waba.currency}</Fact>
           <Fact label="Credit line allocation">{waba.allocationConfigId}</Fact>
           <Fact label="Solution">{waba.solutionId}</Fact>
-          <Fact label="Last synced"><When at={waba.syncedAt} /></Fact>
+          <Fact label="Last synced">
+            <When at={waba.syncedAt} />
+          </Fact>
         </dl>
         <div className="mt-4 grid gap-4 text-sm lg:grid-cols-3">
           <div>
@@ -135,10 +151,20 @@ export default async function WabaPage({ params }: { params: Promise<{ id: strin
         ) : (
           <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm">
             {timeline.map((e) => (
-              <li key={e.id} data-testid="timeline-event" data-field={e.field} data-event={e.event ?? ''} className="flex flex-wrap items-center gap-3 px-4 py-2">
-                <span className="w-44 shrink-0 text-xs text-slate-500"><When at={e.receivedAt} /></span>
+              <li
+                key={e.id}
+                data-testid="timeline-event"
+                data-field={e.field}
+                data-event={e.event ?? ''}
+                className="flex flex-wrap items-center gap-3 px-4 py-2"
+              >
+                <span className="w-44 shrink-0 text-xs text-slate-500">
+                  <When at={e.receivedAt} />
+                </span>
                 <span className="font-mono text-xs text-slate-600">{e.field}</span>
-                <span data-testid="timeline-summary" className="flex-1">{summariseEvent(e)}</span>
+                <span data-testid="timeline-summary" className="flex-1">
+                  {summariseEvent(e)}
+                </span>
                 <StatusBadge status={e.status} />
                 <Link className="underline" href={`/webhooks/${e.id}`}>
                   Details

@@ -59,7 +59,9 @@ export function PhoneNumberTable({ numbers }: { numbers: PhoneNumber[] }) {
                 <span className="block font-mono text-xs text-slate-500">{p.metaPhoneNumberId}</span>
               </td>
               <td className="px-3 py-2">{p.verifiedName ?? '—'}</td>
-              <td className="px-3 py-2" data-testid="name-status"><StatusBadge status={p.nameStatus} /></td>
+              <td className="px-3 py-2" data-testid="name-status">
+                <StatusBadge status={p.nameStatus} />
+              </td>
               <td className="px-3 py-2">
                 {p.requestedVerifiedName ?? '—'}
                 {p.nameRejectionReason ? <span className="block text-xs text-red-700">{p.nameRejectionReason}</span> : null}
@@ -67,7 +69,9 @@ export function PhoneNumberTable({ numbers }: { numbers: PhoneNumber[] }) {
               <td className="px-3 py-2" data-testid="number-quality">
                 {p.qualityRating ?? (quality ? null : '—')}
                 {quality ? (
-                  <span className={`block text-xs ${p.qualityEvent === 'FLAGGED' || p.qualityEvent === 'DOWNGRADE' ? 'text-red-700' : 'text-slate-600'}`}>{quality}</span>
+                  <span className={`block text-xs ${p.qualityEvent === 'FLAGGED' || p.qualityEvent === 'DOWNGRADE' ? 'text-red-700' : 'text-slate-600'}`}>
+                    {quality}
+                  </span>
                 ) : null}
               </td>
               <td className="px-3 py-2">{p.status ?? '—'}</td>

@@ -16,7 +16,13 @@ function words(category: string): string {
   return category === 'ALL' ? 'All' : category.charAt(0) + category.slice(1).toLowerCase().replace(/_/g, ' ');
 }
 
-export default async function WabaAnalyticsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WabaAnalyticsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireRole('viewer');
   const { id } = await params;
   const found = await findWaba(id);
@@ -28,9 +34,21 @@ export default async function WabaAnalyticsPage({ params, searchParams }: { para
   return (
     <>
       <PageHeader title={`Analytics · ${waba.name ?? `WABA ${waba.metaWabaId}`}`}>
-        As Meta reports them for <Link className="underline" href={`/wabas/${waba.metaWabaId}`}>{waba.metaWabaId}</Link>
+        As Meta reports them for{' '}
+        <Link className="underline" href={`/wabas/${waba.metaWabaId}`}>
+          {waba.metaWabaId}
+        </Link>
         {business ? ` (${business.name ?? business.metaBusinessId})` : ''}, read with the customer’s business token. Webhooks:{' '}
-        <span data-testid="analytics-subscribed">{waba.subscribedAt ? <>subscribed <When at={waba.subscribedAt} /></> : 'not subscribed'}</span>.
+        <span data-testid="analytics-subscribed">
+          {waba.subscribedAt ? (
+            <>
+              subscribed <When at={waba.subscribedAt} />
+            </>
+          ) : (
+            'not subscribed'
+          )}
+        </span>
+        .
       </PageHeader>
 
       <form method="get" className="mb-6 flex flex-wrap items-end gap-4 rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="analytics-range">
@@ -70,10 +88,13 @@ export default async function WabaAnalyticsPage({ params, searchParams }: { para
           <section data-testid="analytics-conversations">
             <h2 className="mb-1 text-lg font-medium">Conversations</h2>
             <p className="mb-3 text-sm text-slate-600">
-              <span data-testid="conversations-total">{analytics.conversations.total}</span> conversations, {money.format(analytics.conversations.cost)} (Meta’s conversation analytics).
+              <span data-testid="conversations-total">{analytics.conversations.total}</span> conversations, {money.format(analytics.conversations.cost)} (Meta’s
+              conversation analytics).
             </p>
             {analytics.conversations.total === 0 ? (
-              <EmptyState title="No conversations in this range">Meta reports no conversations for this account between {range.from} and {range.to}.</EmptyState>
+              <EmptyState title="No conversations in this range">
+                Meta reports no conversations for this account between {range.from} and {range.to}.
+              </EmptyState>
             ) : (
               <StackedBarChart
                 testId="conversations-chart"
@@ -88,7 +109,8 @@ export default async function WabaAnalyticsPage({ params, searchParams }: { para
           <section data-testid="analytics-pricing">
             <h2 className="mb-1 text-lg font-medium">Delivered messages and cost</h2>
             <p className="mb-3 text-sm text-slate-600">
-              <span data-testid="pricing-total">{analytics.pricing.total}</span> delivered messages, {money.format(analytics.pricing.cost)} (Meta’s pricing analytics; Meta charges per delivered message).
+              <span data-testid="pricing-total">{analytics.pricing.total}</span> delivered messages, {money.format(analytics.pricing.cost)} (Meta’s pricing
+              analytics; Meta charges per delivered message).
             </p>
             {analytics.pricing.total > 0 ? (
               <>
@@ -119,7 +141,9 @@ export default async function WabaAnalyticsPage({ params, searchParams }: { para
                 </table>
               </>
             ) : (
-              <EmptyState title="No delivered messages in this range">Meta reports no delivered messages for this account between {range.from} and {range.to}.</EmptyState>
+              <EmptyState title="No delivered messages in this range">
+                Meta reports no delivered messages for this account between {range.from} and {range.to}.
+              </EmptyState>
             )}
           </section>
         </div>

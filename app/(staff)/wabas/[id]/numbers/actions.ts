@@ -44,7 +44,14 @@ export const addNumberAction = staffAction(
     // The audit row first: the redirect ends the action.
     await audit.record(db(), {
       target: metaWabaId,
-      details: { ok: true, runId, number: `+${input.cc}${input.phoneNumber}`, verifiedName: input.verifiedName, codeMethod: input.codeMethod, dataLocalizationRegion: input.dataLocalizationRegion ?? null },
+      details: {
+        ok: true,
+        runId,
+        number: `+${input.cc}${input.phoneNumber}`,
+        verifiedName: input.verifiedName,
+        codeMethod: input.codeMethod,
+        dataLocalizationRegion: input.dataLocalizationRegion ?? null,
+      },
     });
     redirect(`/wabas/${metaWabaId}/numbers/new?run=${runId}`);
   },
@@ -71,14 +78,11 @@ export const sendCodeAction = staffAction(
   },
 );
 
-export const registerAction = staffAction(
-  { action: 'phone_number.register', role: 'operator', schema: registerSchema, targetOf },
-  async (input, { user }) => {
-    const message = await registerNumber(input, user);
-    revalidatePath(numberPage(input));
-    return { ok: message, target: input.phoneNumberId, details: { dataLocalizationRegion: input.dataLocalizationRegion ?? null } };
-  },
-);
+export const registerAction = staffAction({ action: 'phone_number.register', role: 'operator', schema: registerSchema, targetOf }, async (input, { user }) => {
+  const message = await registerNumber(input, user);
+  revalidatePath(numberPage(input));
+  return { ok: message, target: input.phoneNumberId, details: { dataLocalizationRegion: input.dataLocalizationRegion ?? null } };
+});
 
 export const deregisterAction = staffAction(
   { action: 'phone_number.deregister', role: 'operator', schema: deregisterSchema, targetOf },
@@ -125,14 +129,11 @@ export const testMessageAction = staffAction(
   },
 );
 
-export const refreshNumberAction = staffAction(
-  { action: 'phone_number.refresh', role: 'operator', schema: numberRefSchema, targetOf },
-  async (input) => {
-    await refreshNumber(input);
-    revalidatePath(numberPage(input));
-    return { ok: 'Read from Meta just now.', target: input.phoneNumberId };
-  },
-);
+export const refreshNumberAction = staffAction({ action: 'phone_number.refresh', role: 'operator', schema: numberRefSchema, targetOf }, async (input) => {
+  await refreshNumber(input);
+  revalidatePath(numberPage(input));
+  return { ok: 'Read from Meta just now.', target: input.phoneNumberId };
+});
 
 export const webhookOverrideAction = staffAction(
   { action: 'phone_number.webhook_override', role: 'operator', schema: webhookOverrideSchema, targetOf },
@@ -149,6 +150,9 @@ export const clearWebhookOverrideAction = staffAction(
   async (input) => {
     await clearWebhookOverride(input);
     revalidatePath(numberPage(input));
-    return { ok: 'The override is removed: this number’s webhooks follow the account’s override or our app’s callback URL again.', target: input.phoneNumberId };
+    return {
+      ok: 'The override is removed: this number’s webhooks follow the account’s override or our app’s callback URL again.',
+      target: input.phoneNumberId,
+    };
   },
 );

@@ -38,7 +38,19 @@ function FieldError({ state, name }: { state: StaffActionState; name: string }) 
   return errors ? <span className="mt-1 block text-sm text-red-700">{errors.join(' ')}</span> : null;
 }
 
-function Select({ label, name, state, options, defaultValue }: { label: string; name: string; state: StaffActionState; options: Array<{ value: string; label: string }>; defaultValue?: string }) {
+function Select({
+  label,
+  name,
+  state,
+  options,
+  defaultValue,
+}: {
+  label: string;
+  name: string;
+  state: StaffActionState;
+  options: Array<{ value: string; label: string }>;
+  defaultValue?: string;
+}) {
   const id = useId();
   return (
     <div className="text-sm">
@@ -93,7 +105,13 @@ function CodeDelivery({ state }: { state: StaffActionState }) {
 function RegionField({ state, defaultValue }: { state: StaffActionState; defaultValue?: string | null }) {
   return (
     <div>
-      <Field label="Local storage country (optional, two letters, e.g. DE)" name="dataLocalizationRegion" state={state} required={false} defaultValue={defaultValue ?? undefined} />
+      <Field
+        label="Local storage country (optional, two letters, e.g. DE)"
+        name="dataLocalizationRegion"
+        state={state}
+        required={false}
+        defaultValue={defaultValue ?? undefined}
+      />
       <Hint>Cloud API local storage keeps the number’s messages at rest in that country. Changing it later needs a deregister and a new registration.</Hint>
     </div>
   );
@@ -176,9 +194,8 @@ export function RegisterForm({ wabaId, phoneNumberId, registered, region }: Ref 
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
       {registered ? (
         <Hint>
-          Registers the number again with its PIN from the vault, for example to apply an approved display name. It uses one of the 10 register and
-          deregister requests of 72 hours. Local storage stays {region ? `in ${region}` : 'off'}: changing it needs a deregister, then a registration
-          with the new country.
+          Registers the number again with its PIN from the vault, for example to apply an approved display name. It uses one of the 10 register and deregister
+          requests of 72 hours. Local storage stays {region ? `in ${region}` : 'off'}: changing it needs a deregister, then a registration with the new country.
         </Hint>
       ) : (
         <RegionField state={state} defaultValue={region} />
@@ -219,9 +236,7 @@ export function ChangePinForm({ wabaId, phoneNumberId }: Ref) {
   return (
     <form action={action} className="space-y-3" aria-label="Change the two-step verification PIN">
       <Hidden wabaId={wabaId} phoneNumberId={phoneNumberId} />
-      <Hint>
-        Sets a new random 6-digit PIN, kept encrypted in our vault and never shown. The current PIN is kept until Meta accepts the new one.
-      </Hint>
+      <Hint>Sets a new random 6-digit PIN, kept encrypted in our vault and never shown. The current PIN is kept until Meta accepts the new one.</Hint>
       <FormMessage state={state} />
       <SubmitButton pendingText="Changing…">Change the PIN</SubmitButton>
     </form>
@@ -263,7 +278,12 @@ export function TestMessageForm({ wabaId, phoneNumberId, templates }: Ref & { te
       />
       <Field label="Text" name="body" state={state} required={false} defaultValue="Hello from our support team: this is a test message." />
       {templates.length > 0 ? (
-        <Select label="Template" name="template" state={state} options={templates.map((t) => ({ value: `${t.name}|${t.language}`, label: `${t.name} (${t.language})` }))} />
+        <Select
+          label="Template"
+          name="template"
+          state={state}
+          options={templates.map((t) => ({ value: `${t.name}|${t.language}`, label: `${t.name} (${t.language})` }))}
+        />
       ) : (
         <Hint>This account has no approved template we know of: outside the 24-hour window only a template is delivered.</Hint>
       )}

@@ -83,16 +83,15 @@ function Health({ health }: { health: HealthStatus | undefined }) {
   return (
     <div className="space-y-3 text-sm" data-testid="number-health" data-can-send={health.can_send_message}>
       <p>
-        <StatusBadge status={health.can_send_message} label={canSendText(health.can_send_message) ?? health.can_send_message} /> overall: the
-        worst of the number, its account, the business and our app.
+        <StatusBadge status={health.can_send_message} label={canSendText(health.can_send_message) ?? health.can_send_message} /> overall: the worst of the
+        number, its account, the business and our app.
       </p>
       <ul className="space-y-2">
         {(health.entities ?? []).map((entity) => (
           <li key={`${entity.entity_type}:${entity.id}`} className="rounded-md border border-slate-100 p-3" data-entity={entity.entity_type}>
             <p>
               <span className="font-medium">{entityNames[entity.entity_type] ?? entity.entity_type}</span>{' '}
-              <span className="font-mono text-xs text-slate-500">{entity.id}</span>:{' '}
-              {canSendText(entity.can_send_message) ?? entity.can_send_message}
+              <span className="font-mono text-xs text-slate-500">{entity.id}</span>: {canSendText(entity.can_send_message) ?? entity.can_send_message}
             </p>
             {(entity.additional_info ?? []).map((info) => (
               <p key={info} className="text-slate-700">
@@ -115,7 +114,13 @@ function Health({ health }: { health: HealthStatus | undefined }) {
   );
 }
 
-const entityNames: Record<string, string> = { PHONE_NUMBER: 'This number', WABA: 'WhatsApp account', BUSINESS: 'Business portfolio', APP: 'Our app', MESSAGE_TEMPLATE: 'Template' };
+const entityNames: Record<string, string> = {
+  PHONE_NUMBER: 'This number',
+  WABA: 'WhatsApp account',
+  BUSINESS: 'Business portfolio',
+  APP: 'Our app',
+  MESSAGE_TEMPLATE: 'Template',
+};
 
 function WebhookRouting({ configuration }: { configuration: Record<string, unknown> | undefined }) {
   if (!configuration) return <p className="text-sm text-slate-600">Not reported: read the number from Meta.</p>;
@@ -128,7 +133,9 @@ function WebhookRouting({ configuration }: { configuration: Record<string, unkno
       <p>{receiver ? `Messages webhooks for this number go to ${receiver}.` : 'Meta reports no callback URL for this number.'}</p>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Number override</dt>
-        <dd className="break-all font-mono text-xs" data-testid="override-number">{phone ?? 'none'}</dd>
+        <dd className="break-all font-mono text-xs" data-testid="override-number">
+          {phone ?? 'none'}
+        </dd>
         <dt className="text-slate-500">Account override</dt>
         <dd className="break-all font-mono text-xs">{waba ?? 'none'}</dd>
         <dt className="text-slate-500">App callback</dt>
@@ -197,8 +204,7 @@ function TestMessages({ messages }: { messages: TestMessageView[] }) {
       {messages.map((m) => (
         <li key={m.messageId} className="rounded-md border border-slate-100 p-3" data-testid="test-message" data-status={m.status ?? 'accepted'}>
           <p>
-            <span className="font-medium">+{m.recipient}</span> · {m.kind === 'template' ? `template ${m.templateName}` : 'text'} ·{' '}
-            <When at={m.createdAt} />
+            <span className="font-medium">+{m.recipient}</span> · {m.kind === 'template' ? `template ${m.templateName}` : 'text'} · <When at={m.createdAt} />
           </p>
           <p className="font-mono text-xs text-slate-500" data-testid="message-id">
             {m.messageId}
@@ -262,7 +268,10 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
             </Link>
           </p>
           <PageHeader title={display}>
-            {phone.verifiedName ?? 'No display name'} · <span className="font-mono" data-testid="phone-meta-id">{phone.metaPhoneNumberId}</span>
+            {phone.verifiedName ?? 'No display name'} ·{' '}
+            <span className="font-mono" data-testid="phone-meta-id">
+              {phone.metaPhoneNumberId}
+            </span>
           </PageHeader>
         </div>
         <div className="text-right text-sm text-slate-600">
@@ -337,15 +346,23 @@ export default async function NumberPage({ params }: { params: Promise<{ id: str
             </span>
           </Fact>
           <Fact label="WhatsApp Business app" testId="fact-coexistence">
-            {phone.isOnBizApp ? 'Also used in the WhatsApp Business app (coexistence): the app keeps it registered; it cannot be registered or deregistered here.' : 'Not on the WhatsApp Business app'}
+            {phone.isOnBizApp
+              ? 'Also used in the WhatsApp Business app (coexistence): the app keeps it registered; it cannot be registered or deregistered here.'
+              : 'Not on the WhatsApp Business app'}
           </Fact>
           <Fact label="Local storage" testId="fact-region">
             {region ? `In ${countryName(region) ?? region} (${region}), as our last registration asked` : 'Not asked for at our last registration'}
             <span className="block text-xs text-slate-500">Meta does not report it; changing it needs a deregister and a new registration.</span>
           </Fact>
-          <Fact label="Account mode">{str(read.account_mode) === 'SANDBOX' ? 'Sandbox (test number)' : str(read.account_mode) === 'LIVE' ? 'Live' : undefined}</Fact>
-          <Fact label="Official business account">{typeof read.is_official_business_account === 'boolean' ? (read.is_official_business_account ? 'Yes (green badge)' : 'No') : undefined}</Fact>
-          <Fact label="Country">{str(read.country_code) ? `${countryName(str(read.country_code)!) ?? str(read.country_code)} (+${str(read.country_dial_code) ?? '?'})` : undefined}</Fact>
+          <Fact label="Account mode">
+            {str(read.account_mode) === 'SANDBOX' ? 'Sandbox (test number)' : str(read.account_mode) === 'LIVE' ? 'Live' : undefined}
+          </Fact>
+          <Fact label="Official business account">
+            {typeof read.is_official_business_account === 'boolean' ? (read.is_official_business_account ? 'Yes (green badge)' : 'No') : undefined}
+          </Fact>
+          <Fact label="Country">
+            {str(read.country_code) ? `${countryName(str(read.country_code)!) ?? str(read.country_code)} (+${str(read.country_dial_code) ?? '?'})` : undefined}
+          </Fact>
           <Fact label="Last onboarded">{str(read.last_onboarded_time) ? <When at={new Date(str(read.last_onboarded_time)!)} /> : undefined}</Fact>
         </dl>
       </Section>

@@ -62,8 +62,8 @@ export default async function AddNumberPage({ params, searchParams }: { params: 
       <div className="max-w-2xl space-y-6">
         {back}
         <PageHeader title="Add a phone number">
-          Meta sends a code to the number by SMS or voice call; you (or the customer beside you) enter it here, and the number is registered with its
-          own random PIN.
+          Meta sends a code to the number by SMS or voice call; you (or the customer beside you) enter it here, and the number is registered with its own random
+          PIN.
         </PageHeader>
         {canAct ? (
           <Section title="The number">
@@ -73,8 +73,8 @@ export default async function AddNumberPage({ params, searchParams }: { params: 
           <p className="text-sm text-slate-700">Only operators and admins add phone numbers.</p>
         )}
         <p className="text-sm text-slate-600">
-          Meta recommends that customers add further numbers by running Embedded Signup again; use this when they cannot, or for a number added in
-          WhatsApp Manager.
+          Meta recommends that customers add further numbers by running Embedded Signup again; use this when they cannot, or for a number added in WhatsApp
+          Manager.
         </p>
       </div>
     );
@@ -83,7 +83,8 @@ export default async function AddNumberPage({ params, searchParams }: { params: 
   const flow = await addNumberFlow(waba.metaWabaId, runId);
   if (!flow) notFound();
   const { run, phone, phoneNumberId, later } = flow;
-  const codeSent = run.status === 'done' && !(run.steps.find((s) => s.name === 'request_code')?.result as { alreadyVerified?: boolean } | null)?.alreadyVerified;
+  const codeSent =
+    run.status === 'done' && !(run.steps.find((s) => s.name === 'request_code')?.result as { alreadyVerified?: boolean } | null)?.alreadyVerified;
   const registered = phone?.platformType === 'CLOUD_API' && phone.status === 'CONNECTED';
   const verifying = later.some((r) => r.status === 'running');
   const working = run.status === 'running' || verifying;
@@ -95,7 +96,11 @@ export default async function AddNumberPage({ params, searchParams }: { params: 
       {working ? <AutoRefresh /> : null}
       {back}
       <PageHeader title={phone?.displayPhoneNumber ? `Adding ${phone.displayPhoneNumber}` : 'Adding a phone number'}>
-        {phone?.verifiedName ? `Display name “${phone.verifiedName}”` : request?.status === 'failed' ? 'Meta did not add the number.' : 'Adding the number at Meta…'}
+        {phone?.verifiedName
+          ? `Display name “${phone.verifiedName}”`
+          : request?.status === 'failed'
+            ? 'Meta did not add the number.'
+            : 'Adding the number at Meta…'}
       </PageHeader>
 
       <Section title="1. Add the number and send the code" testId="flow-step-request">
@@ -147,4 +152,3 @@ export default async function AddNumberPage({ params, searchParams }: { params: 
     </div>
   );
 }
-
