@@ -116,6 +116,8 @@ async function webhookBurst(total: number): Promise<number> {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` },
           body,
+        }).catch((error: unknown) => {
+          throw new Error(`webhook POST ${posts} to ${instances[posts % 2]}: ${(error as Error).message}`, { cause: error });
         });
         await response.body?.cancel();
         if (response.status !== 200) refused += 1;
@@ -173,7 +175,9 @@ async function driveOnboardings(linkToken: string): Promise<Onboarded[]> {
     Array.from({ length: concurrency }, async () => {
       while (next < onboardings) {
         const index = next++;
-        done.push(await onboard(index, linkToken));
+        done.push(await onboard(index, linkToken).catch((error: unknown) => {
+          throw new Error(`onboarding ${index + 1}: ${(error as Error).message}`, { cause: error });
+        }));
       }
     }),
   );
@@ -371,6 +375,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   console.error(`bench:instances: ${(error as Error).stack ?? String(error)}`);
+  for (let cause = (error as Error).cause; cause; cause = (cause as Error).cause) console.error(`caused by: ${(cause as Error).stack ?? String(cause)}`);
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   process.exit(1);
 });

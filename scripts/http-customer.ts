@@ -61,6 +61,8 @@ export class HttpCustomer {
       method: 'POST',
       headers: { ...this.headers(base), 'next-action': actionId, accept: 'text/x-component', 'content-type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify(args),
+    }).catch((error: unknown) => {
+      throw new Error(`server action on ${base}${page}: ${(error as Error).message}`, { cause: error });
     });
     const body = await response.text();
     if (!response.ok) throw new Error(`server action on ${base}${page} answered ${response.status}: ${body.slice(0, 200)}`);
@@ -69,7 +71,9 @@ export class HttpCustomer {
   }
 
   async getJson<T>(base: string, path: string): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${base}${path}`, { headers: this.headers(base) });
+    const response = await fetch(`${base}${path}`, { headers: this.headers(base) }).catch((error: unknown) => {
+      throw new Error(`GET ${base}${path}: ${(error as Error).message}`, { cause: error });
+    });
     this.keep(response);
     return { status: response.status, body: (await response.json()) as T };
   }
