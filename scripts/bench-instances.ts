@@ -135,6 +135,8 @@ async function webhookBurst(total: number): Promise<number> {
 type Onboarded = { sessionId: string; wabaId: string; phoneNumberId: string; settledMs: number };
 
 const signupActions = actionIds('app/(public)/signup/actions.ts');
+/** For each customer who sent the completion to both instances: how many of the two were accepted. */
+const doubleCompletions: number[] = [];
 
 /**
  * One customer, as the signup and status pages drive it, each request to the other instance: open
@@ -153,11 +155,14 @@ async function onboard(index: number, linkToken: string): Promise<Onboarded> {
   const finish = { event: 'FINISH', wabaId: signup.signup.waba_id, phoneNumberId: signup.signup.phone_number_id, businessId: signup.signup.business_id };
   await customer.action(via(2), page, signupActions.finishAction!, [launched.sessionId, finish]);
   const started = performance.now();
-  const completed = await customer.action<{ ok: boolean; sessionId?: string; message?: string }>(via(3), page, signupActions.completeAction!, [
-    launched.sessionId,
-    { code: signup.code, finish },
-  ]);
-  if (!completed.ok || !completed.sessionId) throw new Error(`completion refused: ${completed.message}`);
+  // Every fourth customer's completion goes to both instances at once (a double click, a retry).
+  const twice = index % 4 === 3;
+  const complete = (k: number) =>
+    customer.action<{ ok: boolean; sessionId?: string; message?: string }>(via(k), page, signupActions.completeAction!, [launched.sessionId, { code: signup.code, finish }]);
+  const answers = await Promise.all(twice ? [complete(3), complete(4)] : [complete(3)]);
+  const completed = answers.find((answer) => answer.ok);
+  if (!completed?.sessionId) throw new Error(`completion refused: ${answers.map((answer) => answer.message).join(' / ')}`);
+  if (twice) doubleCompletions.push(answers.filter((answer) => answer.ok).length);
   const sessionId = completed.sessionId;
   // The status page polls every second or so; here each poll goes to the other instance.
   let poll = 0;
@@ -260,7 +265,7 @@ type Write = { method: string; path: string; status: number; at: number };
 type SandboxState = { wabas: { id: string; primaryFundingId?: string }[] };
 
 function check(label: string, ok: boolean, detail: string): boolean {
-  console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${label.padEnd(52)} ${detail}`);
+  console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${label.padEnd(60)} ${detail}`);
   return ok;
 }
 
@@ -309,12 +314,18 @@ async function checkFinal(db: postgres.Sql, done: Onboarded[]): Promise<{ ok: bo
   const [r] = await db<{ last: number }[]>`select (extract(epoch from max(finished_at)) * 1000)::float8 as last from operation_runs`;
   const statuses = rows.map((row) => `${row.status} ${row.n}`).join(', ');
   const live = rows.find((row) => row.status === 'live')?.n ?? 0;
-  const ok = check('every onboarding reached its final state (live)', done.length === onboardings && live === onboardings, statuses);
-  return { ok, lastFinishedAt: r!.last };
+  const final = check('every onboarding reached its final state (live)', done.length === onboardings && live === onboardings, statuses);
+  const once = doubleCompletions.filter((accepted) => accepted === 1).length;
+  const double = check(
+    'a completion sent to both instances at once is taken once',
+    once === doubleCompletions.length,
+    `${once} of ${doubleCompletions.length} customers who sent it twice: one accepted, one refused`,
+  );
+  return { ok: final && double, lastFinishedAt: r!.last };
 }
 
 function line(label: string, value: string): void {
-  console.log(`  ${label.padEnd(58)} ${value}`);
+  console.log(`  ${label.padEnd(66)} ${value}`);
 }
 
 async function main() {
