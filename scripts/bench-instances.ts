@@ -393,6 +393,10 @@ async function main() {
 
     console.log('\nfigures');
     line('onboardings per minute (first request → last run finished)', `${((onboardings / runsMs) * 60_000).toFixed(1)} (${(runsMs / 1000).toFixed(1)} s)`);
+    const held = [...new Set(taken.map((t) => t.run_id))];
+    const [rest] = await db<{ n: number; last: number | null }[]>`
+      select count(*)::int as n, (extract(epoch from max(finished_at)) * 1000)::float8 as last from operation_runs where id::text <> all(${held}::text[])`;
+    if (rest?.last) line('  … the runs the killed worker did not hold', `${((rest.n / (rest.last - started)) * 60_000).toFixed(1)} (${rest.n} runs in ${((rest.last - started) / 1000).toFixed(1)} s)`);
     line('time to all final (onboardings settled, changes applied)', `${(allFinalMs / 1000).toFixed(1)} s`);
     const settled = done.map((o) => o.settledMs).sort((a, b) => a - b);
     line('completion → status page settled', `p50 ${(settled[Math.floor(settled.length / 2)]! / 1000).toFixed(1)} s, max ${(settled.at(-1)! / 1000).toFixed(1)} s`);
