@@ -8,9 +8,10 @@
 // Graph writes that each Meta side effect happened exactly once per onboarding.
 //
 //   npm run bench:instances -- --n 40 --webhooks 20000 --latency 150
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,7 +135,7 @@ async function webhookBurst(total: number): Promise<number> {
 
 type Onboarded = { sessionId: string; wabaId: string; phoneNumberId: string; settledMs: number };
 
-const signupActions = actionIds('app/(public)/signup/actions.ts');
+let signupActions: Record<string, string> = {};
 /** For each customer who sent the completion to both instances: how many of the two were accepted. */
 const doubleCompletions: number[] = [];
 
@@ -348,6 +349,13 @@ async function main() {
   };
   let ok = false;
   try {
+    // Both portals serve one production build (server action ids come from it): build it once, first.
+    if (!existsSync('.next/BUILD_ID')) {
+      console.log('No build found: running next build first');
+      const built = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'build'], { stdio: 'inherit' });
+      if (built.status !== 0) throw new Error('next build failed');
+    }
+    signupActions = actionIds('app/(public)/signup/actions.ts');
     const sandbox = start('sandbox', ['sandbox/main.ts'], {
       SANDBOX_PORT: String(sandboxPort),
       SANDBOX_LATENCY: String(flags.latency),
