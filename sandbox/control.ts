@@ -311,6 +311,7 @@ export const controlRoutes = [
   'GET  /_sandbox/webhooks/deliveries | DELETE /_sandbox/webhooks/deliveries',
   'POST /_sandbox/webhooks/verify',
   'GET  /_sandbox/pixel-events | DELETE /_sandbox/pixel-events',
+  'GET  /_sandbox/graph-writes | DELETE /_sandbox/graph-writes: every Graph POST and DELETE with its answer status',
   'POST /_sandbox/phone-numbers/{id}/display-name-decision {decision, rejection_reason?}',
   'POST /_sandbox/wabas/{id}/review-decision {decision}',
   'POST /_sandbox/wabas/{id}/remove-partner',
@@ -455,6 +456,13 @@ async function route(sb: Sandbox, req: IncomingMessage, segments: string[]): Pro
       }
       if (method === 'GET') return { body: { data: s.deliveries.map((dl) => ({ ...dl, body: JSON.parse(dl.body || 'null') as unknown })) } };
     }
+  }
+  if (a === 'graph-writes') {
+    if (method === 'DELETE') {
+      s.graphWrites = [];
+      return { body: { ok: true } };
+    }
+    return { body: { data: s.graphWrites } };
   }
   if (a === 'pixel-events') {
     if (method === 'DELETE') {

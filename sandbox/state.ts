@@ -336,6 +336,9 @@ export type AppConfig = {
   messaging: MessagingSettings;
 };
 
+/** A Graph call that may change something (POST or DELETE) and its answer; injected faults never reach it. */
+export type GraphWrite = { method: 'POST' | 'DELETE'; path: string; status: number; at: number };
+
 export type State = {
   scenario: string;
   apps: Record<string, App>;
@@ -365,6 +368,7 @@ export type State = {
   businessProfiles: Record<string, BusinessProfile>;
   /** Per app id. */
   appSubscriptions: Record<string, AppSubscription>;
+  graphWrites: GraphWrite[];
 };
 
 export type QueuedChange = { url: string; appId: string; entryId: string; time: number; field: string; value: unknown };
@@ -417,6 +421,7 @@ export function emptyState(scenario: string): State {
     inbound: [],
     businessProfiles: {},
     appSubscriptions: {},
+    graphWrites: [],
   };
 }
 

@@ -289,12 +289,19 @@ export async function executeCall(sb: Sandbox, call: GraphCall): Promise<GraphRe
   Object.assign(headers, usage.headers);
   if ('error' in resolved) return renderError(sb, resolved.error, traceId, headers);
   if (usage.error) return renderError(sb, usage.error, traceId, headers);
+  const reply = await answer(ctx, traceId, headers);
+  if (ctx.method !== 'GET') sb.state.graphWrites.push({ method: ctx.method, path: `/${segments.join('/')}`, status: reply.status, at: sb.clock.now() });
+  return reply;
+}
+
+async function answer(ctx: GraphContext, traceId: string, headers: Record<string, string>): Promise<GraphReply> {
+  const { sb } = ctx;
   try {
     const body = await dispatch(ctx);
     return { status: 200, body, headers };
   } catch (error) {
     if (isGraphError(error)) return renderError(sb, error, traceId, headers);
-    sb.options.log(`sandbox: internal error on ${method} ${call.path}: ${error instanceof Error ? error.message : String(error)}`);
+    sb.options.log(`sandbox: internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? error.message : String(error)}`);
     return renderError(sb, graphError({ message: 'An unknown error occurred', type: 'OAuthException', code: 1, is_transient: true }, 500), traceId, headers);
   }
 }

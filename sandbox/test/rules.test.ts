@@ -116,6 +116,20 @@ describe('subscriptions and parameters', () => {
     ).toBe(100);
     expect(errorOf(await c.get(`/${o.wabaId}/assigned_users`, SYSTEM_TOKEN)).code).toBe(100);
   });
+  it('every Graph write is listed once with its answer, reads are not, and the list can be cleared', async () => {
+    const o = await onboard(sb);
+    await c.control('DELETE', '/graph-writes');
+    await c.post(`/${o.wabaId}/subscribed_apps`, o.token);
+    await c.get(`/${o.wabaId}/subscribed_apps`, o.token);
+    await c.post(`/${o.wabaId}/subscribed_apps`, o.token, { override_callback_uri: 'not a url' });
+    const writes = (await c.control('GET', '/graph-writes')).body.data as { method: string; path: string; status: number }[];
+    expect(writes.map(({ method, path, status }) => ({ method, path, status }))).toEqual([
+      { method: 'POST', path: `/${o.wabaId}/subscribed_apps`, status: 200 },
+      { method: 'POST', path: `/${o.wabaId}/subscribed_apps`, status: 400 },
+    ]);
+    await c.control('DELETE', '/graph-writes');
+    expect((await c.control('GET', '/graph-writes')).body.data).toEqual([]);
+  });
 });
 
 describe('phone number lifecycle rules', () => {
