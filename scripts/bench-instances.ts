@@ -71,7 +71,10 @@ async function until<T>(what: string, deadlineMs: number, probe: () => Promise<T
 async function healthy(base: string, child: ChildProcess): Promise<void> {
   await until(`${base}/api/health`, 240_000, async () => {
     if (child.exitCode !== null) throw new Error(`the process behind ${base} exited with ${child.exitCode} (logs in ${logDir})`);
-    return fetch(`${base}/api/health`).then((r) => (r.ok ? true : undefined), () => undefined);
+    return fetch(`${base}/api/health`).then(
+      (r) => (r.ok ? true : undefined),
+      () => undefined,
+    );
   });
 }
 
@@ -114,7 +117,10 @@ async function webhookBurst(total: number): Promise<number> {
         const count = Math.min(100, total - sent);
         sent += count;
         posts += 1;
-        const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: burstWabaId, time: 1767225600 + posts, changes: statusChanges(count) }] });
+        const body = JSON.stringify({
+          object: 'whatsapp_business_account',
+          entry: [{ id: burstWabaId, time: 1767225600 + posts, changes: statusChanges(count) }],
+        });
         const response = await fetch(`${instances[posts % 2]}/api/webhooks/meta`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` },
@@ -159,7 +165,10 @@ async function onboard(index: number, linkToken: string): Promise<Onboarded> {
   // Every fourth customer's completion goes to both instances at once (a double click, a retry).
   const twice = index % 4 === 3;
   const complete = (k: number) =>
-    customer.action<{ ok: boolean; sessionId?: string; message?: string }>(via(k), page, signupActions.completeAction!, [launched.sessionId, { code: signup.code, finish }]);
+    customer.action<{ ok: boolean; sessionId?: string; message?: string }>(via(k), page, signupActions.completeAction!, [
+      launched.sessionId,
+      { code: signup.code, finish },
+    ]);
   const answers = await Promise.all(twice ? [complete(3), complete(4)] : [complete(3)]);
   const completed = answers.find((answer) => answer.ok);
   if (!completed?.sessionId) throw new Error(`completion refused: ${answers.map((answer) => answer.message).join(' / ')}`);
@@ -167,12 +176,17 @@ async function onboard(index: number, linkToken: string): Promise<Onboarded> {
   const sessionId = completed.sessionId;
   // The status page polls every second or so; here each poll goes to the other instance.
   let poll = 0;
-  await until(`onboarding ${sessionId} to settle`, timeoutMs, async () => {
-    poll += 1;
-    const { status, body } = await customer.getJson<{ settled?: boolean }>(via(poll), `/api/onboarding/${sessionId}`);
-    if (status !== 200) throw new Error(`status of ${sessionId} answered ${status}`);
-    return body.settled ? true : undefined;
-  }, 1000);
+  await until(
+    `onboarding ${sessionId} to settle`,
+    timeoutMs,
+    async () => {
+      poll += 1;
+      const { status, body } = await customer.getJson<{ settled?: boolean }>(via(poll), `/api/onboarding/${sessionId}`);
+      if (status !== 200) throw new Error(`status of ${sessionId} answered ${status}`);
+      return body.settled ? true : undefined;
+    },
+    1000,
+  );
   return { sessionId, wabaId: signup.signup.waba_id, phoneNumberId: signup.signup.phone_number_id, settledMs: performance.now() - started };
 }
 
@@ -183,9 +197,11 @@ async function driveOnboardings(linkToken: string): Promise<Onboarded[]> {
     Array.from({ length: concurrency }, async () => {
       while (next < onboardings) {
         const index = next++;
-        done.push(await onboard(index, linkToken).catch((error: unknown) => {
-          throw new Error(`onboarding ${index + 1}: ${(error as Error).message}`, { cause: error });
-        }));
+        done.push(
+          await onboard(index, linkToken).catch((error: unknown) => {
+            throw new Error(`onboarding ${index + 1}: ${(error as Error).message}`, { cause: error });
+          }),
+        );
       }
     }),
   );
@@ -203,14 +219,19 @@ type Leased = { run_id: string; name: string; attempts: number };
  * attempts.
  */
 async function killWorkerMidRun(db: postgres.Sql, worker: ChildProcess): Promise<{ at: number; running: Leased[] }> {
-  return until('steps to be running', timeoutMs, async () => {
-    const running = await db<Leased[]>`select run_id, name, attempts from operation_steps where status = 'running'`;
-    const [touched] = await db<{ runs: number }[]>`select count(distinct run_id)::int as runs from operation_steps where status <> 'pending'`;
-    const runs = new Set(running.map((r) => r.run_id)).size;
-    if (runs < Math.min(5, onboardings) && (runs < 3 || touched!.runs < onboardings / 2)) return undefined;
-    worker.kill('SIGKILL');
-    return { at: Date.now(), running: [...running] };
-  }, 50);
+  return until(
+    'steps to be running',
+    timeoutMs,
+    async () => {
+      const running = await db<Leased[]>`select run_id, name, attempts from operation_steps where status = 'running'`;
+      const [touched] = await db<{ runs: number }[]>`select count(distinct run_id)::int as runs from operation_steps where status <> 'pending'`;
+      const runs = new Set(running.map((r) => r.run_id)).size;
+      if (runs < Math.min(5, onboardings) && (runs < 3 || touched!.runs < onboardings / 2)) return undefined;
+      worker.kill('SIGKILL');
+      return { at: Date.now(), running: [...running] };
+    },
+    50,
+  );
 }
 
 /** The steps that were running at the kill and were started again: the killed worker's, and when. */
@@ -245,7 +266,10 @@ function lostAnswers(writes: Write[], taken: Leased[], done: Onboarded[], killed
     if (!onboarded || !suffix) return false;
     return writes.some(
       (w) =>
-        w.status === 200 && w.at >= killedAt && w.at <= killedAt + writeLatencyMs + 2000 && w.path.endsWith(suffix) &&
+        w.status === 200 &&
+        w.at >= killedAt &&
+        w.at <= killedAt + writeLatencyMs + 2000 &&
+        w.path.endsWith(suffix) &&
         (suffix.startsWith(`/${creditLineId}`) || w.path.includes(onboarded.wabaId) || w.path.includes(onboarded.phoneNumberId)),
     );
   }).length;
@@ -279,15 +303,24 @@ async function checkSideEffects(done: Onboarded[], writes: Write[]): Promise<boo
   const tally = (counts: number[]) => {
     const byCount = new Map<number, number>();
     for (const c of counts) byCount.set(c, (byCount.get(c) ?? 0) + 1);
-    return [...byCount].sort(([a], [b]) => a - b).map(([count, n]) => `${n}× ${count}`).join(', ');
+    return [...byCount]
+      .sort(([a], [b]) => a - b)
+      .map(([count, n]) => `${n}× ${count}`)
+      .join(', ');
   };
   const refused = (suffix: string) => writes.filter((w) => w.path.endsWith(suffix) && w.status !== 200).length;
   const perOnboarding = (label: string, suffix: string, id: (o: Onboarded) => string) => {
     const counts = done.map((o) => succeeded(`/${id(o)}/${suffix}`));
-    return check(label, counts.every((c) => c === 1), `${tally(counts)} (refused attempts: ${refused(`/${suffix}`)})`);
+    return check(
+      label,
+      counts.every((c) => c === 1),
+      `${tally(counts)} (refused attempts: ${refused(`/${suffix}`)})`,
+    );
   };
   // A credit line call names the WABA in its parameters: count the shares, and every WABA funded.
-  const shares = writes.filter((w) => (w.path === `/${creditLineId}/whatsapp_credit_sharing_and_attach` || w.path === `/${creditLineId}/whatsapp_credit_sharing`) && w.status === 200).length;
+  const shares = writes.filter(
+    (w) => (w.path === `/${creditLineId}/whatsapp_credit_sharing_and_attach` || w.path === `/${creditLineId}/whatsapp_credit_sharing`) && w.status === 200,
+  ).length;
   const funded = new Set(state.wabas.filter((w) => w.primaryFundingId).map((w) => w.id));
   const unfunded = done.filter((o) => !funded.has(o.wabaId)).length;
   return [
@@ -303,7 +336,9 @@ async function checkWebhooks(db: postgres.Sql): Promise<{ ok: boolean; perSecond
     select count(*)::int as total, count(*) filter (where status = 'processed')::int as processed, count(*) filter (where status = 'failed')::int as failed,
            (extract(epoch from min(received_at)) * 1000)::float8 as first, (extract(epoch from max(processed_at)) * 1000)::float8 as last
       from webhook_events where entry_id = ${burstWabaId}`;
-  const [c] = await db<{ delivered: number }[]>`select coalesce(sum(delivered), 0)::int as delivered from message_daily_counts where phone_number_id = ${burstPhoneId}`;
+  const [c] = await db<
+    { delivered: number }[]
+  >`select coalesce(sum(delivered), 0)::int as delivered from message_daily_counts where phone_number_id = ${burstPhoneId}`;
   const ok = check(
     'every webhook change stored and applied exactly once',
     w!.total === webhookChanges && w!.processed === webhookChanges && c!.delivered === webhookChanges,
@@ -313,7 +348,9 @@ async function checkWebhooks(db: postgres.Sql): Promise<{ ok: boolean; perSecond
 }
 
 async function checkFinal(db: postgres.Sql, done: Onboarded[]): Promise<{ ok: boolean; lastFinishedAt: number }> {
-  const rows = await db<{ status: string; n: number }[]>`select status, count(*)::int as n from onboarding_sessions where completed_at is not null group by status order by status`;
+  const rows = await db<
+    { status: string; n: number }[]
+  >`select status, count(*)::int as n from onboarding_sessions where completed_at is not null group by status order by status`;
   const [r] = await db<{ last: number }[]>`select (extract(epoch from max(finished_at)) * 1000)::float8 as last from operation_runs`;
   const statuses = rows.map((row) => `${row.status} ${row.n}`).join(', ');
   const live = rows.find((row) => row.status === 'live')?.n ?? 0;
@@ -363,7 +400,10 @@ async function main() {
     });
     await until('the sandbox', 60_000, async () => {
       if (sandbox.exitCode !== null) throw new Error(`the sandbox exited with ${sandbox.exitCode} (logs in ${logDir})`);
-      return fetch(`${sandboxUrl}/_sandbox/state`).then((r) => (r.ok ? true : undefined), () => undefined);
+      return fetch(`${sandboxUrl}/_sandbox/state`).then(
+        (r) => (r.ok ? true : undefined),
+        () => undefined,
+      );
     });
     // The first instance migrates the database; the rest start on it (TRUST_PROXY: as behind a load balancer).
     const portal = (i: number) =>
@@ -406,10 +446,17 @@ async function main() {
     const held = [...new Set(taken.map((t) => t.run_id))];
     const [rest] = await db<{ n: number; last: number | null }[]>`
       select count(*)::int as n, (extract(epoch from max(finished_at)) * 1000)::float8 as last from operation_runs where id::text <> all(${held}::text[])`;
-    if (rest?.last) line('  … runs with no step running on the killed worker', `${((rest.n / (rest.last - started)) * 60_000).toFixed(1)} (${rest.n} runs in ${((rest.last - started) / 1000).toFixed(1)} s)`);
+    if (rest?.last)
+      line(
+        '  … runs with no step running on the killed worker',
+        `${((rest.n / (rest.last - started)) * 60_000).toFixed(1)} (${rest.n} runs in ${((rest.last - started) / 1000).toFixed(1)} s)`,
+      );
     line('time to all final (onboardings settled, changes applied)', `${(allFinalMs / 1000).toFixed(1)} s`);
     const settled = done.map((o) => o.settledMs).sort((a, b) => a - b);
-    line('completion → status page settled', `p50 ${(settled[Math.floor(settled.length / 2)]! / 1000).toFixed(1)} s, max ${(settled.at(-1)! / 1000).toFixed(1)} s`);
+    line(
+      'completion → status page settled',
+      `p50 ${(settled[Math.floor(settled.length / 2)]! / 1000).toFixed(1)} s, max ${(settled.at(-1)! / 1000).toFixed(1)} s`,
+    );
     line('webhook ingest (both instances)', `${((webhookChanges / burstMs) * 1000).toFixed(0)} changes/s`);
     line('webhook changes processed (first receipt → last applied)', `${webhooks.perSecond.toFixed(0)} changes/s`);
     line(
@@ -418,12 +465,17 @@ async function main() {
         ? `none of the ${kill.running.length} running steps was its (they all finished on the other worker)`
         : `${delays.length} of ${kill.running.length} running steps, after ${(Math.min(...delays) / 1000).toFixed(1)}–${(Math.max(...delays) / 1000).toFixed(1)} s (lease 30 s, sweep each minute)`,
     );
-    line('killed worker: its writes Meta made after it died (answer lost)', `${lostAnswers(writes, taken, done, kill.at)} (each found done by the second attempt, per the checks above)`);
+    line(
+      'killed worker: its writes Meta made after it died (answer lost)',
+      `${lostAnswers(writes, taken, done, kill.at)} (each found done by the second attempt, per the checks above)`,
+    );
     ok = final.ok && sideEffects && webhooks.ok;
     console.log(`\n${ok ? 'PASS' : 'FAIL'}`);
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)))));
+    await Promise.all(
+      children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)))),
+    );
     await db.end();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();

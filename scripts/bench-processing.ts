@@ -71,7 +71,8 @@ let entryTime = 1767225600;
 function envelope(changes: Change[]): string {
   entryTime += 1;
   const statuses = changes.filter((c) => c.field === 'messages');
-  const entries = changes.filter((c) => c.field !== 'messages').map((c) => ({ id: wabaId, time: (entryTime += 1), changes: [c] }));
+  const entries = changes.filter((c) => c.field !== 'messages').map((c, k) => ({ id: wabaId, time: entryTime + 1 + k, changes: [c] }));
+  entryTime += entries.length;
   if (statuses.length > 0) entries.push({ id: wabaId, time: entryTime, changes: statuses });
   return JSON.stringify({ object: 'whatsapp_business_account', entry: entries });
 }
