@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { wabas, type Waba } from '@/lib/db/schema';
 import { metaConfig } from '@/lib/env';
@@ -65,9 +65,12 @@ export async function revokeAccountCreditLine(waba: Waba, token: GraphToken, aud
   const lineId = await creditLineId();
   const owner = await getWabaOwner(waba.metaWabaId, token, audit);
   const deleted = await revokeCreditLine(lineId, owner.id, systemToken(), audit);
+  const after = await getWaba(waba.metaWabaId, token, audit, ['primary_funding_id']);
   await db().transaction(async (tx) => {
-    if (waba.businessId) await tx.update(wabas).set({ allocationConfigId: null, updatedAt: new Date() }).where(eq(wabas.businessId, waba.businessId));
-    else await tx.update(wabas).set({ allocationConfigId: null, updatedAt: new Date() }).where(eq(wabas.id, waba.id));
+    // The portfolio's other WABAs on our line lost their funding with it.
+    const funded = waba.businessId ? and(eq(wabas.businessId, waba.businessId), isNotNull(wabas.allocationConfigId)) : eq(wabas.id, waba.id);
+    await tx.update(wabas).set({ allocationConfigId: null, primaryFundingId: null, updatedAt: new Date() }).where(funded);
+    await tx.update(wabas).set({ allocationConfigId: null, primaryFundingId: after.primary_funding_id ?? null, updatedAt: new Date() }).where(eq(wabas.id, waba.id));
     await saveMetaState(tx, waba.id, { allocation: null, allocationReadAt: new Date() });
   });
   return { deleted };
