@@ -255,6 +255,25 @@ test('Re-authorize makes a single-use signup link; its signup replaces the token
   await expect(page.getByText(wabaId)).toHaveCount(1);
 });
 
+test('an item Meta raised is resolved on the account page with a reason, and stays in its history with who and why', async ({ page }) => {
+  await control('POST', '/webhooks/trigger', { field: 'account_update', variant: 'ACCOUNT_RESTRICTION', wabaId });
+  await control('POST', '/webhooks/flush');
+  await signInAsAdmin(page);
+  const item = page.getByTestId('waba-attention').getByTestId('attention-item').filter({ hasText: 'account_restriction' });
+  await expect(async () => {
+    await openAccount(page);
+    await expect(item).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId('waba-restrictions')).toContainText('restricted biz initiated messaging until');
+
+  await item.getByLabel('Why it is resolved').fill('Customer appealed; Meta lifted the restriction.');
+  await item.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByTestId('waba-attention').getByTestId('attention-item').filter({ hasText: 'account_restriction' })).toHaveCount(0, { timeout: 20_000 });
+  await page.getByTestId('attention-history').locator('summary').click();
+  await expect(page.getByTestId('resolved-item').filter({ hasText: 'account_restriction' })).toContainText('by Ada Admin: Customer appealed; Meta lifted the restriction.');
+  await page.getByTestId('waba-attention').screenshot({ path: `${screens}/attention-history.png` });
+});
+
 test('a viewer sees the account page without any action, and a replayed action post gets 403 and changes nothing', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/staff');

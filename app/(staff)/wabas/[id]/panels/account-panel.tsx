@@ -17,9 +17,11 @@ function banState(waba: Waba): string | null {
 
 function restrictionLines(restrictions: unknown): string[] {
   if (!Array.isArray(restrictions)) return [];
-  return restrictions.map((r: { restriction_type?: string; expiration?: string | number }) =>
-    [r.restriction_type?.toLowerCase().replaceAll('_', ' ') ?? 'restriction', r.expiration ? `until ${r.expiration}` : null].filter(Boolean).join(' '),
-  );
+  return restrictions.map((r: { restriction_type?: string; expiration?: string | number }) => {
+    // Meta gives the expiry in Unix seconds.
+    const until = typeof r.expiration === 'number' ? `${new Date(r.expiration * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC` : r.expiration;
+    return [r.restriction_type?.toLowerCase().replaceAll('_', ' ') ?? 'restriction', until ? `until ${until}` : null].filter(Boolean).join(' ');
+  });
 }
 
 export function AccountPanel({ waba, business, state }: { waba: Waba; business: Business; state: WabaMetaState | undefined }) {
