@@ -21,6 +21,7 @@ type SandboxWaba = {
 const viewer = { name: 'Vera Glance', email: 'vera@example.com', password: 'still-waters-58' };
 const screens = '/work/notes/screens/account';
 const ourSystemUser = '3000000000000001';
+const sam = '8000000000000009';
 let wabaId = '';
 let phoneId = '';
 let forgedRemoval: Promise<Captured> | undefined;
@@ -28,6 +29,11 @@ let forgedRemoval: Promise<Captured> | undefined;
 async function sandboxWaba(): Promise<SandboxWaba> {
   const state = await control<{ wabas: SandboxWaba[] }>('GET', '/state');
   return state.wabas.find((w) => w.id === wabaId)!;
+}
+
+async function sandboxOwner(): Promise<string> {
+  const state = await control<{ wabas: Array<{ id: string; ownerBusinessId: string }> }>('GET', '/state');
+  return state.wabas.find((w) => w.id === wabaId)!.ownerBusinessId;
 }
 
 async function openAccount(page: Page) {
@@ -43,14 +49,25 @@ async function submit(page: Page, form: string, button: string, expected: string
   return locator;
 }
 
-/** Signs up a customer through the popup; returns the onboarding page's status. */
-async function signUp(page: Page, url: string, choices: Parameters<typeof advanceTo>[2]) {
+/**
+ * Signs up a customer through the popup; returns the onboarding page's status. Sam, a person of no
+ * other spec, creates a business portfolio of their own, so that no other file's counts change.
+ */
+async function signUp(page: Page, url: string, choices: Parameters<typeof advanceTo>[2] & { newBusiness?: string }) {
   await page.goto(url);
   const button = page.getByRole('button', { name: 'Connect with Facebook' });
   await expect(button).toBeEnabled();
   const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
   await popup.waitForLoadState('domcontentloaded');
-  await advanceTo(popup, 'success', choices);
+  await advanceTo(popup, 'business', { ...choices, person: sam });
+  if (choices.newBusiness) {
+    await popup.check('input[name=choice][value="new"]');
+    await popup.fill('#business-name', choices.newBusiness);
+    await popup.fill('#business-email', 'owner@lighthouse.example');
+    await popup.click('#next');
+    await expect(popup.locator('body')).not.toHaveAttribute('data-step', 'business');
+  }
+  await advanceTo(popup, 'success', { ...choices, person: sam });
   await clickAndClose(popup, '#finish');
   await expect(page).toHaveURL(/\/onboarding\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('onboarding-status')).toHaveAttribute('data-status', /^(live|action_needed)$/, { timeout: 45_000 });
@@ -60,7 +77,7 @@ async function signUp(page: Page, url: string, choices: Parameters<typeof advanc
 test.beforeAll(async ({ browser }) => {
   await control('DELETE', '/faults');
   const page = await browser.newPage();
-  const status = await signUp(page, '/signup', { displayName: 'Lighthouse Provisions' });
+  const status = await signUp(page, '/signup', { displayName: 'Lighthouse Provisions', newBusiness: 'Lighthouse Provisions Ltd' });
   wabaId = status.waba.id;
   const state = await control<{ phoneNumbers: Array<{ id: string; wabaId: string }> }>('GET', '/state');
   phoneId = state.phoneNumbers.find((p) => p.wabaId === wabaId)!.id;
@@ -241,7 +258,7 @@ test('Re-authorize makes a single-use signup link; its signup replaces the token
   const storedBefore = await page.getByTestId('waba-token').textContent();
 
   const customer = await browser.newPage();
-  const status = await signUp(customer, url, { waba: wabaId, phone: phoneId });
+  const status = await signUp(customer, url, { business: (await sandboxOwner()), waba: wabaId, phone: phoneId });
   expect(status.waba.id).toBe(wabaId);
   await customer.goto(url);
   await expect(customer.getByText('This signup link was already used')).toBeVisible();

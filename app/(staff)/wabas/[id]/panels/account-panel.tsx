@@ -24,6 +24,11 @@ function restrictionLines(restrictions: unknown): string[] {
   });
 }
 
+/** Meta's own value beside our words, for staff who quote it to Meta. */
+function MetaValue({ value }: { value: string | null }) {
+  return value ? <span className="block font-mono text-xs text-slate-500">{value}</span> : null;
+}
+
 export function AccountPanel({ waba, business, state }: { waba: Waba; business: Business; state: WabaMetaState | undefined }) {
   const restrictions = restrictionLines(waba.restrictions);
   const verification = waba.businessVerificationStatus ?? business?.verificationStatus ?? null;
@@ -34,9 +39,13 @@ export function AccountPanel({ waba, business, state }: { waba: Waba; business: 
           <StatusBadge status={waba.status} label={connectionText(waba.status) ?? undefined} />
           {waba.disconnectedAt ? <span className="block text-xs text-slate-500">since <When at={waba.disconnectedAt} /></span> : null}
         </Fact>
-        <Fact label="Account review" testId="waba-review">{reviewText(waba.accountReviewStatus)}</Fact>
+        <Fact label="Account review" testId="waba-review">
+          {reviewText(waba.accountReviewStatus)}
+          <MetaValue value={waba.accountReviewStatus} />
+        </Fact>
         <Fact label="Business verification" testId="waba-verification">
           {businessVerificationText(verification)}
+          <MetaValue value={verification} />
           {business ? (
             <Link className="ml-1 text-xs underline" href={`/verification/${business.metaBusinessId}`}>
               Verification
