@@ -257,8 +257,10 @@ test('Re-authorize makes a single-use signup link; its signup replaces the token
   await expect(form.getByRole('button', { name: 'Copy the address of the reauthorization link' })).toBeVisible();
   const storedBefore = await page.getByTestId('waba-token').textContent();
 
+  // The new token expires in 5 days: the next read raises the item that asks for another reauthorization.
+  await control('PATCH', '/config', { businessTokenExpiry: 5 });
   const customer = await browser.newPage();
-  const status = await signUp(customer, url, { business: (await sandboxOwner()), waba: wabaId, phone: phoneId });
+  const status = await signUp(customer, url, { business: await sandboxOwner(), waba: wabaId, phone: phoneId }).finally(() => control('PATCH', '/config', { businessTokenExpiry: 60 }));
   expect(status.waba.id).toBe(wabaId);
   await customer.goto(url);
   await expect(customer.getByText('This signup link was already used')).toBeVisible();
@@ -266,8 +268,14 @@ test('Re-authorize makes a single-use signup link; its signup replaces the token
 
   await openAccount(page);
   await expect(page.getByTestId('waba-onboardings').getByRole('link')).toHaveCount(2);
-  await expect(page.getByTestId('token-state')).toContainText('Valid');
   expect(await page.getByTestId('waba-token').textContent()).not.toBe(storedBefore);
+  await expect(page.getByTestId('token-state')).toContainText('Expiring in 5 days');
+  await submit(page, 'Refresh from Meta', 'Refresh from Meta', 'Read from Meta just now');
+  await page.reload();
+  const item = page.getByTestId('waba-attention').getByTestId('attention-item').filter({ hasText: 'token_expiring' });
+  await expect(item).toContainText('The customer’s token expires in 5 days');
+  await expect(item.getByTestId('attention-action')).toHaveText('Re-authorize');
+  await expect(item.getByTestId('attention-action')).toHaveAttribute('href', /#token$/);
   await page.goto(`/customers?q=${wabaId}`);
   await expect(page.getByText(wabaId)).toHaveCount(1);
 });
