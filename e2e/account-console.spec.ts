@@ -342,7 +342,9 @@ test('offboarding needs confirmation, stops at a refusal with its code, and once
   await page.reload();
   await expect(page.getByTestId('waba-status')).toContainText('Connected to us');
 
+  // This time the customer also asked for their numbers to come off the Cloud API.
   const again = page.getByRole('form', { name: 'Offboard the customer' });
+  await again.getByRole('checkbox', { name: /Also deregister the account’s phone numbers/ }).check();
   await again.getByRole('checkbox', { name: 'Yes, offboard this customer' }).check();
   await again.getByRole('button', { name: 'Offboard' }).click();
   // A disconnected account has nothing left to offboard: the form goes, and the run says how it ended.
@@ -354,8 +356,13 @@ test('offboarding needs confirmation, stops at a refusal with its code, and once
   await expect(run).toHaveAttribute('data-status', 'done');
   await expect(run.locator('tr[data-step="unsubscribe_app"]')).toHaveAttribute('data-status', 'done');
   await expect(run.locator('tr[data-step="delete_token"]')).toHaveAttribute('data-status', 'done');
-  await expect(run.locator('tr[data-step="deregister_numbers"]')).toHaveCount(0);
+  await expect(run.locator('tr[data-step="deregister_numbers"]')).toHaveAttribute('data-status', 'done');
   await expect(run.getByTestId('offboard-undo')).toContainText('Undo: “Re-subscribe” on this page');
+  await expect(run.getByTestId('offboard-undo')).toContainText('Undo: register each number again from its number page');
+  // The first attempt was not asked to deregister: its run has no such step.
+  await expect(page.getByTestId('account-run').nth(1).locator('tr[data-step="deregister_numbers"]')).toHaveCount(0);
+  const phones = await control<{ phoneNumbers: Array<{ id: string; status: string }> }>('GET', '/state');
+  expect(phones.phoneNumbers.find((p) => p.id === phoneId)?.status).not.toBe('CONNECTED');
   await expect(page.getByTestId('waba-token')).toContainText('No token of the customer is stored');
   const after = await sandboxWaba();
   expect(after.subscriptions).toEqual([]);
