@@ -133,7 +133,7 @@ export function ShareCreditForm({ wabaId, currencies, defaultCurrency }: { wabaI
           <label htmlFor={id} className="block font-medium text-slate-700">
             Currency the customer is billed in
           </label>
-          <select id={id} name="currency" defaultValue={state.values?.currency ?? defaultCurrency} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-2">
+          <select key={state.values?.currency} id={id} name="currency" defaultValue={state.values?.currency ?? defaultCurrency} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-2">
             {currencies.map((c) => (
               <option key={c} value={c}>
                 {c}
