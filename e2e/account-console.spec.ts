@@ -121,6 +121,11 @@ test('the account page says what Meta reports in words, from the database after 
   await expect(raw.locator('pre')).toBeHidden();
   await expect(page.locator('pre:visible')).toHaveCount(0);
   await page.screenshot({ path: `${screens}/account-page.png`, fullPage: true });
+
+  // The credit-line sharing method is a setting, off (one call) unless an admin turns it on.
+  await page.goto('/settings');
+  await expect(page.getByRole('checkbox', { name: /Share credit lines in two calls/ })).not.toBeChecked();
+  await page.screenshot({ path: `${screens}/settings.png`, fullPage: true });
 });
 
 test("Refresh from Meta: a refusal names the step with Meta's code and fbtrace_id, and the stored facts stay", async ({ page }) => {
@@ -201,6 +206,11 @@ test("system users: removing ours needs confirmation; adding it back gives MANAG
   await remove.getByRole('button', { name: 'Remove' }).click();
   await expect(remove).toContainText('Tick the box to confirm the removal.');
   expect((await sandboxWaba()).assignedUsers.map((u) => u.userId)).toContain(ourSystemUser);
+  await control('POST', '/faults', { method: 'DELETE', path: '/{id}/assigned_users', error: { code: 100, message: '(#100) Invalid parameter' }, next: 1 });
+  await remove.getByRole('checkbox').check();
+  await remove.getByRole('button', { name: 'Remove' }).click();
+  await expect(remove.getByRole('status')).toContainText(/Meta refused: .*code 100, fbtrace_id \S+/, { timeout: 20_000 });
+  expect((await sandboxWaba()).assignedUsers.map((u) => u.userId)).toContain(ourSystemUser);
   await remove.getByRole('checkbox').check();
   await remove.getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByTestId('assigned-user')).toHaveCount(0, { timeout: 20_000 });
@@ -221,6 +231,8 @@ test("system users: removing ours needs confirmation; adding it back gives MANAG
 test('credit line: verify, revoke with its warning, then share again in the chosen currency; a refusal shows the code', async ({ page }) => {
   await signInAsAdmin(page);
   await openAccount(page);
+  await control('POST', '/faults', { method: 'GET', path: '/{id}', error: { code: 100, message: '(#100) Invalid parameter' }, next: 1 });
+  await submit(page, 'Verify the credit line', 'Verify', /Meta refused: .*code 100, fbtrace_id \S+/);
   await submit(page, 'Verify the credit line', 'Verify', /Verified: the allocation’s credential \d+ is the account’s funding id/);
 
   const revoke = page.getByRole('form', { name: 'Revoke our credit line' });
@@ -228,6 +240,12 @@ test('credit line: verify, revoke with its warning, then share again in the chos
   await revoke.getByRole('button', { name: 'Revoke' }).click();
   await expect(revoke).toContainText('Tick the box to confirm');
   expect((await sandboxWaba()).allocationConfigId).toBeDefined();
+  await control('POST', '/faults', { method: 'DELETE', path: '/{id}', error: { code: 100, message: '(#100) Invalid parameter' }, next: 1 });
+  await revoke.getByRole('checkbox').check();
+  await revoke.getByRole('button', { name: 'Revoke' }).click();
+  await expect(revoke.getByRole('status')).toContainText(/Meta refused: .*code 100, fbtrace_id \S+/, { timeout: 20_000 });
+  expect((await sandboxWaba()).primaryFundingId).toBeDefined();
+  await expect(page.getByTestId('credit-verdict')).toContainText('Shared and verified');
   await revoke.getByRole('checkbox').check();
   await revoke.getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByTestId('credit-verdict')).toContainText('Not shared', { timeout: 20_000 });
