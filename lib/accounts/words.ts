@@ -38,14 +38,13 @@ const connectionWords: Record<string, string> = {
 };
 
 /**
- * health_status error codes (docs/meta/wabas.md#health-status): what each means for the customer.
- * Meta's own description and possible solution are shown beside these words.
+ * Error codes a health_status entity can carry that docs/meta/errors-and-limits.md#codes-that-matter
+ * explains; other codes are shown with Meta's own description and possible solution.
  */
 const healthErrorWords: Record<number, string> = {
-  141000: 'Meta blocked messaging for this entity; the description says why.',
-  141001: 'The account failed Meta’s review: it cannot message until a new review passes.',
-  141006: 'No valid payment method: share our credit line, or the customer adds a card in WhatsApp Manager.',
-  141010: 'A phone number is not registered for the Cloud API: register it on its number page.',
+  368: 'Meta temporarily blocked the account for policy violations: see its policy notices in WhatsApp Manager.',
+  131031: 'The account is locked: check its policy notices in WhatsApp Manager.',
+  131042: 'A billing problem (no payment method or credit line, currency or time zone not set): share our credit line, or the customer adds a payment method.',
 };
 
 function wordFor(table: Record<string, string>, value: string | null | undefined): string | null {

@@ -2,7 +2,7 @@ import type { Waba, WabaMetaState } from '@/lib/db/schema';
 import { RevokeCreditForm, ShareCreditForm, VerifyCreditForm } from '../account-forms';
 import { Actions, Fact, Panel } from './panel';
 
-/** Our credit line's allocation against the account's funding id (docs/meta/credit-lines.md#verify). */
+/** Our credit line's allocation against the account's funding id (docs/meta/credit-lines.md#verify-sharing). */
 export function CreditPanel({
   waba,
   state,
