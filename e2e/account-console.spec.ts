@@ -317,6 +317,25 @@ test('an item Meta raised is resolved on the account page with a reason, and sta
   await page.getByTestId('waba-attention').screenshot({ path: `${screens}/attention-history.png` });
 });
 
+test("a blocked account's health shows Meta's code with its description and what Meta suggests", async ({ page }) => {
+  await control('POST', `/wabas/${wabaId}/review-decision`, { decision: 'REJECTED' });
+  try {
+    await signInAsAdmin(page);
+    await openAccount(page);
+    await submit(page, 'Refresh from Meta', 'Refresh from Meta', 'Read from Meta just now');
+    await page.reload();
+    const health = page.getByTestId('waba-health');
+    await expect(health.locator('[data-can-send]')).toHaveAttribute('data-can-send', 'BLOCKED');
+    const error = health.locator('[data-entity="WABA"]').getByTestId('health-error');
+    await expect(error).toContainText(/Meta code \d+: /);
+    await expect(error).toContainText('What Meta suggests:');
+    await expect(page.getByTestId('waba-review')).toContainText('Rejected by Meta');
+    await health.screenshot({ path: `${screens}/health-blocked.png` });
+  } finally {
+    await control('POST', `/wabas/${wabaId}/review-decision`, { decision: 'APPROVED' });
+  }
+});
+
 test('a viewer sees the account page without any action, and a replayed action post gets 403 and changes nothing', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/staff');
