@@ -1,3 +1,5 @@
+import { webhookDriftJob } from '@/lib/accounts/drift';
+import { tokenSweepJob } from '@/lib/accounts/token-sweep';
 import type { JobDefinition } from '@/lib/jobs';
 import { pruneSignInFailuresJob } from '@/lib/jobs';
 import { signupSessionsJob } from '@/lib/onboarding/sessions';
@@ -22,4 +24,6 @@ export const allJobs: readonly JobDefinition[] = [
   recordQualityJob,
   signupSessionsJob,
   refreshSolutionJob,
+  webhookDriftJob,
+  tokenSweepJob,
 ];

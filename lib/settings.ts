@@ -27,6 +27,9 @@ export const solutionPartnerTierLabels: Record<SolutionPartnerTier, string> = {
   premier: 'Premier Solution Partner',
 };
 
+export const creditLineMethods = ['share_and_attach', 'two_calls'] as const;
+export type CreditLineMethod = (typeof creditLineMethods)[number];
+
 const definitions = {
   'partner.type': { schema: z.enum(partnerTypes), fallback: (): PartnerType => env.PARTNER_TYPE },
   'webhooks.revokeCreditLineOnPartnerRemoved': { schema: z.boolean(), fallback: () => false },
@@ -35,6 +38,8 @@ const definitions = {
   /** How customers reach the partner's support (an email, phone number or web address); empty = not set. */
   'partner.supportContact': { schema: z.string().trim().max(200), fallback: () => '' },
   'partner.solutionPartnerTier': { schema: z.enum(solutionPartnerTiers), fallback: (): SolutionPartnerTier => 'none' },
+  /** How a credit line is shared (docs/meta/credit-lines.md): one share-and-attach call, or share then attach (the method Meta is testing). */
+  'creditLines.method': { schema: z.enum(creditLineMethods), fallback: (): CreditLineMethod => 'share_and_attach' },
 } as const;
 
 type Definitions = typeof definitions;

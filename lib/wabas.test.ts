@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { attentionItems, phoneNumbers, wabas } from '@/lib/db/schema';
+import { attentionItems, phoneNumbers, staffUsers, wabas } from '@/lib/db/schema';
 import { createCustomer, metaId } from '@/test/webhook-fixtures';
 import { findWaba, listWabas, onboardingsOf, openAttention, phoneNumbersOf, resolveAttention } from '@/lib/wabas';
 
@@ -46,9 +46,16 @@ describe('WABA views', () => {
     expect((await onboardingsOf(c.waba.id)).map((s) => s.id)).toEqual([c.session.id]);
 
     const [item] = await db().insert(attentionItems).values({ wabaId: c.waba.metaWabaId, kind: 'account_restriction', message: 'Restricted' }).returning();
+    const [staff] = await db()
+      .insert(staffUsers)
+      .values({ name: 'Olga Operator', email: `olga-${item!.id}@example.com`, passwordHash: 'x', role: 'operator' })
+      .returning();
     expect((await openAttention({ metaWabaId: c.waba.metaWabaId })).map((i) => [i.id, i.wabaRowId])).toEqual([[item!.id, c.waba.id]]);
-    expect(await resolveAttention(item!.id)).toMatchObject({ id: item!.id, kind: 'account_restriction' });
-    expect(await resolveAttention(item!.id)).toBeUndefined();
+    expect(await resolveAttention(item!.id, { userId: staff!.id, reason: 'Handled with the customer.' })).toMatchObject({
+      id: item!.id,
+      kind: 'account_restriction',
+    });
+    expect(await resolveAttention(item!.id, { userId: staff!.id, reason: 'again' })).toBeUndefined();
     expect(await openAttention({ metaWabaId: c.waba.metaWabaId })).toEqual([]);
   });
 });

@@ -98,6 +98,8 @@ export async function openAttention(options: { metaWabaId?: string; limit?: numb
       wabaRowId: wabas.id,
       /** Where the item is acted on, when that is not the WABA's page (e.g. `/verification/<business>`). */
       href: sql<string | null>`${attentionItems.data}->>'href'`,
+      /** The account-page action that resolves it (`resubscribe`, `reauthorize`), for console-raised items. */
+      action: sql<string | null>`${attentionItems.data}->>'action'`,
     })
     .from(attentionItems)
     .leftJoin(wabas, eq(wabas.metaWabaId, attentionItems.wabaId))
@@ -106,12 +108,12 @@ export async function openAttention(options: { metaWabaId?: string; limit?: numb
     .limit(options.limit ?? 100);
 }
 
-/** Marks an open item resolved; returns it, or undefined when it does not exist or was already resolved. */
-export async function resolveAttention(id: string) {
+/** Marks an open item resolved by a staff member, with why; returns it, or undefined when it does not exist or was already resolved. */
+export async function resolveAttention(id: string, by: { userId: string; reason: string }) {
   if (!uuidSchema.safeParse(id).success) return undefined;
   const [row] = await db()
     .update(attentionItems)
-    .set({ resolvedAt: new Date() })
+    .set({ resolvedAt: new Date(), resolvedBy: by.userId, resolution: by.reason })
     .where(and(eq(attentionItems.id, id), isNull(attentionItems.resolvedAt)))
     .returning({ id: attentionItems.id, kind: attentionItems.kind, wabaId: attentionItems.wabaId });
   return row;

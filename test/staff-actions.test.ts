@@ -154,11 +154,19 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    const unnamed = { 'partner.name': '', 'partner.supportContact': '', 'partner.solutionPartnerTier': 'none' };
+    const unnamed = { 'partner.name': '', 'partner.supportContact': '', 'partner.solutionPartnerTier': 'none', 'creditLines.method': 'share_and_attach' };
     expect(audits[0]?.details).toEqual({
       from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false, ...unnamed },
       to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true, ...unnamed },
     });
+  });
+
+  it('the two-call credit-line box selects the alternate sharing method; unticked, share-and-attach', async () => {
+    signedIn.id = admin.id;
+    await saveSettings({}, form({ partnerType: 'solution_partner', twoCallCreditLine: 'on' }));
+    expect(await readSetting('creditLines.method')).toBe('two_calls');
+    await saveSettings({}, form({ partnerType: 'solution_partner' }));
+    expect(await readSetting('creditLines.method')).toBe('share_and_attach');
   });
 
   it("saves the partner's name and support contact for customers' pages; one that is too long is refused and nothing changes", async () => {

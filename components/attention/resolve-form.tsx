@@ -9,6 +9,13 @@ export function ResolveAttentionForm({ id }: { id: string }) {
   return (
     <form action={action} className="flex items-center gap-2">
       <input type="hidden" name="id" value={id} />
+      <input
+        name="reason"
+        aria-label="Why it is resolved"
+        placeholder="Why (optional)"
+        maxLength={500}
+        className="w-44 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+      />
       <SubmitButton pendingText="Resolving…">Resolve</SubmitButton>
       <FormMessage state={state} />
     </form>

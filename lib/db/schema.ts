@@ -66,7 +66,7 @@ export const settings = pgTable('settings', {
 /** Every stored secret (business tokens, PINs) lives here, encrypted, with the id of the key that encrypted it. */
 export const vaultSecrets = pgTable('vault_secrets', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind', { enum: ['business_token', 'phone_pin', 'setting', 'verification_code'] }).notNull(),
+  kind: text('kind', { enum: ['business_token', 'phone_pin', 'setting', 'verification_code', 'webhook_verify_token'] }).notNull(),
   keyId: text('key_id').notNull(),
   ciphertext: text('ciphertext').notNull(),
   createdAt: createdAt(),
@@ -201,6 +201,8 @@ export const businessTokens = pgTable(
     status: text('status', { enum: ['valid', 'needs_reauth', 'revoked'] })
       .notNull()
       .default('valid'),
+    /** When debug_token last answered for this token (a refresh or the daily sweep). */
+    checkedAt: timestamp('checked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -676,9 +678,36 @@ export const attentionItems = pgTable(
     data: jsonb('data'),
     createdAt: createdAt(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** The staff member who resolved it; null when a later event or job closed it. */
+    resolvedBy: uuid('resolved_by').references(() => staffUsers.id),
+    resolution: text('resolution'),
   },
-  (t) => [index('attention_items_open_idx').on(t.resolvedAt, t.createdAt)],
+  (t) => [index('attention_items_open_idx').on(t.resolvedAt, t.createdAt), index('attention_items_waba_idx').on(t.wabaId, t.createdAt)],
 );
+
+/**
+ * What Meta last reported about a WABA beyond its own columns (docs/meta/wabas.md,
+ * docs/meta/webhook-subscriptions.md, docs/meta/system-users.md, docs/meta/credit-lines.md): the
+ * raw WABA read, the subscribed apps, the assigned users and the credit-line allocation, each with
+ * when it was read. `expectedOverride` is the WABA callback override we set (null: none).
+ */
+export const wabaMetaStates = pgTable('waba_meta_states', {
+  wabaId: uuid('waba_id')
+    .primaryKey()
+    .references(() => wabas.id),
+  raw: jsonb('raw'),
+  rawReadAt: timestamp('raw_read_at', { withTimezone: true }),
+  subscribedApps: jsonb('subscribed_apps').$type<Array<{ appId?: string; name?: string; overrideCallbackUri?: string }>>(),
+  subscribedAppsReadAt: timestamp('subscribed_apps_read_at', { withTimezone: true }),
+  expectedOverride: text('expected_override'),
+  /** The verify token of that override, in the vault: a re-subscribe sets the override again with it. */
+  expectedOverrideSecretId: uuid('expected_override_secret_id').references(() => vaultSecrets.id),
+  assignedUsers: jsonb('assigned_users').$type<Array<{ id: string; name?: string; tasks: string[] }>>(),
+  assignedUsersReadAt: timestamp('assigned_users_read_at', { withTimezone: true }),
+  allocation: jsonb('allocation').$type<{ id: string; receivingCredentialId?: string; requestStatus?: string; shared: boolean }>(),
+  allocationReadAt: timestamp('allocation_read_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
 
 export const auditLog = pgTable(
   'audit_log',
@@ -733,3 +762,5 @@ export type VerificationSubmissionRow = typeof verificationSubmissions.$inferSel
 export type MscShare = typeof mscShares.$inferSelect;
 export type StoredSolution = typeof solutions.$inferSelect;
 export type WabaRequest = typeof wabaRequests.$inferSelect;
+export type WabaMetaState = typeof wabaMetaStates.$inferSelect;
+export type BusinessToken = typeof businessTokens.$inferSelect;

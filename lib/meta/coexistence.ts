@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type AuditContext, type GraphToken, type GraphError, graphRequest, hasCode } from '@/lib/meta/graph';
-import { getPhoneNumber } from '@/lib/meta/phone-numbers';
+import { type AuditContext, type GraphToken, graphRequest, hasCode } from '@/lib/meta/graph';
 
 // Coexistence: numbers that stay on the WhatsApp Business app (docs/meta/coexistence.md). They are
 // already registered; the portal starts two one-off syncs instead of /register.
@@ -29,16 +28,4 @@ export async function startSync(phoneNumberId: string, syncType: SyncType, token
     if (hasCode(error, 2593107)) return { status: 'already_requested' };
     throw error;
   }
-}
-
-export type CoexistenceStatus = { isOnBizApp: boolean; platformType: string | undefined };
-
-export async function getCoexistenceStatus(phoneNumberId: string, token: GraphToken, audit: AuditContext = {}): Promise<CoexistenceStatus> {
-  const phone = await getPhoneNumber(phoneNumberId, token, audit, ['is_on_biz_app', 'platform_type']);
-  return { isOnBizApp: phone.is_on_biz_app === true, platformType: phone.platform_type };
-}
-
-/** True for the errors that mean the history sync will never come (declined, or the 24 h window passed). */
-export function isHistoryUnavailable(error: unknown): error is GraphError {
-  return hasCode(error, 2593108, 2593109);
 }

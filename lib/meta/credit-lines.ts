@@ -63,7 +63,7 @@ export async function shareCreditLine(
 }
 
 /** Alternate method, call 3 (docs/meta/credit-lines.md): attach the shared line to the WABA (business token). */
-export async function attachCreditLine(
+async function attachCreditLine(
   creditLineId: string,
   input: { wabaId: string; currency: WabaCurrency },
   businessToken: GraphToken,
@@ -178,7 +178,7 @@ export async function listAllocationConfigs(
   return list.map(toAllocation).filter((a) => a.receivingBusinessId === undefined || a.receivingBusinessId === receivingBusinessId);
 }
 
-export async function deleteAllocationConfig(allocationConfigId: string, systemToken: GraphToken, audit: AuditContext = {}): Promise<void> {
+async function deleteAllocationConfig(allocationConfigId: string, systemToken: GraphToken, audit: AuditContext = {}): Promise<void> {
   await graphRequest({ method: 'DELETE', path: `/${allocationConfigId}`, token: systemToken, audit, schema: successSchema });
 }
 

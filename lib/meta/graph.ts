@@ -73,7 +73,7 @@ export function appToken(): GraphToken {
   return { kind: 'app', value: `${appId}|${appSecret}` };
 }
 
-export function appsecretProof(token: string, appSecret: string = graphSettings().appSecret): string {
+function appsecretProof(token: string, appSecret: string = graphSettings().appSecret): string {
   return createHmac('sha256', appSecret).update(token).digest('hex');
 }
 

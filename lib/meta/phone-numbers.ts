@@ -130,7 +130,7 @@ export async function verifyCode(phoneNumberId: string, code: string, token: Gra
   });
 }
 
-export function assertPin(pin: string): void {
+function assertPin(pin: string): void {
   if (!/^\d{6}$/.test(pin)) throw new Error('A two-step verification PIN is exactly 6 digits');
 }
 

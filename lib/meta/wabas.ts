@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { businessVerificationStatusSchema } from '@/lib/meta/business-verification';
-import { type AuditContext, type GraphToken, fieldList, graphIdSchema, graphList, lenientEnum, readNode } from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, graphIdSchema, lenientEnum, readNode } from '@/lib/meta/graph';
 
 // WhatsApp Business Account reads (docs/meta/wabas.md).
 
@@ -83,34 +83,4 @@ export async function getWabaOwner(wabaId: string, token: GraphToken, audit: Aud
   const waba = await getWaba(wabaId, token, audit, ['owner_business_info']);
   if (!waba.owner_business_info) throw new Error(`Meta returned no owner_business_info for WABA ${wabaId}`);
   return { id: waba.owner_business_info.id, name: waba.owner_business_info.name };
-}
-
-export type WabaListOptions = {
-  fields?: readonly string[];
-  /** Graph's `filtering` array (docs/meta/wabas.md). */
-  filtering?: { field: string; operator: string; value: unknown }[];
-  sort?: 'creation_time_ascending' | 'creation_time_descending';
-  limit?: number;
-  maxPages?: number;
-};
-
-function listWabas(edge: string, businessId: string, token: GraphToken, audit: AuditContext, options: WabaListOptions) {
-  return graphList({
-    path: `/${businessId}/${edge}`,
-    query: {
-      fields: fieldList(options.fields ?? ['id', 'name', 'currency', 'timezone_id', 'message_template_namespace']),
-      filtering: options.filtering ? JSON.stringify(options.filtering) : undefined,
-      sort: options.sort,
-      limit: options.limit,
-    },
-    token,
-    audit,
-    item: wabaSchema,
-    maxPages: options.maxPages,
-  });
-}
-
-/** WABAs shared with the partner's portfolio (system token). */
-export function listClientWabas(businessId: string, token: GraphToken, audit: AuditContext = {}, options: WabaListOptions = {}): Promise<Waba[]> {
-  return listWabas('client_whatsapp_business_accounts', businessId, token, audit, options);
 }

@@ -473,6 +473,11 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
           expiresAt: info.expiresAt,
         })
         .returning({ id: businessTokens.id });
+      // A returning customer (a reauthorization link): the new token replaces the ones stored before.
+      await tx
+        .update(businessTokens)
+        .set({ status: 'revoked', updatedAt: new Date() })
+        .where(and(eq(businessTokens.wabaId, wabaRowId), ne(businessTokens.id, stored!.id), ne(businessTokens.status, 'revoked')));
       await tx
         .update(onboardingSessions)
         .set({
@@ -496,7 +501,11 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
         .update(attentionItems)
         .set({ resolvedAt: new Date() })
         .where(
-          and(eq(attentionItems.wabaId, wabaId), inArray(attentionItems.kind, ['finish_onboarding', abandonedSignupKind]), isNull(attentionItems.resolvedAt)),
+          and(
+            eq(attentionItems.wabaId, wabaId),
+            inArray(attentionItems.kind, ['finish_onboarding', abandonedSignupKind, 'token_expiring', 'token_invalid']),
+            isNull(attentionItems.resolvedAt),
+          ),
         );
       await tx.insert(onboardingEvents).values({
         sessionId,

@@ -2,6 +2,8 @@ import { bulkAccountsOperation } from '@/lib/bulk/operation';
 import { addPhoneNumberOperation, sendCodeOperation } from '@/lib/numbers/operations/add';
 import { changePinOperation, deregisterPhoneNumberOperation, registerPhoneNumberOperation } from '@/lib/numbers/operations/manage';
 import { verifyPhoneNumberOperation } from '@/lib/numbers/operations/verify';
+import { refreshAccountOperation } from '@/lib/accounts/refresh';
+import { offboardOperation } from '@/lib/accounts/offboard';
 import { onboardingOperation } from '@/lib/onboarding/operation';
 import { finishOnboardingOperation } from '@/lib/partner-wabas/finish-operation';
 import type { Operation, StepDefinition } from '@/lib/operations/types';
@@ -17,6 +19,8 @@ const operations: readonly Operation[] = [
   deregisterPhoneNumberOperation,
   changePinOperation,
   finishOnboardingOperation,
+  refreshAccountOperation,
+  offboardOperation,
 ];
 
 const byName = new Map(operations.map((operation) => [operation.name, operation]));

@@ -8,7 +8,8 @@ import { publicUrl } from '@/lib/env';
 import { businessCategories, defaultLinkToken, flowLabels, linkProblem, listSignupLinks, type LinkProblem } from '@/lib/onboarding/links';
 import { solutionStateLabels } from '@/lib/solutions/states';
 import { listStoredSolutions, type SolutionRow } from '@/lib/solutions/store';
-import { CopyButton, CreateLinkForm, DisableLinkButton } from './link-forms';
+import { CopyButton } from '@/components/ui/copy-button';
+import { CreateLinkForm, DisableLinkButton } from './link-forms';
 
 export const metadata: Metadata = { title: 'Signup links' };
 

@@ -9,6 +9,7 @@ const settingsSchema = z.object({
   partnerType: z.enum(partnerTypes, 'Choose a partner type.'),
   // An unticked checkbox is absent from the form.
   revokeCreditLine: z.literal('on').optional(),
+  twoCallCreditLine: z.literal('on').optional(),
   partnerName: z.string().trim().max(100, 'Use at most 100 characters.').default(''),
   supportContact: z.string().trim().max(200, 'Use at most 200 characters.').default(''),
   solutionPartnerTier: z.enum(solutionPartnerTiers, 'Choose a tier.').default('none'),
@@ -19,6 +20,7 @@ export const saveSettings = staffAction({ action: 'settings.update', role: 'admi
     {
       'partner.type': input.partnerType,
       'webhooks.revokeCreditLineOnPartnerRemoved': input.revokeCreditLine === 'on',
+      'creditLines.method': input.twoCallCreditLine === 'on' ? 'two_calls' : 'share_and_attach',
       'partner.name': input.partnerName,
       'partner.supportContact': input.supportContact,
       'partner.solutionPartnerTier': input.solutionPartnerTier,

@@ -10,12 +10,13 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   await requireRole('admin');
-  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier] = await Promise.all([
+  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier, creditLineMethod] = await Promise.all([
     readSetting('partner.type'),
     readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
     readSetting('partner.name'),
     readSetting('partner.supportContact'),
     readSetting('partner.solutionPartnerTier'),
+    readSetting('creditLines.method'),
   ]);
   // Only identifiers and addresses: the app secret, system token and verify token stay on the server.
   const meta = metaConfig();
@@ -28,6 +29,7 @@ export default async function SettingsPage() {
           <SettingsForm
             partnerType={partnerType}
             revokeCreditLine={revokeCreditLine}
+            twoCallCreditLine={creditLineMethod === 'two_calls'}
             partnerName={partnerName}
             supportContact={supportContact}
             partnerTypes={partnerTypes.map((value) => ({ value, label: partnerTypeLabels[value] }))}

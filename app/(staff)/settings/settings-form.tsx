@@ -8,6 +8,7 @@ import { saveSettings } from './actions';
 export function SettingsForm({
   partnerType,
   revokeCreditLine,
+  twoCallCreditLine,
   partnerName,
   supportContact,
   partnerTypes,
@@ -16,6 +17,7 @@ export function SettingsForm({
 }: {
   partnerType: PartnerType;
   revokeCreditLine: boolean;
+  twoCallCreditLine: boolean;
   partnerName: string;
   supportContact: string;
   partnerTypes: Array<{ value: PartnerType; label: string }>;
@@ -72,6 +74,18 @@ export function SettingsForm({
         <span>
           <span className="font-medium text-slate-700">Revoke the credit line automatically when a customer removes us</span>
           <span className="block text-slate-600">When off, the credit line stays shared until someone revokes it.</span>
+        </span>
+      </label>
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          name="twoCallCreditLine"
+          defaultChecked={state.values ? state.values.twoCallCreditLine === 'on' : twoCallCreditLine}
+          className="mt-1"
+        />
+        <span>
+          <span className="font-medium text-slate-700">Share credit lines in two calls (share with the portfolio, then attach)</span>
+          <span className="block text-slate-600">The method Meta is testing to replace share-and-attach; staff use it from a customer’s account page.</span>
         </span>
       </label>
       <TextSetting
