@@ -18,7 +18,7 @@ type SandboxWaba = {
   primaryFundingId?: string;
 };
 
-const viewer = { name: 'Vera Glance', email: 'vera@example.com', password: 'still-waters-58' };
+const viewer = { name: 'Abe Glance', email: 'abe@example.com', password: 'still-waters-58' };
 // Screenshots of each panel, for looking at the page (test-results is not kept in the repository).
 const screens = process.env.SCREENSHOT_DIR ?? 'test-results/screens/account';
 const ourSystemUser = '3000000000000001';

@@ -13,7 +13,7 @@ import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-s
 test.describe.configure({ mode: 'serial' });
 
 const appSecret = 'sandbox-app-secret';
-const observer = { name: 'Vera Viewer', email: 'vera@example.com', password: 'quiet-harbour-47' };
+const observer = { name: 'Pia Programs', email: 'pia@example.com', password: 'quiet-harbour-47' };
 const acme = { businessId: '2100000000000001' };
 const brew = { person: '8000000000000002', businessId: '2100000000000002', wabaId: '2200000000000002', phoneId: '2300000000000002' };
 
