@@ -27,6 +27,9 @@ export const solutionPartnerTierLabels: Record<SolutionPartnerTier, string> = {
   premier: 'Premier Solution Partner',
 };
 
+export const defaultRetentionDays = 90;
+export const retentionDaysSchema = z.number().int().min(7, 'Keep events at least 7 days.').max(3650, 'At most 3650 days (ten years).');
+
 const definitions = {
   'partner.type': { schema: z.enum(partnerTypes), fallback: (): PartnerType => env.PARTNER_TYPE },
   'webhooks.revokeCreditLineOnPartnerRemoved': { schema: z.boolean(), fallback: () => false },
@@ -35,6 +38,8 @@ const definitions = {
   /** How customers reach the partner's support (an email, phone number or web address); empty = not set. */
   'partner.supportContact': { schema: z.string().trim().max(200), fallback: () => '' },
   'partner.solutionPartnerTier': { schema: z.enum(solutionPartnerTiers), fallback: (): SolutionPartnerTier => 'none' },
+  /** Webhook events older than this many days are pruned (lib/webhooks/retention.ts), except kept and failed ones. */
+  'webhooks.retentionDays': { schema: retentionDaysSchema, fallback: () => defaultRetentionDays },
 } as const;
 
 type Definitions = typeof definitions;

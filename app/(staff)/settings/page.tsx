@@ -10,12 +10,13 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   await requireRole('admin');
-  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier] = await Promise.all([
+  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier, retentionDays] = await Promise.all([
     readSetting('partner.type'),
     readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
     readSetting('partner.name'),
     readSetting('partner.supportContact'),
     readSetting('partner.solutionPartnerTier'),
+    readSetting('webhooks.retentionDays'),
   ]);
   // Only identifiers and addresses: the app secret, system token and verify token stay on the server.
   const meta = metaConfig();
@@ -32,6 +33,7 @@ export default async function SettingsPage() {
             supportContact={supportContact}
             partnerTypes={partnerTypes.map((value) => ({ value, label: partnerTypeLabels[value] }))}
             solutionPartnerTier={solutionPartnerTier}
+            retentionDays={retentionDays}
             solutionPartnerTiers={solutionPartnerTiers.map((value) => ({ value, label: solutionPartnerTierLabels[value] }))}
           />
         </section>
