@@ -7,13 +7,14 @@ import { age, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
 import {
   cancelStepLabel,
-  customersByState,
+  customerStateCounts,
   funnelDays,
   signupCounts,
   signupFunnel,
   stoppedOnboardings,
   type CustomerState,
 } from '@/lib/overview/queries';
+import { countText } from '@/lib/estimate';
 import { openAttention } from '@/lib/wabas';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -36,13 +37,13 @@ function percent(part: number, whole: number): string {
 export default async function DashboardPage() {
   const user = await requireRole('viewer');
   const [customers, signups, funnel, attention, stopped] = await Promise.all([
-    customersByState(),
+    customerStateCounts(),
     signupCounts(),
     signupFunnel(),
     openAttention({ limit: 50 }),
     stoppedOnboardings(),
   ]);
-  const totalCustomers = Object.values(customers).reduce((sum, n) => sum + n, 0);
+  const totalCustomers = Object.values(customers.counts).reduce((sum, n) => sum + n, 0);
   const stages = [
     { key: 'opened', label: 'Signup pages opened', count: funnel.opened },
     { key: 'launched', label: 'Clicked “Connect with Facebook”', count: funnel.launched },
@@ -59,6 +60,12 @@ export default async function DashboardPage() {
         <h2 id="customers-heading" className="mb-3 text-lg font-medium">
           Customers <span className="text-sm font-normal text-slate-500">by their latest onboarding</span>
         </h2>
+        {customers.exact ? null : (
+          <p className="-mt-2 mb-3 text-xs text-slate-500" data-testid="customers-estimated">
+            Estimated from a sample of {customers.sampled.toLocaleString('en')} of about {customers.accounts.toLocaleString('en')} accounts: counting every account would slow
+            this page down.
+          </p>
+        )}
         {totalCustomers === 0 ? (
           <EmptyState title="No customers yet">
             Share a <Link href="/links" className="underline">signup link</Link> with a business customer; once they finish Meta’s signup window, they are counted here.
@@ -68,8 +75,8 @@ export default async function DashboardPage() {
             {stateCards.map((card) => (
               <div key={card.state} data-testid={`customers-${card.state}`} className="rounded-xl border border-slate-200 bg-white p-4 text-sm">
                 <p className="text-slate-600">{card.label}</p>
-                <p className={`text-2xl font-semibold ${card.tone}`} data-testid="count">
-                  {customers[card.state]}
+                <p className={`text-2xl font-semibold ${card.tone}`} data-testid="count" data-exact={customers.exact}>
+                  {countText({ n: customers.counts[card.state], exact: customers.exact })}
                 </p>
                 <p className="text-xs text-slate-500">{card.hint}</p>
               </div>

@@ -1,0 +1,2 @@
+CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action");--> statement-breakpoint
+CREATE INDEX "onboarding_sessions_failed_idx" ON "onboarding_sessions" USING btree ("updated_at","id") WHERE "onboarding_sessions"."status" = 'failed';
