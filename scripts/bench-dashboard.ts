@@ -207,6 +207,8 @@ async function main() {
       const [estimate] = await db<{ n: number }[]>`select reltuples::bigint::float8 as n from pg_class where relname = 'webhook_events'`;
       size.events = Math.round(Number(estimate!.n));
       await db`update staff_users set password_hash = ${await hashPassword(staff.password)} where email = ${staff.email}`;
+      // The migrations may have added statistics or indexes since it was seeded.
+      await db.unsafe('analyze');
       console.log(`measuring the seeded database: ${size.wabas.toLocaleString('en')} WABAs, about ${size.events.toLocaleString('en')} webhook events\n`);
     }
     const [sizes] = await db<{ total: string }[]>`select pg_size_pretty(pg_database_size(current_database())) as total`;

@@ -62,7 +62,10 @@ function filterConditions(filters: OnboardingFilters): SQL[] {
   return conditions;
 }
 
-/** How many sessions the list hides because they were never launched (none when they are shown): an estimate past 1,000. */
+/**
+ * How many sessions the list hides because they were never launched (none when they are shown): an
+ * estimate past 1,000, from the combined statistics of status and launched_at (see the migration).
+ */
 export async function countHiddenUnlaunched(filters: OnboardingFilters): Promise<Count> {
   if (filters.include === 'unlaunched') return { n: 0, exact: true };
   const query = db()
