@@ -194,7 +194,7 @@ test("the WABA's page shows its timeline, and attention items are resolved from 
 
 const retentionViewer = { name: 'Rhea Reader', email: 'rhea@example.com', password: 'quiet-archive-27' };
 
-test('an operator keeps an event past the retention and stops keeping it; a viewer has no button and a replayed post is refused', async ({ page }) => {
+test('an admin keeps an event past the retention and stops keeping it, audited; a viewer has no button and a replayed post is refused', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto(`/webhooks?waba=${unknownFieldWaba}`);
   await page.getByTestId('event-log').getByTestId('event-row').getByRole('link').first().click();

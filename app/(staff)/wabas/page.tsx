@@ -34,9 +34,6 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 /** Counted no further than this on a page; beyond it the list says "1,000+". */
 const countCap = 1000;
-// 25 rows a page, as on Customers: each row carries its numbers, states and forms, and a longer page
-// costs more to render than its queries take.
-const pageSize = 25;
 
 function Select({ name, label, value, options }: { name: keyof AccountFilter; label: string; value: string | undefined; options: ReadonlyArray<readonly [string, string]> }) {
   return (
@@ -86,7 +83,7 @@ export default async function WabasPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const { filter, invalid } = filterFromParams(params);
   const cursor = typeof params.cursor === 'string' ? params.cursor : null;
-  const [page, counted, type] = await Promise.all([listAccounts(filter, { cursor, limit: pageSize }), countAccounts(filter, countCap), partnerType()]);
+  const [page, counted, type] = await Promise.all([listAccounts(filter, { cursor }), countAccounts(filter, countCap), partnerType()]);
   const solutionPartner = type === 'solution_partner';
   const operator = hasRole(user, 'operator');
   const query = new URLSearchParams(filterParams(filter)).toString();
