@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { portalUrl } from '../playwright.config';
 import { control } from './sandbox-control';
-import { signInAsAdmin } from './staff-session';
+import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
 
 // The staff webhook views against the running portal and its sandbox: sandbox deliveries in the
-// event log, filters, the masked raw payload, replay, rejection counters, forwards, and the WABA's
-// timeline and attention items.
+// event log, filters, the masked raw payload, replay, keeping past the retention, rejection
+// counters, forwards, and the WABA's timeline and attention items.
 test.describe.configure({ mode: 'serial' });
 
 const sandboxAppSecret = 'sandbox-app-secret';
@@ -203,4 +203,51 @@ test("the WABA's page shows its timeline, and attention items are resolved from 
   await expect(
     page.getByTestId('needs-attention').getByTestId('attention-item').filter({ hasText: wabaId }).filter({ hasText: 'finish_onboarding' }),
   ).toHaveCount(0);
+});
+
+const retentionViewer = { name: 'Rhea Reader', email: 'rhea@example.com', password: 'quiet-archive-27' };
+
+test('an admin keeps an event past the retention and stops keeping it, audited; a viewer has no button and a replayed post is refused', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto(`/webhooks?waba=${unknownFieldWaba}`);
+  await page.getByTestId('event-log').getByTestId('event-row').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/webhooks\/[0-9a-f-]{36}$/);
+  const eventUrl = page.url();
+  const retention = page.getByTestId('event-retention');
+  await expect(retention).toHaveText('Deleted after 90 days');
+
+  const post = page.waitForRequest((request) => request.method() === 'POST' && request.url() === eventUrl);
+  await page.getByRole('button', { name: 'Keep', exact: true }).click();
+  const captured: Promise<Captured> = post.then(capture);
+  await expect(page.getByText('Kept: the retention will not delete this event.')).toBeVisible();
+  await expect(retention).toContainText('Kept since');
+  await page.screenshot({ path: '/work/notes/screens/dash/event-kept.png', fullPage: true });
+
+  await page.getByRole('button', { name: 'Stop keeping' }).click();
+  await expect(page.getByText('No longer kept: the retention deletes it once it is old enough.')).toBeVisible();
+  await expect(retention).toHaveText('Deleted after 90 days');
+  await page.goto('/audit');
+  await expect(page.getByTestId('staff-actions')).toContainText('webhook.keep');
+  await expect(page.getByTestId('staff-actions')).toContainText('webhook.stop_keeping');
+
+  await page.goto('/staff');
+  const staffForm = page.locator('section', { hasText: 'Add a staff member' });
+  await staffForm.getByLabel('Name').fill(retentionViewer.name);
+  await staffForm.getByLabel('Email').fill(retentionViewer.email);
+  await staffForm.getByLabel('Initial password').fill(retentionViewer.password);
+  await staffForm.getByRole('button', { name: 'Add staff member' }).click();
+  await expect(staffForm.getByText(`${retentionViewer.name} can now sign in as viewer.`)).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await signIn(page, retentionViewer.email, retentionViewer.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto(eventUrl);
+  await expect(retention).toHaveText('Deleted after 90 days');
+  await expect(page.getByRole('button', { name: /Keep|Stop keeping|Replay/ })).toHaveCount(0);
+  await page.screenshot({ path: '/work/notes/screens/dash/event-viewer.png', fullPage: true });
+  const forged = await replay(page, await captured);
+  expect(forged.status()).toBe(403);
+  await page.reload();
+  await expect(retention).toHaveText('Deleted after 90 days');
 });

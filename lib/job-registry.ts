@@ -8,6 +8,7 @@ import { refreshSolutionJob } from '@/lib/solutions/jobs';
 import { stepJob } from '@/lib/operations/dispatch';
 import { revokeCreditLineJob, revokeSweepJob } from '@/lib/webhooks/credit-line-revoke';
 import { forwardJob } from '@/lib/webhooks/forwarding';
+import { webhookRetentionJob } from '@/lib/webhooks/retention';
 import { processJob } from '@/lib/webhooks/processing';
 import { recordQualityJob } from '@/lib/readiness/figures';
 
@@ -26,4 +27,5 @@ export const allJobs: readonly JobDefinition[] = [
   refreshSolutionJob,
   webhookDriftJob,
   tokenSweepJob,
+  webhookRetentionJob,
 ];

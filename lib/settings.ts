@@ -29,6 +29,8 @@ export const solutionPartnerTierLabels: Record<SolutionPartnerTier, string> = {
 
 export const creditLineMethods = ['share_and_attach', 'two_calls'] as const;
 export type CreditLineMethod = (typeof creditLineMethods)[number];
+export const defaultRetentionDays = 90;
+export const retentionDaysSchema = z.number().int().min(7, 'Keep events at least 7 days.').max(3650, 'At most 3650 days (ten years).');
 
 const definitions = {
   'partner.type': { schema: z.enum(partnerTypes), fallback: (): PartnerType => env.PARTNER_TYPE },
@@ -40,6 +42,8 @@ const definitions = {
   'partner.solutionPartnerTier': { schema: z.enum(solutionPartnerTiers), fallback: (): SolutionPartnerTier => 'none' },
   /** How a credit line is shared (docs/meta/credit-lines.md): one share-and-attach call, or share then attach (the method Meta is testing). */
   'creditLines.method': { schema: z.enum(creditLineMethods), fallback: (): CreditLineMethod => 'share_and_attach' },
+  /** Webhook events older than this many days are pruned (lib/webhooks/retention.ts), except kept and failed ones. */
+  'webhooks.retentionDays': { schema: retentionDaysSchema, fallback: () => defaultRetentionDays },
 } as const;
 
 type Definitions = typeof definitions;

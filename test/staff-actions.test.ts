@@ -154,7 +154,13 @@ describe('settings action', () => {
     expect(await readSetting('webhooks.revokeCreditLineOnPartnerRemoved')).toBe(false);
     const audits = await auditActions('settings.update');
     expect(audits).toHaveLength(2);
-    const unnamed = { 'partner.name': '', 'partner.supportContact': '', 'partner.solutionPartnerTier': 'none', 'creditLines.method': 'share_and_attach' };
+    const unnamed = {
+      'partner.name': '',
+      'partner.supportContact': '',
+      'partner.solutionPartnerTier': 'none',
+      'creditLines.method': 'share_and_attach',
+      'webhooks.retentionDays': 90,
+    };
     expect(audits[0]?.details).toEqual({
       from: { 'partner.type': 'solution_partner', 'webhooks.revokeCreditLineOnPartnerRemoved': false, ...unnamed },
       to: { 'partner.type': 'tech_provider', 'webhooks.revokeCreditLineOnPartnerRemoved': true, ...unnamed },
@@ -167,6 +173,16 @@ describe('settings action', () => {
     expect(await readSetting('creditLines.method')).toBe('two_calls');
     await saveSettings({}, form({ partnerType: 'solution_partner' }));
     expect(await readSetting('creditLines.method')).toBe('share_and_attach');
+  });
+
+  it('saves how long webhook events are kept; a value out of range is refused and nothing changes', async () => {
+    signedIn.id = admin.id;
+    expect(await saveSettings({}, form({ partnerType: 'tech_provider', retentionDays: '30' }))).toMatchObject({ ok: expect.any(String) });
+    expect(await readSetting('webhooks.retentionDays')).toBe(30);
+    const refused = await saveSettings({}, form({ partnerType: 'tech_provider', retentionDays: '3' }));
+    expect(refused.fieldErrors?.retentionDays).toEqual(['Keep events at least 7 days.']);
+    expect(await readSetting('webhooks.retentionDays')).toBe(30);
+    await saveSettings({}, form({ partnerType: 'tech_provider', retentionDays: '90' }));
   });
 
   it("saves the partner's name and support contact for customers' pages; one that is too long is refused and nothing changes", async () => {

@@ -290,6 +290,8 @@ export const onboardingSessions = pgTable(
     index('onboarding_sessions_waba_latest_idx').on(t.wabaId, t.createdAt),
     index('onboarding_sessions_status_waba_idx').on(t.status, t.wabaId),
     index('onboarding_sessions_reported_waba_idx').on(t.reportedWabaId),
+    // The Overview's stopped onboardings, newest first, without reading every session.
+    index('onboarding_sessions_failed_idx').on(t.updatedAt, t.id).where(sql`${t.status} = 'failed'`),
     // Serves the expiry job: only sessions still waiting for the customer are indexed.
     index('onboarding_sessions_waiting_idx').on(t.expiresAt).where(sql`${t.status} = 'started'`),
   ],
@@ -719,7 +721,8 @@ export const auditLog = pgTable(
     details: jsonb('details'),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+  // By action: the audit log's action filter lists the distinct actions by skipping along this index.
+  (t) => [index('audit_log_created_idx').on(t.createdAt), index('audit_log_action_idx').on(t.action)],
 );
 
 export const graphCalls = pgTable(

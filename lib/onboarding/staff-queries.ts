@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, inArray, isNull, not, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { boundedCount, type Count } from '@/lib/estimate';
 import { cursorText, decodeCursor, olderThan, pageOf, type Page } from '@/lib/pagination';
 import { runProgress } from '@/lib/operations/progress';
 import {
@@ -61,14 +62,17 @@ function filterConditions(filters: OnboardingFilters): SQL[] {
   return conditions;
 }
 
-/** How many sessions the list hides because they were never launched (0 when they are shown). */
-export async function countHiddenUnlaunched(filters: OnboardingFilters): Promise<number> {
-  if (filters.include === 'unlaunched') return 0;
-  const [row] = await db()
-    .select({ n: count() })
+/**
+ * How many sessions the list hides because they were never launched (none when they are shown): an
+ * estimate past 1,000, from the combined statistics of status and launched_at (see the migration).
+ */
+export async function countHiddenUnlaunched(filters: OnboardingFilters): Promise<Count> {
+  if (filters.include === 'unlaunched') return { n: 0, exact: true };
+  const query = db()
+    .select({ one: sql`1` })
     .from(onboardingSessions)
     .where(and(...filterConditions(filters), neverLaunched));
-  return row?.n ?? 0;
+  return boundedCount(query.getSQL());
 }
 
 /** Newest first, keyset-paged on (created_at, id). */

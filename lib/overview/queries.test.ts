@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { onboardingSessions, wabas, type OnboardingSession } from '@/lib/db/schema';
-import { customersByState, periodStarts, signupCounts, signupFunnel, stoppedOnboardings } from '@/lib/overview/queries';
+import { customersByState, customerStateCounts, periodStarts, signupCounts, signupFunnel, stoppedOnboardings } from '@/lib/overview/queries';
 
 // The Overview's figures from rows written here: each one moves when the data does.
 
@@ -59,6 +59,23 @@ describe('customersByState', () => {
     // A customer that removed us is disconnected, whatever its onboarding said.
     await db().update(wabas).set({ status: 'disconnected' }).where(eq(wabas.id, d));
     expect(await customersByState()).toMatchObject({ waiting_on_partner: 0, disconnected: 1 });
+  });
+});
+
+describe('customerStateCounts', () => {
+  it('is exact while there are few accounts, and past the bound estimates from a sample that follows the data', async () => {
+    for (let i = 0; i < 6; i++) await session({ wabaId: await waba(), status: 'live' });
+    await session({ wabaId: await waba(), status: 'failed' });
+    expect(await customerStateCounts()).toMatchObject({ exact: true, counts: { live: 6, failed: 1 } });
+
+    // The estimate reads the table's statistics; with a sample as large as the table it equals the exact count.
+    await db().execute(sql`analyze wabas`);
+    const estimated = await customerStateCounts({ exactUpTo: 3, sampleRows: 1_000_000 });
+    expect(estimated).toMatchObject({ exact: false, sampled: 7, accounts: 7, counts: { live: 6, failed: 1, connected: 0 } });
+
+    await session({ wabaId: await waba(), status: 'connected' });
+    await db().execute(sql`analyze wabas`);
+    expect(await customerStateCounts({ exactUpTo: 3, sampleRows: 1_000_000 })).toMatchObject({ exact: false, accounts: 8, counts: { live: 6, connected: 1 } });
   });
 });
 

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { db, rowsOf } from '@/lib/db/client';
+import { tableRows } from '@/lib/estimate';
 import { businesses, onboardingSessions, wabas } from '@/lib/db/schema';
 
 // The Overview's figures, all from our own rows: customers by where their onboarding stands,
@@ -8,20 +9,20 @@ import { businesses, onboardingSessions, wabas } from '@/lib/db/schema';
 export const customerStates = ['live', 'connected', 'waiting_on_partner', 'action_needed', 'failed', 'in_progress', 'disconnected'] as const;
 export type CustomerState = (typeof customerStates)[number];
 
-/**
- * Every WABA onboarded here, counted once, by its latest onboarding; a WABA that removed us (or was
- * deleted) counts as disconnected whatever its onboarding said.
- */
-export async function customersByState(): Promise<Record<CustomerState, number>> {
+const stateOfLatest = sql.raw(`case
+    when w.status <> 'connected' then 'disconnected'
+    when latest.status in ('started', 'exchanging', 'running') then 'in_progress'
+    when latest.status in ('failed', 'rejected') then 'failed'
+    else latest.status
+  end`);
+
+/** Each WABA of `accounts` (a FROM item aliased w) by its latest onboarding; `sampled` counts the accounts looked at. */
+async function countStates(accounts: SQL): Promise<{ counts: Record<CustomerState, number>; sampled: number }> {
   const result = await db().execute(sql`
-    select state, count(*)::int as n from (
-      select case
-               when w.status <> 'connected' then 'disconnected'
-               when latest.status in ('started', 'exchanging', 'running') then 'in_progress'
-               when latest.status in ('failed', 'rejected') then 'failed'
-               else latest.status
-             end as state
-        from ${wabas} w
+    with accounts as (select w.id, w.status from ${accounts})
+    select state, count(*)::int as n, (select count(*)::int from accounts) as sampled from (
+      select ${stateOfLatest} as state
+        from accounts w
         join lateral (
           select o.status from ${onboardingSessions} o
            where o.waba_id = w.id
@@ -31,10 +32,51 @@ export async function customersByState(): Promise<Record<CustomerState, number>>
     ) states
     group by state`);
   const counts = Object.fromEntries(customerStates.map((state) => [state, 0])) as Record<CustomerState, number>;
-  for (const row of rowsOf<{ state: string; n: number }>(result)) {
+  let sampled = 0;
+  for (const row of rowsOf<{ state: string; n: number; sampled: number }>(result)) {
     if ((customerStates as readonly string[]).includes(row.state)) counts[row.state as CustomerState] = Number(row.n);
+    sampled = Number(row.sampled);
   }
-  return counts;
+  return { counts, sampled };
+}
+
+/**
+ * Every WABA onboarded here, counted once, by its latest onboarding; a WABA that removed us (or was
+ * deleted) counts as disconnected whatever its onboarding said.
+ */
+export async function customersByState(): Promise<Record<CustomerState, number>> {
+  return (await countStates(sql`${wabas} w`)).counts;
+}
+
+/** Up to this many accounts the Overview counts exactly; past it, it estimates from a sample. */
+export const exactCustomerBound = 20_000;
+/** About how many accounts the sample looks at. */
+export const customerSampleRows = 2_500;
+
+export type CustomerCounts = {
+  counts: Record<CustomerState, number>;
+  /** false: `counts` are scaled up from a sample of `sampled` of about `accounts` accounts. */
+  exact: boolean;
+  sampled: number;
+  accounts: number;
+};
+
+/**
+ * The Overview's customers by state without walking every account: exact while there are at most
+ * `exactUpTo` accounts (by the table's statistics), beyond that estimated from a fixed random sample
+ * of the table's pages (TABLESAMPLE SYSTEM, repeatable, so that reloading shows the same figures).
+ */
+export async function customerStateCounts(options: { exactUpTo?: number; sampleRows?: number } = {}): Promise<CustomerCounts> {
+  const accounts = await tableRows('wabas');
+  if (accounts <= (options.exactUpTo ?? exactCustomerBound)) {
+    const counts = await customersByState();
+    return { counts, exact: true, sampled: accounts, accounts };
+  }
+  const percent = Math.min(100, ((options.sampleRows ?? customerSampleRows) / accounts) * 100);
+  const { counts, sampled } = await countStates(sql`${wabas} w tablesample system (${sql.raw(percent.toFixed(4))}) repeatable (0)`);
+  const scale = sampled > 0 ? accounts / sampled : 0;
+  const scaled = Object.fromEntries(customerStates.map((state) => [state, Math.round(counts[state] * scale)])) as Record<CustomerState, number>;
+  return { counts: scaled, exact: false, sampled, accounts };
 }
 
 /** Midnight UTC of `now`'s day, and of the Monday of its week. */

@@ -5,7 +5,8 @@ import { AttentionList } from '@/components/attention/attention-list';
 import { EmptyState, PageHeader } from '@/components/empty-state';
 import { age, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
-import { cancelStepLabel, customersByState, funnelDays, signupCounts, signupFunnel, stoppedOnboardings, type CustomerState } from '@/lib/overview/queries';
+import { cancelStepLabel, customerStateCounts, funnelDays, signupCounts, signupFunnel, stoppedOnboardings, type CustomerState } from '@/lib/overview/queries';
+import { countText } from '@/lib/estimate';
 import { openAttention } from '@/lib/wabas';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -28,13 +29,13 @@ function percent(part: number, whole: number): string {
 export default async function DashboardPage() {
   const user = await requireRole('viewer');
   const [customers, signups, funnel, attention, stopped] = await Promise.all([
-    customersByState(),
+    customerStateCounts(),
     signupCounts(),
     signupFunnel(),
     openAttention({ limit: 50 }),
     stoppedOnboardings(),
   ]);
-  const totalCustomers = Object.values(customers).reduce((sum, n) => sum + n, 0);
+  const totalCustomers = Object.values(customers.counts).reduce((sum, n) => sum + n, 0);
   const stages = [
     { key: 'opened', label: 'Signup pages opened', count: funnel.opened },
     { key: 'launched', label: 'Clicked “Connect with Facebook”', count: funnel.launched },
@@ -51,6 +52,12 @@ export default async function DashboardPage() {
         <h2 id="customers-heading" className="mb-3 text-lg font-medium">
           Customers <span className="text-sm font-normal text-slate-500">by their latest onboarding</span>
         </h2>
+        {customers.exact ? null : (
+          <p className="-mt-2 mb-3 text-xs text-slate-500" data-testid="customers-estimated">
+            Estimated from a sample of {customers.sampled.toLocaleString('en')} of about {customers.accounts.toLocaleString('en')} accounts: counting every
+            account would slow this page down.
+          </p>
+        )}
         {totalCustomers === 0 ? (
           <EmptyState title="No customers yet">
             Share a{' '}
@@ -64,8 +71,8 @@ export default async function DashboardPage() {
             {stateCards.map((card) => (
               <div key={card.state} data-testid={`customers-${card.state}`} className="rounded-xl border border-slate-200 bg-white p-4 text-sm">
                 <p className="text-slate-600">{card.label}</p>
-                <p className={`text-2xl font-semibold ${card.tone}`} data-testid="count">
-                  {customers[card.state]}
+                <p className={`text-2xl font-semibold ${card.tone}`} data-testid="count" data-exact={customers.exact}>
+                  {countText({ n: customers.counts[card.state], exact: customers.exact })}
                 </p>
                 <p className="text-xs text-slate-500">{card.hint}</p>
               </div>

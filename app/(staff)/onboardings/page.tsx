@@ -5,6 +5,7 @@ import { onboardingStatusLabels, OnboardingStatusBadge, When } from '@/component
 import { requireRole } from '@/lib/auth';
 import { onboardingStatuses, signupFlows } from '@/lib/db/schema';
 import { flowLabels } from '@/lib/onboarding/links';
+import { countText } from '@/lib/estimate';
 import { countHiddenUnlaunched, linkChoices, listOnboardings, onboardingFiltersSchema, type OnboardingFilters } from '@/lib/onboarding/staff-queries';
 import { partnerTypeLabels, type PartnerType } from '@/lib/settings';
 
@@ -77,9 +78,11 @@ export default async function OnboardingsPage({ searchParams }: { searchParams: 
           </Link>
         ) : null}
       </form>
-      {hidden > 0 ? (
-        <p className="mb-3 text-sm text-slate-600" data-testid="hidden-unlaunched">
-          {hidden} {hidden === 1 ? 'session whose page was opened but never launched is' : 'sessions whose page was opened but never launched are'} hidden.{' '}
+      {hidden.n > 0 ? (
+        <p className="mb-3 text-sm text-slate-600" data-testid="hidden-unlaunched" data-exact={hidden.exact}>
+          {countText(hidden)} {hidden.n === 1 ? 'session whose page was opened but never launched is' : 'sessions whose page was opened but never launched are'}{' '}
+          hidden
+          {hidden.exact ? '' : ' (estimated by the database)'}.{' '}
           <Link href={listHref({ ...filters, include: 'unlaunched', cursor: undefined })} className="underline">
             Show them
           </Link>

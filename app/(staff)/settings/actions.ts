@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { partnerTypes, solutionPartnerTiers, writeSettings } from '@/lib/settings';
+import { defaultRetentionDays, partnerTypes, retentionDaysSchema, solutionPartnerTiers, writeSettings } from '@/lib/settings';
 import { staffAction } from '@/lib/staff-action';
 
 const settingsSchema = z.object({
@@ -13,6 +13,7 @@ const settingsSchema = z.object({
   partnerName: z.string().trim().max(100, 'Use at most 100 characters.').default(''),
   supportContact: z.string().trim().max(200, 'Use at most 200 characters.').default(''),
   solutionPartnerTier: z.enum(solutionPartnerTiers, 'Choose a tier.').default('none'),
+  retentionDays: z.coerce.number('Enter a number of days.').pipe(retentionDaysSchema).default(defaultRetentionDays),
 });
 
 export const saveSettings = staffAction({ action: 'settings.update', role: 'admin', schema: settingsSchema }, async (input, { audit }) => {
@@ -24,6 +25,7 @@ export const saveSettings = staffAction({ action: 'settings.update', role: 'admi
       'partner.name': input.partnerName,
       'partner.supportContact': input.supportContact,
       'partner.solutionPartnerTier': input.solutionPartnerTier,
+      'webhooks.retentionDays': input.retentionDays,
     },
     audit,
   );

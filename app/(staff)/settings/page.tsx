@@ -10,13 +10,14 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   await requireRole('admin');
-  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier, creditLineMethod] = await Promise.all([
+  const [partnerType, revokeCreditLine, partnerName, supportContact, solutionPartnerTier, creditLineMethod, retentionDays] = await Promise.all([
     readSetting('partner.type'),
     readSetting('webhooks.revokeCreditLineOnPartnerRemoved'),
     readSetting('partner.name'),
     readSetting('partner.supportContact'),
     readSetting('partner.solutionPartnerTier'),
     readSetting('creditLines.method'),
+    readSetting('webhooks.retentionDays'),
   ]);
   // Only identifiers and addresses: the app secret, system token and verify token stay on the server.
   const meta = metaConfig();
@@ -34,6 +35,7 @@ export default async function SettingsPage() {
             supportContact={supportContact}
             partnerTypes={partnerTypes.map((value) => ({ value, label: partnerTypeLabels[value] }))}
             solutionPartnerTier={solutionPartnerTier}
+            retentionDays={retentionDays}
             solutionPartnerTiers={solutionPartnerTiers.map((value) => ({ value, label: solutionPartnerTierLabels[value] }))}
           />
         </section>

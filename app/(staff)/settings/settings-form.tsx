@@ -14,6 +14,7 @@ export function SettingsForm({
   partnerTypes,
   solutionPartnerTier,
   solutionPartnerTiers,
+  retentionDays,
 }: {
   partnerType: PartnerType;
   revokeCreditLine: boolean;
@@ -23,6 +24,7 @@ export function SettingsForm({
   partnerTypes: Array<{ value: PartnerType; label: string }>;
   solutionPartnerTier: SolutionPartnerTier;
   solutionPartnerTiers: Array<{ value: SolutionPartnerTier; label: string }>;
+  retentionDays: number;
 }) {
   const [state, action] = useActionState(saveSettings, {});
   const errors = state.fieldErrors?.partnerType;
@@ -102,18 +104,41 @@ export function SettingsForm({
         value={state.values?.supportContact ?? supportContact}
         errors={state.fieldErrors?.supportContact}
       />
+      <TextSetting
+        name="retentionDays"
+        type="number"
+        label="Keep webhook events for (days)"
+        hint="Older events are deleted every night, except the ones staff chose to keep and the ones that failed."
+        value={state.values?.retentionDays ?? String(retentionDays)}
+        errors={state.fieldErrors?.retentionDays}
+      />
       <FormMessage state={state} />
       <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
     </form>
   );
 }
 
-function TextSetting({ name, label, hint, value, errors }: { name: string; label: string; hint: string; value: string; errors?: string[] }) {
+function TextSetting({
+  name,
+  type,
+  label,
+  hint,
+  value,
+  errors,
+}: {
+  name: string;
+  type?: 'number';
+  label: string;
+  hint: string;
+  value: string;
+  errors?: string[];
+}) {
   return (
     <label className="block text-sm">
       <span className="font-medium text-slate-700">{label}</span>
       <input
         name={name}
+        type={type}
         defaultValue={value}
         aria-invalid={errors ? true : undefined}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:outline-none"

@@ -8,6 +8,7 @@ import { eventFilterSchema, failedEventIds, getEvent, knownFields } from '@/lib/
 import { retryDeliveries } from '@/lib/webhooks/forwarding';
 import { createForward, deadDeliveryIds, deleteForward, getForward, setForwardEnabled } from '@/lib/webhooks/forwards';
 import { replayChanges } from '@/lib/webhooks/processing';
+import { setEventKept } from '@/lib/webhooks/retention';
 
 const idSchema = z.object({ id: z.uuid('Invalid request.') });
 
@@ -21,6 +22,18 @@ export const replayEvent = staffAction({ action: 'webhook.replay', role: 'operat
   if (after?.status === 'failed') throw new UserError(`Replayed, and it failed again: ${after.lastError ?? 'unknown error'}`);
   return { ok: `Replayed: ${after?.status ?? 'done'}.`, details: { field: event.field, event: event.event, status: after?.status } };
 });
+
+const keepSchema = z.object({ id: z.uuid('Invalid request.'), keep: z.enum(['true', 'false'], 'Invalid request.').transform((v) => v === 'true') });
+
+/** Keeps an event past the retention age, or lets it go again. */
+export const keepEvent = staffAction(
+  { action: 'webhook.keep', role: 'operator', schema: keepSchema, targetOf: (input) => input.id, hidden: ['keep'] },
+  async ({ id, keep }, { audit }) => {
+    await setEventKept(id, keep, audit);
+    revalidatePath(`/webhooks/${id}`);
+    return { ok: keep ? 'Kept: the retention will not delete this event.' : 'No longer kept: the retention deletes it once it is old enough.' };
+  },
+);
 
 export const replayFailedEvents = staffAction({ action: 'webhook.replay_failed', role: 'operator', schema: eventFilterSchema }, async (filter) => {
   const ids = await failedEventIds(filter);

@@ -2,7 +2,15 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/components/ui/form';
-import { createWebhookForward, deleteWebhookForward, replayEvent, replayFailedEvents, retryDeadDeliveries, setWebhookForwardEnabled } from './actions';
+import {
+  createWebhookForward,
+  deleteWebhookForward,
+  keepEvent,
+  replayEvent,
+  replayFailedEvents,
+  retryDeadDeliveries,
+  setWebhookForwardEnabled,
+} from './actions';
 
 const smallButton = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60';
 
@@ -13,6 +21,20 @@ export function ReplayEventForm({ id }: { id: string }) {
       <input type="hidden" name="id" value={id} />
       <button type="submit" className={smallButton} disabled={pending}>
         {pending ? 'Replaying…' : 'Replay'}
+      </button>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function KeepEventForm({ id, kept }: { id: string; kept: boolean }) {
+  const [state, action, pending] = useActionState(keepEvent, {});
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="keep" value={kept ? 'false' : 'true'} />
+      <button type="submit" className={smallButton} disabled={pending}>
+        {kept ? 'Stop keeping' : 'Keep'}
       </button>
       <FormMessage state={state} />
     </form>

@@ -5,15 +5,16 @@ import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/empty-state';
 import { StatusBadge, When } from '@/components/staff/display';
 import { hasRole, requireRole } from '@/lib/auth';
+import { readSetting } from '@/lib/settings';
 import { getEvent, maskPayload, summariseEvent } from '@/lib/webhooks/event-log';
-import { ReplayEventForm } from '../webhook-forms';
+import { KeepEventForm, ReplayEventForm } from '../webhook-forms';
 
 export const metadata: Metadata = { title: 'Webhook event' };
 
 export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole('viewer');
   const { id } = await params;
-  const event = await getEvent(id);
+  const [event, retentionDays] = await Promise.all([getEvent(id), readSetting('webhooks.retentionDays')]);
   if (!event) notFound();
   const rows: Array<[string, ReactNode]> = [
     ['Status', <StatusBadge key="s" status={event.status} />],
@@ -35,6 +36,20 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
     ['Processed', <When key="p" at={event.processedAt} />],
     ['Attempts', String(event.attempts)],
     ['Next attempt', <When key="n" at={event.nextAttemptAt} />],
+    [
+      'Retention',
+      <span key="k" data-testid="event-retention">
+        {event.keptAt ? (
+          <>
+            Kept since <When at={event.keptAt} />
+          </>
+        ) : event.status === 'failed' || event.status === 'received' ? (
+          'Kept while it is not processed'
+        ) : (
+          `Deleted after ${retentionDays} days`
+        )}
+      </span>,
+    ],
   ];
   return (
     <>
@@ -60,9 +75,10 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
               </dd>
             </div>
           ) : null}
-          {hasRole(user, 'operator') && event.status !== 'invalid' ? (
-            <div className="pt-2">
-              <ReplayEventForm id={event.id} />
+          {hasRole(user, 'operator') ? (
+            <div className="flex flex-wrap gap-3 pt-2">
+              {event.status !== 'invalid' ? <ReplayEventForm id={event.id} /> : null}
+              <KeepEventForm id={event.id} kept={event.keptAt !== null} />
             </div>
           ) : null}
         </dl>

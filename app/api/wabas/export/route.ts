@@ -14,7 +14,9 @@ export async function GET(request: Request) {
   await recordAudit(user.id, { action: 'accounts.export', details: { filter: filterParams(filter) } });
   const csv = accountsCsv(filter, { creditLine: (await partnerType()) === 'solution_partner' });
   const day = new Date().toISOString().slice(0, 10);
-  return new Response(Readable.toWeb(csv) as ReadableStream<Uint8Array>, {
+  // Buffered by bytes: Readable.toWeb's default queues up to its high-water mark in chunks (here, CSV lines).
+  const body = Readable.toWeb(csv, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }) }) as ReadableStream<Uint8Array>;
+  return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="whatsapp-accounts-${day}.csv"`,
