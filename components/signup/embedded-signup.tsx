@@ -76,6 +76,8 @@ function pixel(config: LaunchConfig): Fbq | undefined {
 
 export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: string; launch: LaunchConfig; actions: SignupActions }) {
   const router = useRouter();
+  // The server actions keep their identity for the page's life: a re-render must not open a new session.
+  const calls = useRef(actions);
   const [phase, setPhase] = useState<Phase>({ name: 'preparing' });
   const [sdkReady, setSdkReady] = useState(false);
   const [sessionId, setSessionId] = useState<string | null>(null);
@@ -91,13 +93,13 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
     launched.current = null;
     setSessionId(null);
     setPhase({ name: 'preparing' });
-    const opened = await actions.openSession(linkToken);
+    const opened = await calls.current.openSession(linkToken);
     if ('error' in opened) {
       setPhase({ name: 'stopped', title: 'This signup link cannot be used', message: opened.error });
       return;
     }
     setSessionId(opened.sessionId);
-  }, [actions, linkToken]);
+  }, [linkToken]);
 
   useEffect(() => {
     void openSession();
@@ -141,7 +143,7 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
         setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: launch.error });
         return;
       }
-      const result = await actions.complete(launch.sessionId, { code: state.code, finish: state.finish ?? null });
+      const result = await calls.current.complete(launch.sessionId, { code: state.code, finish: state.finish ?? null });
       if (result.ok) {
         track('WhatsAppOnboardingFinish');
         router.push(`/onboarding/${result.sessionId}`);
@@ -149,7 +151,7 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
         setPhase({ name: 'stopped', title: 'We could not finish connecting your account', message: result.message });
       }
     },
-    [actions, router, track, launchedSession],
+    [router, track, launchedSession],
   );
 
   const stop = useCallback(
@@ -162,14 +164,14 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
       const outcome = message?.kind === 'error' ? message : { kind: 'cancel' as const, currentStep: message?.kind === 'cancel' ? message.currentStep : null };
       track('WhatsAppOnboardingCancel');
       const launch = await launchedSession(fallbackId);
-      const result = 'error' in launch ? launch : await actions.outcome(launch.sessionId, outcome);
+      const result = 'error' in launch ? launch : await calls.current.outcome(launch.sessionId, outcome);
       setPhase({
         name: 'stopped',
         title: outcome.kind === 'error' ? 'Meta stopped the signup' : 'Signup not finished',
         message: 'advice' in result ? result.advice : result.error,
       });
     },
-    [actions, track, launchedSession],
+    [track, launchedSession],
   );
 
   useEffect(() => {
@@ -187,7 +189,7 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
         state.finish = message;
         const { kind: _kind, ...finish } = message;
         // Kept before the code arrives: if the page closes now, staff can still follow up.
-        void launchedSession(id).then((launch) => ('sessionId' in launch ? actions.finish(launch.sessionId, finish) : undefined));
+        void launchedSession(id).then((launch) => ('sessionId' in launch ? calls.current.finish(launch.sessionId, finish) : undefined));
         if (state.code) void submit(id);
       } else {
         state.stop = message;
@@ -195,7 +197,7 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
     }
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [actions, sessionId, launch.trustedOrigins, submit, launchedSession]);
+  }, [sessionId, launch.trustedOrigins, submit, launchedSession]);
 
   function start() {
     const w = window as SignupWindow;
@@ -204,7 +206,7 @@ export function EmbeddedSignup({ linkToken, launch, actions }: { linkToken: stri
     received.current = { settled: false };
     setPhase({ name: 'waiting' });
     track('WhatsAppOnboardingStart');
-    launched.current = actions.launch(id, linkToken).catch(() => ({ sessionId: id }));
+    launched.current = calls.current.launch(id, linkToken).catch(() => ({ sessionId: id }));
     // The SDK rejects async callbacks: keep this one plain and chain the work.
     w.FB.login(
       (response) => {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import { database, db, type Tx } from '@/lib/db/client';
+import { database, db, rootCause, type Tx } from '@/lib/db/client';
 import { operationEvents, operationRuns, operationSteps, type OperationRun } from '@/lib/db/schema';
 import { defineJob, noData } from '@/lib/jobs';
 import { log } from '@/lib/log';
@@ -193,11 +193,27 @@ export async function recoverRuns(options: { assumeNoOtherRunner?: boolean } = {
   return started;
 }
 
+// With several processes on one server database, a dead worker's steps are taken over once their
+// lease lapses: each working process sweeps every few seconds, not only at the minute's job.
+const sweepEveryMs = 10_000;
+let sweepTimer: NodeJS.Timeout | undefined;
+
 export const sweepJob = defineJob({
   name: 'operations.sweep',
   schema: noData,
   schedule: '* * * * *',
   async handle() {
     await recoverRuns();
+  },
+  started() {
+    if (database().kind !== 'postgres' || sweepTimer) return;
+    sweepTimer = setInterval(() => {
+      recoverRuns().catch((error: unknown) => log.warn({ err: rootCause(error) }, 'operations sweep failed'));
+    }, sweepEveryMs);
+    sweepTimer.unref();
+  },
+  async stopping() {
+    clearInterval(sweepTimer);
+    sweepTimer = undefined;
   },
 });

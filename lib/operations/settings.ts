@@ -27,8 +27,8 @@ export function runnerSettings(): RunnerSettings {
     maxDelayMs: 60_000,
     rateLimitDelayMs: 5000,
     maxAttempts: 8,
-    leaseMs: 30_000,
-    renewMs: 10_000,
+    leaseMs: 20_000,
+    renewMs: 5_000,
     runInProcess: env.JOBS_IN_PROCESS,
     ...overrides,
   };
