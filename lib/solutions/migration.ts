@@ -35,7 +35,7 @@ export async function migratableWabas(solutionId: string) {
     .innerJoin(businessTokens, and(eq(businessTokens.wabaId, wabas.id), eq(businessTokens.status, 'valid')))
     .leftJoin(businesses, eq(businesses.id, wabas.businessId))
     .where(and(eq(wabas.status, 'connected'), or(isNull(wabas.solutionId), ne(wabas.solutionId, solutionId))))
-    .orderBy(wabas.id)
+    .orderBy(desc(wabas.createdAt))
     .limit(200);
   return rows;
 }
