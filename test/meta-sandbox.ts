@@ -1,5 +1,6 @@
 import { startSandbox, type SandboxOptions } from '@/sandbox/server';
-import { type GraphToken, businessToken, overrideGraphSettings } from '@/lib/meta/graph';
+import { overrideGraphSettings } from '@/lib/graph-settings';
+import { type GraphToken, businessToken } from '@/lib/meta/graph';
 import { exchangeCode } from '@/lib/meta/tokens';
 
 // Test-only (imported by lib/meta/*.test.ts, never by app code): a sandbox on a free port with no

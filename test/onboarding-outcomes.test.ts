@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Auditor } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { graphCalls, type SignupFlow } from '@/lib/db/schema';
-import { overrideGraphSettings } from '@/lib/meta/graph';
+import { overrideGraphSettings } from '@/lib/graph-settings';
 import { whatsAppManagerUrl } from '@/lib/onboarding/outcome';
 import { rerunStep, startPipeline } from '@/lib/onboarding/pipeline';
 import { stopOperationWork } from '@/lib/operations/dispatch';

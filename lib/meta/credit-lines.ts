@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AuditContext, type GraphToken, graphIdSchema, graphList, graphRequest, successSchema } from '@/lib/meta/graph';
+import { type AuditContext, type GraphToken, graphIdSchema, graphRequest, successSchema } from '@/lib/meta/graph';
 import { getWaba } from '@/lib/meta/wabas';
 
 // Solution Partner credit lines (docs/meta/credit-lines.md). Sharing uses the partner system token, except
@@ -7,19 +7,6 @@ import { getWaba } from '@/lib/meta/wabas';
 
 export const wabaCurrencies = ['AUD', 'EUR', 'GBP', 'IDR', 'INR', 'USD'] as const;
 export type WabaCurrency = (typeof wabaCurrencies)[number];
-
-const creditLineSchema = z.looseObject({ id: graphIdSchema, legal_entity_name: z.string().optional() });
-
-export async function listCreditLines(businessId: string, token: GraphToken, audit: AuditContext = {}): Promise<{ id: string; legalEntityName?: string }[]> {
-  const lines = await graphList({
-    path: `/${businessId}/extendedcredits`,
-    query: { fields: 'id,legal_entity_name' },
-    token,
-    audit,
-    item: creditLineSchema,
-  });
-  return lines.map((l) => ({ id: l.id, legalEntityName: l.legal_entity_name }));
-}
 
 export type CreditShare = { allocationConfigId: string; wabaId: string };
 

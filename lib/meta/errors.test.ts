@@ -2,8 +2,9 @@ import { desc } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { graphCalls } from '@/lib/db/schema';
-import { GraphError, overrideGraphSettings, systemToken } from '@/lib/meta/graph';
-import { listCreditLines } from '@/lib/meta/credit-lines';
+import { overrideGraphSettings } from '@/lib/graph-settings';
+import { GraphError, systemToken } from '@/lib/meta/graph';
+import { listSystemUsers } from '@/lib/meta/system-users';
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { listSubscribedApps, subscribeApp } from '@/lib/meta/subscriptions';
 import { startMetaSandbox, sandboxApp, sandboxIds, type MetaSandbox } from '@/test/meta-sandbox';
@@ -96,7 +97,7 @@ describe('appsecret_proof', () => {
     await meta.configure({ requireAppsecretProof: true });
     try {
       expect(await listSubscribedApps(customer.wabaId, customer.token)).toBeInstanceOf(Array);
-      expect(await listCreditLines(sandboxIds.partnerBusinessId, systemToken())).not.toHaveLength(0);
+      expect(await listSystemUsers(sandboxIds.partnerBusinessId, systemToken())).not.toHaveLength(0);
       const restore = overrideGraphSettings({ appSecret: 'not-the-app-secret' });
       try {
         const error = await failure(listSubscribedApps(customer.wabaId, customer.token));
@@ -115,7 +116,7 @@ describe('audit trail', () => {
   it('has a row for every call and no token, code or secret in any row', async () => {
     const before = (await db().select().from(graphCalls)).length;
     await listSubscribedApps(customer.wabaId, customer.token);
-    await listCreditLines(sandboxIds.partnerBusinessId, systemToken());
+    await listSystemUsers(sandboxIds.partnerBusinessId, systemToken());
     const rows = await db().select().from(graphCalls);
     expect(rows.length).toBe(before + 2);
     const text = JSON.stringify(rows);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { graphCalls, onboardingSessions } from '@/lib/db/schema';
-import { GraphError, businessToken, classifyError, graphList, graphRequest, noToken, overrideGraphSettings, successSchema } from '@/lib/meta/graph';
+import { overrideGraphSettings } from '@/lib/graph-settings';
+import { GraphError, businessToken, graphList, graphRequest, noToken, successSchema } from '@/lib/meta/graph';
 
 // Wire-level behaviour of the request function against a tiny Meta-shaped server: things the
 // sandbox cannot be made to do (echo secrets, send HTML, hang without closing, malformed bodies).
@@ -278,10 +279,12 @@ describe('graphList', () => {
   });
 });
 
-describe('classifyError', () => {
-  const cases: [string, Parameters<typeof classifyError>[0], string][] = [
+type ErrorInput = Pick<ConstructorParameters<typeof GraphError>[0], 'code' | 'httpStatus' | 'source' | 'isTransient'>;
+
+describe('how a Graph error is classified', () => {
+  const cases: [string, ErrorInput, string][] = [
     ...[1, 2, 4, 17, 32, 613, 80007, 80008, 130429, 131000, 131016, 133004].map(
-      (code) => [`code ${code}`, { code, httpStatus: 400, source: 'graph' as const }, 'transient'] as [string, Parameters<typeof classifyError>[0], string],
+      (code) => [`code ${code}`, { code, httpStatus: 400, source: 'graph' as const }, 'transient'] as [string, ErrorInput, string],
     ),
     ['code 190', { code: 190, httpStatus: 400, source: 'graph' }, 'auth'],
     ['code 0', { code: 0, httpStatus: 400, source: 'graph' }, 'auth'],
@@ -298,6 +301,6 @@ describe('classifyError', () => {
     ['invalid response', { httpStatus: 200, source: 'invalid_response' }, 'permanent'],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
-    expect(classifyError(input)).toBe(expected);
+    expect(new GraphError({ message: 'x', method: 'GET', path: '/x', tokenKind: 'none', ...input }).kind).toBe(expected);
   });
 });

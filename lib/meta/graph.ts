@@ -2,46 +2,13 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { graphCalls } from '@/lib/db/schema';
-import { metaConfig } from '@/lib/env';
+import { graphSettings } from '@/lib/graph-settings';
 import { log } from '@/lib/log';
 
 // The one place that knows how to talk to the Graph API (docs/meta/graph-api.md, docs/meta/errors-and-limits.md). Every module in
-// lib/meta calls `graphRequest`; nothing else builds Graph URLs.
+// lib/meta calls `graphRequest`; nothing else builds Graph URLs. Where it sends them: lib/graph-settings.ts.
 
-export type GraphSettings = {
-  graphUrl: string;
-  graphVersion: string;
-  appId: string;
-  appSecret: string;
-  systemToken: string | undefined;
-  timeoutMs: number;
-};
-
-let overrides: Partial<GraphSettings> = {};
-
-// Settings are read from metaConfig() on every call, so a change of configuration needs no
-// restart; tests and scripts that start a sandbox on a random port call `overrideGraphSettings`.
-export function graphSettings(): GraphSettings {
-  const config = metaConfig();
-  return {
-    graphUrl: config.graphUrl,
-    graphVersion: config.graphVersion,
-    appId: config.appId,
-    appSecret: config.appSecret,
-    systemToken: config.systemToken,
-    timeoutMs: 15_000,
-    ...overrides,
-  };
-}
-
-/** Replaces some settings (for tests and benchmark scripts); returns a function that restores the previous ones. */
-export function overrideGraphSettings(partial: Partial<GraphSettings>): () => void {
-  const previous = overrides;
-  overrides = { ...overrides, ...partial };
-  return () => {
-    overrides = previous;
-  };
-}
+export { graphSettings };
 
 // --- Tokens -----------------------------------------------------------------------------------
 
@@ -88,7 +55,7 @@ const transientCodes = new Set([1, 2, 4, 17, 32, 613, 80007, 80008, 130429, 1310
 const authCodes = new Set([0, 190]);
 
 /** docs/meta/errors-and-limits.md: codes worth retrying with backoff, codes that need a new token, and everything else. */
-export function classifyError(input: { code?: number; httpStatus?: number; source: ErrorSource; isTransient?: boolean }): ErrorClass {
+function classifyError(input: { code?: number; httpStatus?: number; source: ErrorSource; isTransient?: boolean }): ErrorClass {
   if (input.source === 'timeout' || input.source === 'network') return 'transient';
   if (input.code !== undefined && authCodes.has(input.code)) return 'auth';
   if (input.code !== undefined && transientCodes.has(input.code)) return 'transient';

@@ -14,7 +14,8 @@ import {
   type SignupFlow,
 } from '@/lib/db/schema';
 import { shareAndAttachCreditLine } from '@/lib/meta/credit-lines';
-import { businessToken, overrideGraphSettings, systemToken } from '@/lib/meta/graph';
+import { overrideGraphSettings } from '@/lib/graph-settings';
+import { businessToken, systemToken } from '@/lib/meta/graph';
 import { registerPhoneNumber } from '@/lib/meta/phone-numbers';
 import { subscribeApp } from '@/lib/meta/subscriptions';
 import { assignSystemUser } from '@/lib/meta/system-users';
