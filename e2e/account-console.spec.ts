@@ -4,6 +4,9 @@ import { portalUrl, sandboxUrl } from '../playwright.config';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('account', name);
 
 // Staff running a customer's WhatsApp account from its page, in a real browser against the portal
 // and its sandbox: the panels in words, Refresh from Meta, webhooks and the drift "Fix", system
@@ -20,7 +23,6 @@ type SandboxWaba = {
 
 const viewer = { name: 'Abe Glance', email: 'abe@example.com', password: 'still-waters-58' };
 // Screenshots of each panel, for looking at the page (test-results is not kept in the repository).
-const screens = process.env.SCREENSHOT_DIR ?? 'test-results/screens/account';
 const ourSystemUser = '3000000000000001';
 const sam = '8000000000000009';
 let wabaId = '';
@@ -121,12 +123,12 @@ test('the account page says what Meta reports in words, from the database after 
   await expect(raw).toHaveCount(1);
   await expect(raw.locator('pre')).toBeHidden();
   await expect(page.locator('pre:visible')).toHaveCount(0);
-  await page.screenshot({ path: `${screens}/account-page.png`, fullPage: true });
+  await page.screenshot({ path: shot('account-page'), fullPage: true });
 
   // The credit-line sharing method is a setting, off (one call) unless an admin turns it on.
   await page.goto('/settings');
   await expect(page.getByRole('checkbox', { name: /Share credit lines in two calls/ })).not.toBeChecked();
-  await page.screenshot({ path: `${screens}/settings.png`, fullPage: true });
+  await page.screenshot({ path: shot('settings'), fullPage: true });
 });
 
 test("Refresh from Meta: a refusal names the step with Meta's code and fbtrace_id, and the stored facts stay", async ({ page }) => {
@@ -138,7 +140,7 @@ test("Refresh from Meta: a refusal names the step with Meta's code and fbtrace_i
   await expect(page.getByTestId('account-run').first()).toHaveAttribute('data-status', 'failed');
   await expect(page.getByTestId('account-run').first().locator('tr[data-step="read_numbers"]')).toHaveAttribute('data-status', 'failed');
   await expect(page.getByTestId('numbers-summary')).toContainText('1 number,');
-  await page.getByTestId('waba-operations').screenshot({ path: `${screens}/refresh-refused.png` });
+  await page.getByTestId('waba-operations').screenshot({ path: shot('refresh-refused') });
 });
 
 test("webhooks: an override to our receiver passes Meta's handshake, a failing handshake is refused with 2200, and clearing it restores the app's URL", async ({
@@ -156,7 +158,7 @@ test("webhooks: an override to our receiver passes Meta's handshake, a failing h
   await form.getByLabel('Verify token (only for another server)').fill('not-ours');
   await submit(page, 'Set the WABA callback override', 'Set the override', /Meta refused: .*code 2200/);
   expect((await sandboxWaba()).subscriptions[0]?.overrideUri).toBe(ours);
-  await page.getByTestId('waba-webhooks').screenshot({ path: `${screens}/webhooks-refused.png` });
+  await page.getByTestId('waba-webhooks').screenshot({ path: shot('webhooks-refused') });
 
   // Re-subscribing keeps the override we set (a plain subscribe alone would drop it).
   await submit(page, 'Subscribe our app again', 'Re-subscribe', `with the override to ${ours}`);
@@ -184,7 +186,7 @@ test('drift: a subscription removed at Meta is raised by the next read, Fix re-s
   const item = page.getByTestId('waba-attention').getByTestId('attention-item').filter({ hasText: 'webhook_drift' });
   await expect(item).toContainText('not subscribed');
   await expect(item.getByTestId('attention-action')).toHaveAttribute('href', /#webhooks$/);
-  await page.getByTestId('waba-attention').screenshot({ path: `${screens}/drift-item.png` });
+  await page.getByTestId('waba-attention').screenshot({ path: shot('drift-item') });
 
   await control('POST', '/faults', { method: 'POST', path: '/{id}/subscribed_apps', error: { code: 100, message: '(#100) Invalid parameter' }, next: 1 });
   const fix = item.getByRole('form', { name: 'Subscribe our app again' });
@@ -222,7 +224,7 @@ test("system users: removing ours needs confirmation; adding it back gives MANAG
   await control('POST', '/faults', { method: 'POST', path: '/{id}/assigned_users', error: { code: 200, message: '(#200) Permissions error' }, next: 1 });
   await submit(page, 'Add our system user', 'Add our system user', /Meta refused: .*code 200, fbtrace_id \S+/);
   expect((await sandboxWaba()).assignedUsers.map((u) => u.userId)).not.toContain(ourSystemUser);
-  await page.getByTestId('waba-users').screenshot({ path: `${screens}/system-user-refused.png` });
+  await page.getByTestId('waba-users').screenshot({ path: shot('system-user-refused') });
 
   // Once ours is assigned, the panel offers removing it instead of adding it.
   await page.getByRole('form', { name: 'Add our system user' }).getByRole('button', { name: 'Add our system user' }).click();
@@ -265,7 +267,7 @@ test('credit line: verify, revoke with its warning, then share again in the chos
   await share.getByRole('button', { name: 'Share and attach' }).click();
   await expect(share.getByRole('status')).toContainText(/Meta refused: .*code 100, fbtrace_id \S+/, { timeout: 20_000 });
   expect((await sandboxWaba()).primaryFundingId).toBeUndefined();
-  await page.getByTestId('waba-credit').screenshot({ path: `${screens}/credit-refused.png` });
+  await page.getByTestId('waba-credit').screenshot({ path: shot('credit-refused') });
 
   await share.getByLabel('Currency the customer is billed in').selectOption('EUR');
   await share.getByRole('button', { name: 'Share and attach' }).click();
@@ -326,7 +328,7 @@ test('an item Meta raised is resolved on the account page with a reason, and sta
   await expect(page.getByTestId('resolved-item').filter({ hasText: 'account_restriction' })).toContainText(
     'by Ada Admin: Customer appealed; Meta lifted the restriction.',
   );
-  await page.getByTestId('waba-attention').screenshot({ path: `${screens}/attention-history.png` });
+  await page.getByTestId('waba-attention').screenshot({ path: shot('attention-history') });
 });
 
 test("a blocked account's health shows Meta's code with its description and what Meta suggests", async ({ page }) => {
@@ -342,7 +344,7 @@ test("a blocked account's health shows Meta's code with its description and what
     await expect(error).toContainText(/Meta code \d+: /);
     await expect(error).toContainText('What Meta suggests:');
     await expect(page.getByTestId('waba-review')).toContainText('Rejected by Meta');
-    await health.screenshot({ path: `${screens}/health-blocked.png` });
+    await health.screenshot({ path: shot('health-blocked') });
   } finally {
     await control('POST', `/wabas/${wabaId}/review-decision`, { decision: 'APPROVED' });
   }
@@ -365,7 +367,7 @@ test('a viewer sees the account page without any action, and a replayed action p
   await expect(page.getByTestId('assigned-user').filter({ hasText: ourSystemUser })).toBeVisible();
   await expect(page.locator('form[aria-label]')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /Refresh|Re-subscribe|Remove|Add our|Verify|Revoke|Share|Re-authorize|Offboard|Fix|Resolve/ })).toHaveCount(0);
-  await page.screenshot({ path: `${screens}/account-page-viewer.png`, fullPage: true });
+  await page.screenshot({ path: shot('account-page-viewer'), fullPage: true });
 
   expect(forgedRemoval).toBeDefined();
   const before = await sandboxWaba();
@@ -417,5 +419,5 @@ test('offboarding needs confirmation, stops at a refusal with its code, and once
   expect(after.subscriptions).toEqual([]);
   expect(after.assignedUsers.map((u) => u.userId)).not.toContain(ourSystemUser);
   expect(after.primaryFundingId).toBeUndefined();
-  await page.screenshot({ path: `${screens}/offboarded.png`, fullPage: true });
+  await page.screenshot({ path: shot('offboarded'), fullPage: true });
 });

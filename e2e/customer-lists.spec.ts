@@ -3,6 +3,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { advanceTo, clickAndClose, type PopupChoices } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('lists', name);
 
 // Running the customer base from the lists: three customers sign up in the browser, then staff
 // search and filter from the URL, set a customer reference, export CSV, run bulk actions against a
@@ -10,7 +13,6 @@ import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-s
 test.describe.configure({ mode: 'serial' });
 
 const viewer = { name: 'Lena Lister', email: 'lena@example.com', password: 'calm-lists-31' };
-const shots = process.env.SCREENSHOT_DIR;
 
 type Customer = { label: string; person: string; business: string; businessName: string; path?: string };
 const customers: Customer[] = [
@@ -130,10 +132,8 @@ test('an operator sets a customer reference from the list and finds the customer
   await brew.getByRole('textbox', { name: 'Customer reference', exact: true }).fill('CRM-E2E-BREW');
   await brew.getByRole('button', { name: 'Save' }).click();
   await expect(brew.getByText('Reference set to “CRM-E2E-BREW”.')).toBeVisible();
-  if (shots) {
-    await page.goto('/customers');
-    await page.screenshot({ path: `${shots}/customers.png`, fullPage: true });
-  }
+  await page.goto('/customers');
+  await page.screenshot({ path: shot('customers'), fullPage: true });
 });
 
 test('exports the filtered list as CSV with the list’s header and one row per matching account', async ({ page }) => {
@@ -163,7 +163,7 @@ test('a bulk refresh over three accounts waits out Meta’s rate limit and finis
   await control('POST', '/faults', { method: 'GET', path: '/{id}/subscribed_apps', kind: 'latency', latencyMs: 800, next: 3 });
   const ids = customers.map((c) => accounts[c.label]!.wabaId);
   await page.goto('/wabas?q=CRM-E2E');
-  if (shots) await page.screenshot({ path: `${shots}/wabas-list.png`, fullPage: true });
+  await page.screenshot({ path: shot('wabas-list'), fullPage: true });
   for (const id of ids) await page.getByTestId(`waba-${id}`).getByRole('checkbox').check();
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.headers()['next-action'] && request.postData()?.includes('refresh'))
@@ -178,7 +178,7 @@ test('a bulk refresh over three accounts waits out Meta’s rate limit and finis
   const waiting = page.locator('[data-testid="bulk-accounts"] tbody tr[data-status="retrying"]');
   await expect(waiting).toHaveCount(1, { timeout: 15_000 });
   await expect(waiting).toContainText('#80007');
-  if (shots) await page.screenshot({ path: `${shots}/bulk-in-progress.png`, fullPage: true });
+  await page.screenshot({ path: shot('bulk-in-progress'), fullPage: true });
   await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
   await expect(page.getByTestId('run-message')).toHaveText('3 accounts: 3 done.');
   for (const id of ids) await expect(page.getByTestId(`bulk-account-${id}`)).toHaveAttribute('data-outcome', 'ok');

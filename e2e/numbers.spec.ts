@@ -4,6 +4,9 @@ import { portalUrl, sandboxUrl } from '../playwright.config';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('numbers', name);
 
 // Staff running a customer's phone numbers in a real browser against the portal and its sandbox:
 // the number page, adding a number with the code the sandbox "sent", re-register, deregister, the
@@ -99,7 +102,7 @@ test('the number page says what Meta reports in words, with the raw read behind 
   await expect(raw.locator('pre')).toBeHidden();
   await raw.getByText('Everything Meta last reported (raw)').click();
   await expect(raw.locator('pre')).toContainText(`"id": "${phoneId}"`);
-  await page.screenshot({ path: '/tmp/numbers-page-operator.png', fullPage: true });
+  await page.screenshot({ path: shot('page-operator'), fullPage: true });
 });
 
 test('an operator adds a number: a wrong code (136025) asks for a new one, the new code verifies and the number is registered with local storage', async ({
@@ -125,7 +128,7 @@ test('an operator adds a number: a wrong code (136025) asks for a new one, the n
   const state = await control<{ phoneNumbers: SandboxPhone[] }>('GET', '/state');
   addedId = state.phoneNumbers.find((p) => p.number === national)!.id;
   await expect(codeStep.getByLabel('Local storage country (optional, two letters, e.g. DE)')).toHaveValue('DE');
-  await page.screenshot({ path: '/tmp/numbers-add-code-step.png', fullPage: true });
+  await page.screenshot({ path: shot('add-code-step'), fullPage: true });
 
   const code = await lastCode(addedId);
   const wrong = code === '000000' ? '111111' : '000000';
@@ -135,7 +138,7 @@ test('an operator adds a number: a wrong code (136025) asks for a new one, the n
   await expect(codeForm.getByRole('status')).toContainText('Meta did not accept the code', { timeout: 15_000 });
   await expect(codeForm.getByRole('status')).toContainText(/Meta's code 136025, fbtrace_id \S+/);
   await expect(codeForm.getByLabel('Verification code')).toHaveValue('');
-  await page.screenshot({ path: '/tmp/numbers-refusal-136025.png', fullPage: true });
+  await page.screenshot({ path: shot('refusal-136025'), fullPage: true });
 
   const resend = page.getByRole('form', { name: 'Send a new code' });
   await resend.getByLabel('Send the code by').selectOption('VOICE');
@@ -218,7 +221,7 @@ test('133016: re-register is refused once, not retried, and the page says when t
     await expect(status).toContainText('has used its 10 register and deregister requests of the last 72 hours', { timeout: 15_000 });
     await expect(status).toContainText(/the oldest of ours leaves the window at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await expect(status).toContainText(/Meta's code 133016, fbtrace_id \S+/);
-    await form.screenshot({ path: '/tmp/numbers-refusal-133016.png' });
+    await form.screenshot({ path: shot('refusal-133016') });
     await page.reload();
     await expect(page.getByTestId('number-run').filter({ hasText: 'Register the number' }).first()).toHaveAttribute('data-status', 'failed');
     // One call reached the fault, and no retry followed it.
@@ -283,7 +286,7 @@ test('a display-name change is requested, and Meta’s rejection arrives by webh
   }).toPass({ timeout: 20_000 });
   await expect(page.getByTestId('number-event').filter({ hasText: 'Display name “Harbour Orders Desk”: rejected' })).toBeVisible();
   await expect(page.getByTestId('fact-name')).toContainText('“Harbour Orders” · In review at Meta');
-  await page.getByTestId('fact-name').screenshot({ path: '/tmp/numbers-name-rejected.png' });
+  await page.getByTestId('fact-name').screenshot({ path: shot('name-rejected') });
 });
 
 test('a test message: text outside the 24-hour window is refused with the template offered; the template is sent; after the person writes, text is delivered and read', async ({
@@ -344,7 +347,7 @@ test('a test message: text outside the 24-hour window is refused with the templa
   await expect(form.getByRole('status')).toContainText('Meta accepted the message');
   const failed = page.getByTestId('test-message').filter({ hasText: '+15550001234' });
   await expect(failed.getByTestId('delivery-error')).toContainText('131026', { timeout: 20_000 });
-  await page.getByTestId('test-messages').screenshot({ path: '/tmp/numbers-test-messages.png' });
+  await page.getByTestId('test-messages').screenshot({ path: shot('test-messages') });
 });
 
 test('a per-number callback override to our own webhook address passes Meta’s handshake and shows; removing it goes back to the app’s URL', async ({
@@ -378,7 +381,7 @@ test('health: a blocked account shows Meta’s error code, its description and w
   const error = health.locator('[data-entity="WABA"]').getByTestId('health-error');
   await expect(error).toContainText('Meta code 141001: The WhatsApp Business Account was rejected in review.');
   await expect(error).toContainText('What to do: Request a review in WhatsApp Manager.');
-  await page.getByTestId('number-health-section').screenshot({ path: '/tmp/numbers-health-blocked.png' });
+  await page.getByTestId('number-health-section').screenshot({ path: shot('health-blocked') });
 });
 
 test('a viewer sees the number page without any action, and a replayed action post gets 403 and changes nothing', async ({ page }) => {
@@ -402,7 +405,7 @@ test('a viewer sees the number page without any action, and a replayed action po
     page.getByRole('button', { name: /Read from Meta|Register|Deregister|Change the PIN|Request the change|Send the test message|Verify|Send a new code/ }),
   ).toHaveCount(0);
   await expect(page.locator('form[aria-label]')).toHaveCount(0);
-  await page.screenshot({ path: '/tmp/numbers-page-viewer.png', fullPage: true });
+  await page.screenshot({ path: shot('page-viewer'), fullPage: true });
 
   expect(captured).toBeDefined();
   const before = await sandboxPhone(addedId);

@@ -5,11 +5,14 @@ import { minimalPdf, notAPdf, oversizedPdf } from '../test/document-fixtures';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('programs', name);
 
 // Meta's partner programs in a real browser against the running portal and its sandbox: the
 // navigation per partner type, partner-led business verification (3 attempts, refused files, the
 // fallbacks, Meta's decisions by webhook), Multi-Solution Conversations on a number, the Tech
-// Partner readiness meter and a Measurement Partner's customer analytics. Screenshots go to /tmp.
+// Partner readiness meter and a Measurement Partner's customer analytics.
 test.describe.configure({ mode: 'serial' });
 
 const appSecret = 'sandbox-app-secret';
@@ -143,7 +146,7 @@ test('partner-led verification: refused files, three rejected attempts with Meta
   await expect(page.getByText('Meta says: Not verified.')).toBeVisible();
   await expect(page.getByTestId('meta-status')).toContainText('Not verified');
   await expect(page.getByTestId('attempts-used')).toHaveText('0');
-  await page.screenshot({ path: '/tmp/programs-verification-before.png', fullPage: true });
+  await page.screenshot({ path: shot('verification-before'), fullPage: true });
 
   const documents = page.getByLabel('Documents (1 to 3)');
   const submit = page.getByRole('button', { name: /^Submit attempt/ });
@@ -184,7 +187,7 @@ test('partner-led verification: refused files, three rejected attempts with Meta
     if (i === 0) {
       await expect(page.getByTestId('submission-reasons').first()).toHaveText('the legal name does not match the documents (LEGAL_NAME_NOT_MATCHING)');
       await expect(page.getByTestId('webhook-status')).toContainText('Rejected');
-      await page.screenshot({ path: '/tmp/programs-verification-rejected.png', fullPage: true });
+      await page.screenshot({ path: shot('verification-rejected'), fullPage: true });
       // The attention item opens the workspace.
       await page.goto('/dashboard');
       const item = page.getByTestId('attention-item').filter({ hasText: 'rejected the business verification' }).first();
@@ -196,7 +199,7 @@ test('partner-led verification: refused files, three rejected attempts with Meta
   await expect(page.getByTestId('submission-reasons').first()).toContainText('the website does not match the business (WEBSITE_NOT_MATCHING)');
   await expect(page.getByTestId('fallback-self-verify')).toContainText('How to Verify Your Business on Meta');
   await expect(page.getByRole('button', { name: /^Submit attempt/ })).toHaveCount(0);
-  await page.screenshot({ path: '/tmp/programs-verification-exhausted.png', fullPage: true });
+  await page.screenshot({ path: shot('verification-exhausted'), fullPage: true });
 
   // A 4th attempt posted directly is refused with the fallback, and Meta sees nothing.
   expect(submitRequest).toBeDefined();
@@ -268,7 +271,7 @@ test('Multi-Solution Conversations: a number recorded as shared shows what it me
   await expect(refusedActions.locator('[data-action="deregister"]')).toContainText('Embedded Signup - MSC Offboarding');
   await expect(refusedActions.locator('[data-action="coexistence_sync"]')).toContainText('does not support coexistence numbers');
   await expect(refusedActions.locator('[data-action="register"]')).toHaveCount(0);
-  await page.screenshot({ path: '/tmp/programs-msc.png', fullPage: true });
+  await page.screenshot({ path: shot('msc'), fullPage: true });
 
   await page.goto('/shared-numbers');
   await expect(page.getByTestId('shared-numbers')).toContainText('3');
@@ -285,8 +288,18 @@ test('Multi-Solution Conversations: a number recorded as shared shows what it me
 });
 
 test('Tech Partner readiness shows our messages, active customers and quality, and moves with the webhooks', async ({ page }) => {
+  // A business of its own, so that no other spec's messages make it active before this test does.
+  const seeded = await control<{ signup: { business_id: string } }>('POST', '/signups', {
+    person: { personId: '8000000000000001' },
+    business: { name: 'Readiness Bakery', email: 'owner@readiness.example', country: 'US' },
+  });
+  const businessId = seeded.signup.business_id;
   await signInAsAdmin(page);
   await saveSettings(page, { type: 'tech_provider' });
+  await onboardThroughPopup(page, '/signup', { business: businessId });
+  const signups = (await control<{ data: Array<{ businessId: string; phoneNumberId?: string }> }>('GET', '/signups')).data;
+  const phoneId = signups.filter((s) => s.businessId === businessId).at(-1)?.phoneNumberId;
+  expect(phoneId).toMatch(/^\d+$/);
   const now = Math.floor(Date.now() / 1000);
   const change = (value: Record<string, unknown>) => ({
     object: 'whatsapp_business_account',
@@ -297,7 +310,7 @@ test('Tech Partner readiness shows our messages, active customers and quality, a
         changes: [
           {
             field: 'messages',
-            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: acmePhoneId }, ...value },
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: phoneId }, ...value },
           },
         ],
       },
@@ -312,9 +325,11 @@ test('Tech Partner readiness shows our messages, active customers and quality, a
   }));
   // Other specs' customers may have sent messages today: the figures are checked as what these add.
   const average = async () => Number(await page.getByTestId('readiness-messages-value').textContent());
+  const ours = page.locator(`[data-testid="readiness-customers-contributors"] [data-business="${businessId}"]`);
   await page.goto('/readiness');
   const before = await average();
   const customersBefore = Number(await page.getByTestId('readiness-customers-value').textContent());
+  await expect(ours).toHaveCount(0);
   await postAsMeta(change({ messages: inbound }));
   await expect
     .poll(async () => {
@@ -322,7 +337,9 @@ test('Tech Partner readiness shows our messages, active customers and quality, a
       return average();
     })
     .toBeCloseTo(before + 10, 1);
+  // Messages received make no customer active: only messages sent do.
   await expect(page.getByTestId('readiness-customers-value')).toHaveText(String(customersBefore));
+  await expect(ours).toHaveCount(0);
   await expect(page.getByTestId('readiness-messages-contributors')).toContainText('messages');
 
   const statuses = Array.from({ length: 140 }, (_, i) => ({
@@ -339,11 +356,12 @@ test('Tech Partner readiness shows our messages, active customers and quality, a
     })
     .toBeCloseTo(before + 30, 1);
   await expect(page.getByTestId('readiness-customers-value')).toHaveText(String(customersBefore + 1));
+  await expect(ours).toContainText('Readiness Bakery');
+  await expect(ours).toContainText('140 sent');
   await expect(page.getByTestId('readiness-messages-trend')).toHaveAttribute('data-direction', 'up');
-  await expect(page.getByTestId('readiness-customers-contributors')).toContainText('140 sent');
   await expect(page.getByTestId('readiness-quality-value')).toHaveText(/^(\d+%|—)$/);
   await expect(page.getByTestId('readiness-steps')).toContainText('Meta: Upgrading to a Tech Partner');
-  await page.screenshot({ path: '/tmp/programs-readiness.png', fullPage: true });
+  await page.screenshot({ path: shot('readiness'), fullPage: true });
 });
 
 /** A Graph call as another app of the customer would make it (with appsecret_proof, as the sandbox requires). */
@@ -407,7 +425,7 @@ test('a Measurement Partner’s customer analytics: read-only access, subscribed
   await expect(page.getByTestId('pricing-total')).toHaveText('3');
   await expect(page.getByTestId('conversations-chart').locator('rect')).toHaveCount(1);
   await expect(page.getByTestId('pricing-table')).toContainText('Service');
-  await page.screenshot({ path: '/tmp/programs-analytics.png', fullPage: true });
+  await page.screenshot({ path: shot('analytics'), fullPage: true });
   expect(violations).toEqual([]);
 
   // A range with nothing in it, and a bad one explained.

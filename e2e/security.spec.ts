@@ -4,6 +4,9 @@ import { expect, test, type Browser, type BrowserContext, type Cookie, type Page
 import { portalUrl, sandboxUrl } from '../playwright.config';
 import { advanceTo, clickAndClose } from './popup';
 import { capture, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('security', name);
 
 // Browser and session hardening: framing, the Content-Security-Policy on the signup flow, server
 // actions from other origins, sessions that end when they should, and failed sign-ins told to the owner.
@@ -210,7 +213,7 @@ test('changing the password keeps this session, and an old cookie from another s
   await form.getByLabel('New password again').fill(member.next);
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(form.getByText(/Password changed\. Your \d+ other sessions? (is|are) signed out\./)).toBeVisible();
-  await page.screenshot({ path: '/tmp/security-account.png', fullPage: true });
+  await page.screenshot({ path: shot('account'), fullPage: true });
 
   expect(await opensDashboard(page)).toBe(true);
   const replayed = await cookieOnlyContext(browser, copied);
@@ -230,13 +233,13 @@ test('after failed sign-ins on their account, the owner is told at their next si
   await expect(page.getByText('Email or password is incorrect.')).toBeVisible();
   await signIn(page, member.email, 'guess-two-2');
   await expect(page.getByText('Email or password is incorrect.')).toBeVisible();
-  await page.screenshot({ path: '/tmp/security-sign-in.png', fullPage: true });
+  await page.screenshot({ path: shot('sign-in'), fullPage: true });
 
   await signIn(page, member.email, member.next);
   await expect(page).toHaveURL(/\/dashboard$/);
   const notice = page.getByTestId('failed-sign-ins');
   await expect(notice).toContainText(/^2 failed sign-in attempts on your account since .+ UTC, from 1 address\. If that was not you, change your password\.$/);
-  await page.screenshot({ path: '/tmp/security-dashboard-notice.png', fullPage: true });
+  await page.screenshot({ path: shot('dashboard-notice'), fullPage: true });
   await page.goto('/wabas');
   await expect(notice).toBeVisible();
 

@@ -2,6 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { advanceTo, clickAndClose } from './popup';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('solutions', name);
 
 // Partner programs against the portal's sandbox: Multi-Partner Solutions (states, permitted and
 // refused actions, webhooks while the page is open, embedded creation, adding a WABA, signup links,
@@ -18,7 +21,6 @@ const ids = {
 };
 const acme = '2100000000000001';
 const brew = '2100000000000002';
-const shot = (name: string) => `/tmp/mps-${name}.png`;
 
 const captured: Record<string, Captured> = {};
 let ownSolutionId = '';

@@ -3,9 +3,11 @@ import { expect, test } from '@playwright/test';
 import { portalUrl } from '../playwright.config';
 import { control } from './sandbox-control';
 import { capture, replay, signIn, signInAsAdmin, type Captured } from './staff-session';
+import { screen } from './screens';
+
+const shot = (name: string) => screen('webhooks', name);
 
 // Screenshots for looking at the pages (test-results is not kept in the repository).
-const screens = process.env.SCREENSHOT_DIR ?? 'test-results/screens/webhooks';
 
 // The staff webhook views against the running portal and its sandbox: sandbox deliveries in the
 // event log, filters, the masked raw payload, replay, keeping past the retention, rejection
@@ -224,7 +226,7 @@ test('an admin keeps an event past the retention and stops keeping it, audited; 
   const captured: Promise<Captured> = post.then(capture);
   await expect(page.getByText('Kept: the retention will not delete this event.')).toBeVisible();
   await expect(retention).toContainText('Kept since');
-  await page.screenshot({ path: `${screens}/event-kept.png`, fullPage: true });
+  await page.screenshot({ path: shot('event-kept'), fullPage: true });
 
   await page.getByRole('button', { name: 'Stop keeping' }).click();
   await expect(page.getByText('No longer kept: the retention deletes it once it is old enough.')).toBeVisible();
@@ -248,7 +250,7 @@ test('an admin keeps an event past the retention and stops keeping it, audited; 
   await page.goto(eventUrl);
   await expect(retention).toHaveText('Deleted after 90 days');
   await expect(page.getByRole('button', { name: /Keep|Stop keeping|Replay/ })).toHaveCount(0);
-  await page.screenshot({ path: `${screens}/event-viewer.png`, fullPage: true });
+  await page.screenshot({ path: shot('event-viewer'), fullPage: true });
   const forged = await replay(page, await captured);
   expect(forged.status()).toBe(403);
   await page.reload();

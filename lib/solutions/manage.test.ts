@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Auditor } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { solutions, wabas } from '@/lib/db/schema';
-import { addWabaToSolution } from '@/lib/solutions/migration';
+import { addWabaToSolution, migratableWabas } from '@/lib/solutions/migration';
 import { changeSolution, createOwnSolution, createTechProviderSolution, writeToken } from '@/lib/solutions/manage';
 import { refreshSolutions, storedSolution } from '@/lib/solutions/store';
 import { writeSettings, type PartnerType } from '@/lib/settings';
@@ -167,6 +167,22 @@ describe('adding an existing WABA to a solution', () => {
     const { intentId } = await addWabaToSolution(ids.active, o.metaWabaId);
     expect(meta.sandbox.state.migrationIntents[intentId]).toMatchObject({ wabaId: o.metaWabaId, solutionId: ids.active });
     await expect(addWabaToSolution(ids.draft, o.metaWabaId)).rejects.toThrow('This solution is Draft: Meta moves accounts only into an Active solution.');
+  });
+
+  it('offers our connected accounts with a valid business token, newest first, and not those already in the solution', async () => {
+    const older = await createOnboarding(meta, 'default', 'solution_partner');
+    const newer = await createOnboarding(meta, 'default', 'solution_partner');
+    const inSolution = await createOnboarding(meta, 'default', 'solution_partner');
+    await db().update(wabas).set({ solutionId: ids.active }).where(eq(wabas.metaWabaId, inSolution.metaWabaId));
+    await db().insert(wabas).values({ metaWabaId: '2299000000000002' });
+    const offered = (await migratableWabas(ids.active)).map((w) => w.metaWabaId);
+    expect(offered.indexOf(newer.metaWabaId)).toBeGreaterThanOrEqual(0);
+    expect(offered.indexOf(newer.metaWabaId)).toBeLessThan(offered.indexOf(older.metaWabaId));
+    expect(offered).not.toContain(inSolution.metaWabaId);
+    expect(offered).not.toContain('2299000000000002');
+    expect(new Set(offered).size).toBe(offered.length);
+    expect((await migratableWabas(ids.draft)).map((w) => w.metaWabaId)).toContain(inSolution.metaWabaId);
+    await db().delete(wabas).where(eq(wabas.metaWabaId, '2299000000000002'));
   });
 
   it('refuses a WABA we hold no business token for, saying what the customer does instead', async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, or } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, ne, or, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { auditLog, businesses, businessTokens, signupLinks, wabas } from '@/lib/db/schema';
 import { appToken, businessToken, type AuditContext } from '@/lib/meta/graph';
@@ -29,15 +29,17 @@ export function migrationSteps(signupUrl: string | null): string[] {
 
 /** Our connected WABAs with a business token, not already in this solution. */
 export async function migratableWabas(solutionId: string) {
-  const rows = await db()
-    .selectDistinctOn([wabas.id], { id: wabas.id, metaWabaId: wabas.metaWabaId, name: wabas.name, businessName: businesses.name, solutionId: wabas.solutionId })
+  const validToken = db()
+    .select({ one: sql`1` })
+    .from(businessTokens)
+    .where(and(eq(businessTokens.wabaId, wabas.id), eq(businessTokens.status, 'valid')));
+  return db()
+    .select({ id: wabas.id, metaWabaId: wabas.metaWabaId, name: wabas.name, businessName: businesses.name, solutionId: wabas.solutionId })
     .from(wabas)
-    .innerJoin(businessTokens, and(eq(businessTokens.wabaId, wabas.id), eq(businessTokens.status, 'valid')))
     .leftJoin(businesses, eq(businesses.id, wabas.businessId))
-    .where(and(eq(wabas.status, 'connected'), or(isNull(wabas.solutionId), ne(wabas.solutionId, solutionId))))
-    .orderBy(desc(wabas.createdAt))
+    .where(and(eq(wabas.status, 'connected'), or(isNull(wabas.solutionId), ne(wabas.solutionId, solutionId)), exists(validToken)))
+    .orderBy(desc(wabas.createdAt), desc(wabas.id))
     .limit(200);
-  return rows;
 }
 
 /** An open signup link of the solution, for the customer's next step. */

@@ -76,7 +76,12 @@ function Contributors({ title, rows, unit, testId }: { title: string; rows: Cont
       ) : (
         <ol data-testid={testId} className="mt-1 space-y-1 text-sm">
           {rows.map((r) => (
-            <li key={r.metaBusinessId ?? 'unknown'} className="flex justify-between gap-2" data-testid="contributor">
+            <li
+              key={r.metaBusinessId ?? 'unknown'}
+              className="flex justify-between gap-2"
+              data-testid="contributor"
+              data-business={r.metaBusinessId ?? undefined}
+            >
               <span className="truncate">{r.name ?? (r.metaBusinessId ? `Business ${r.metaBusinessId}` : 'Numbers not on record')}</span>
               <span className="shrink-0 tabular-nums text-slate-600">
                 {whole.format(r.messages)} {unit}
