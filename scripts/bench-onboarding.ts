@@ -3,13 +3,18 @@
 // workers in this process, and prints p50/p95 from the completion request to the final status,
 // the longest chain of Graph calls that must run one after another, and p95 / chain.
 //
-//   npm run bench:onboarding -- --n 50 --concurrency 5 --latency 150
+//   npm run bench:onboarding -- --n 50 --concurrency 5 --latency 150 [--flows default,measurement]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 
 const { values: flags } = parseArgs({
-  options: { n: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '5' }, latency: { type: 'string', default: '150' } },
+  options: {
+    n: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '5' },
+    latency: { type: 'string', default: '150' },
+    flows: { type: 'string' },
+  },
 });
 const perRow = Number(flags.n);
 const concurrency = Number(flags.concurrency);
@@ -19,7 +24,7 @@ const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0
 type Flow = 'default' | 'coexistence' | 'waba_only' | 'mps' | 'measurement';
 type Partner = 'solution_partner' | 'tech_provider' | 'tech_partner' | 'measurement_partner';
 
-const rows: { flow: Flow; partnerType: Partner }[] = [
+const allRows: { flow: Flow; partnerType: Partner }[] = [
   { flow: 'default', partnerType: 'solution_partner' },
   { flow: 'default', partnerType: 'tech_provider' },
   { flow: 'coexistence', partnerType: 'solution_partner' },
@@ -27,6 +32,7 @@ const rows: { flow: Flow; partnerType: Partner }[] = [
   { flow: 'mps', partnerType: 'solution_partner' },
   { flow: 'measurement', partnerType: 'measurement_partner' },
 ];
+const rows = flags.flows ? allRows.filter((row) => flags.flows!.split(',').includes(row.flow)) : allRows;
 
 // Graph calls each step makes one after another on the first attempt (parallel reads count once).
 function sequentialCalls(step: string, flow: Flow): number {

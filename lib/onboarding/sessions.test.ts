@@ -16,6 +16,7 @@ import { metaConfig } from '@/lib/env';
 import { allJobs } from '@/lib/job-registry';
 import { jobs, startJobs, stopJobs } from '@/lib/jobs';
 import { startMetaSandbox, type MetaSandbox } from '@/test/meta-sandbox';
+import { finishFor, openTestSession, sandboxCustomers, signupChoices, waitForSession } from '@/test/onboarding-fixtures';
 import { deliver } from '@/test/webhook-fixtures';
 import { createSignupLink, defaultLinkToken, disableSignupLink, listSignupLinks } from '@/lib/onboarding/links';
 import { abandonedSignupKind } from '@/lib/onboarding/abandoned-signups';
@@ -205,6 +206,33 @@ describe('completing an onboarding', () => {
     const calls = await db().select().from(graphCalls).where(eq(graphCalls.sessionId, opened.sessionId));
     expect(calls.map((c) => c.step)).toEqual(expect.arrayContaining(['exchange_code', 'verify_token', 'verify_waba', 'verify_phone']));
     expect(JSON.stringify(calls)).not.toContain(signup.code);
+  });
+
+  it('several signups of the same account at once: each is stored, and each onboarding finishes with the newest token', async () => {
+    // People of one customer grant the same WABA at about the same moment (the Measurement flow's
+    // shared account). Each new token replaces the one stored before; the onboardings still running
+    // go on with it instead of telling the customer that Meta refused their access.
+    await meta.configure({ partnerType: 'measurement_partner' });
+    await startJobs({ work: true, jobs: allJobs });
+    const sessions = await Promise.all(Array.from({ length: 4 }, () => openTestSession({ flow: 'measurement', partnerType: 'measurement_partner' })));
+    const results = await Promise.all(
+      sessions.map(async (s) => {
+        const signup = await meta.signup(signupChoices(meta, 'measurement'));
+        return completeOnboarding(s, { code: signup.code, finish: finishFor('measurement', signup) });
+      }),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+    const finals = await Promise.all(sessions.map((s) => waitForSession(s.id)));
+    expect(finals.map((f) => f.status)).toEqual(['connected', 'connected', 'connected', 'connected']);
+    const [waba] = await db().select().from(wabas).where(eq(wabas.metaWabaId, sandboxCustomers.brewWabaId));
+    const valid = await db()
+      .select()
+      .from(businessTokens)
+      .where(and(eq(businessTokens.wabaId, waba!.id), eq(businessTokens.status, 'valid')));
+    expect(valid).toHaveLength(1);
+    expect(new Set(finals.map((f) => f.tokenId))).toEqual(new Set([valid[0]!.id]));
+    await stopJobs();
+    await meta.configure({ partnerType: 'solution_partner' });
   });
 
   it('works once per session', async () => {

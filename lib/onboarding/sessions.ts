@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, inArray, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db, type Tx } from '@/lib/db/client';
 import {
@@ -358,7 +358,10 @@ async function withQuickRetries<T>(read: () => Promise<T>): Promise<T> {
 }
 
 function graphFailure(error: unknown): Record<string, unknown> {
-  return isGraphError(error) ? { metaErrorCode: error.auditCode, fbtraceId: error.fbtraceId ?? null } : { error: (error as Error).message };
+  if (isGraphError(error)) return { metaErrorCode: error.auditCode, fbtraceId: error.fbtraceId ?? null };
+  // A database error's own words are in its cause (the wrapper's message is the query).
+  const cause = (error as Error).cause;
+  return { error: cause instanceof Error ? cause.message : (error as Error).message };
 }
 
 /**
@@ -478,6 +481,12 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
         .update(businessTokens)
         .set({ status: 'revoked', updatedAt: new Date() })
         .where(and(eq(businessTokens.wabaId, wabaRowId), ne(businessTokens.id, stored!.id), ne(businessTokens.status, 'revoked')));
+      // Other onboardings of this WABA (one still running, one a staff member may resume) go on with
+      // the new token: the one they held is replaced, not refused by Meta.
+      await tx
+        .update(onboardingSessions)
+        .set({ tokenId: stored!.id, updatedAt: new Date() })
+        .where(and(eq(onboardingSessions.wabaId, wabaRowId), ne(onboardingSessions.id, sessionId), isNotNull(onboardingSessions.tokenId)));
       await tx
         .update(onboardingSessions)
         .set({
