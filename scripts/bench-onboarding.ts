@@ -101,6 +101,7 @@ async function main() {
     `bench:onboarding on node ${process.version}: ${perRow} onboardings per row, concurrency ${concurrency}, ${latencyMs} ms per Graph call, PostgreSQL, workers in-process\n`,
   );
   console.log(['flow × partner type'.padEnd(34), 'n', 'final', 'p50 ms', 'p95 ms', 'chain', 'p95/chain'].join('\t'));
+  const breakdowns: string[] = [];
   try {
     for (const row of rows) {
       await meta.configure({
@@ -117,6 +118,8 @@ async function main() {
       const chainMs = calls * latencyMs;
 
       const durations: number[] = [];
+      const completions: number[] = [];
+      const sessionIds: string[] = [];
       const finals = new Map<string, number>();
       let next = 0;
       const worker = async () => {
@@ -127,6 +130,8 @@ async function main() {
           const settled = new Promise<string>((resolve) => waiting.set(session.id, resolve));
           const started = performance.now();
           const result = await completeOnboarding(session, { code: signup.code, finish: finishFor(row.flow, signup) });
+          completions.push(performance.now() - started);
+          sessionIds.push(session.id);
           if (!result.ok) throw new Error(`completion failed: ${result.message}`);
           const status = await Promise.race([settled, waitForSession(session.id, undefined, 60_000, 1000).then((s) => s.status)]);
           waiting.delete(session.id);
@@ -149,7 +154,10 @@ async function main() {
           (p95 / chainMs).toFixed(2),
         ].join('\t'),
       );
+      breakdowns.push(await breakdown(listener, `${row.flow} × ${row.partnerType}`, sessionIds, plan, completions));
     }
+    console.log('\nWhere the time goes (median/p95 ms): the completion request, then per step its run time and the wait after the steps it follows\n');
+    console.log(breakdowns.join('\n'));
   } finally {
     await stopOperationWork();
     await stopJobs();
@@ -159,6 +167,45 @@ async function main() {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** Per step of the plan, from the runner's own timestamps: how long it ran, and how long it waited to start. */
+async function breakdown(
+  sql: postgres.Sql,
+  label: string,
+  sessionIds: string[],
+  plan: readonly { name: string; dependsOn: readonly string[] }[],
+  completions: number[],
+): Promise<string> {
+  const steps = await sql<{ runId: string; name: string; startedAt: Date | null; finishedAt: Date | null }[]>`
+    select run_id as "runId", name, started_at as "startedAt", finished_at as "finishedAt"
+    from operation_steps where run_id in ${sql(sessionIds)} and status = 'done'`;
+  const byRun = new Map<string, Map<string, { startedAt: Date | null; finishedAt: Date | null }>>();
+  for (const step of steps) {
+    if (!byRun.has(step.runId)) byRun.set(step.runId, new Map());
+    byRun.get(step.runId)!.set(step.name, step);
+  }
+  const parts = plan.map((step) => {
+    const ran: number[] = [];
+    const waited: number[] = [];
+    for (const run of byRun.values()) {
+      const own = run.get(step.name);
+      if (!own?.startedAt || !own.finishedAt) continue;
+      ran.push(own.finishedAt.getTime() - own.startedAt.getTime());
+      const after = step.dependsOn.map((d) => run.get(d)?.finishedAt?.getTime()).filter((t): t is number => t !== undefined);
+      if (after.length > 0) waited.push(own.startedAt.getTime() - Math.max(...after));
+    }
+    const p95 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 95).toFixed(0);
+    return `${step.name} ${ran.length ? `${median(ran).toFixed(0)}/${p95(ran)}` : '-'}${waited.length ? ` (+${median(waited).toFixed(0)}/${p95(waited)})` : ''}`;
+  });
+  const calls = await sql<{ durationMs: number }[]>`
+    select duration_ms as "durationMs" from graph_calls where session_id in ${sql(sessionIds)} or run_id in ${sql(sessionIds)}`;
+  const call = `${median(calls.map((c) => c.durationMs)).toFixed(0)}/${percentile(calls.map((c) => c.durationMs).sort((a, b) => a - b), 95).toFixed(0)}`;
+  return `${label.padEnd(34)}\tGraph call ${call}; completion ${median(completions).toFixed(0)}/${percentile([...completions].sort((a, b) => a - b), 95).toFixed(0)}; ${parts.join(', ')}`;
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { dataDir, env, isNextBuild, isTest } from '@/lib/env';
 import * as schema from '@/lib/db/schema';
+import { backoff } from '@/lib/backoff';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -79,6 +80,34 @@ export async function checkConnection(target: Database = database()): Promise<vo
     await target.db.execute(sql`select 1`);
   } catch (error) {
     throw new Error(rootCause(error));
+  }
+}
+
+/** The SQLSTATE of a driver error, however deeply drizzle wrapped it. */
+function sqlState(error: unknown): string | undefined {
+  let current = error as { cause?: unknown; code?: unknown } | undefined;
+  while (current) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+// A deadlock or a serialization failure rolls back one of the transactions involved; running it
+// again is the remedy PostgreSQL documents for both.
+const retriedStates = new Set(['40P01', '40001']);
+const retryDelays = backoff({ baseMs: 20, maxMs: 320 });
+
+/** A transaction that is run again (up to `attempts` times) when PostgreSQL chose it as a deadlock's victim. */
+export async function retryingTransaction<T>(work: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db().transaction(work);
+    } catch (error) {
+      const state = sqlState(error);
+      if (attempt >= attempts || !state || !retriedStates.has(state)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelays.delay(attempt)));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db, type Tx } from '@/lib/db/client';
+import { db, retryingTransaction, rootCause, type Tx } from '@/lib/db/client';
 import {
   attentionItems,
   businessTokens,
@@ -358,10 +358,7 @@ async function withQuickRetries<T>(read: () => Promise<T>): Promise<T> {
 }
 
 function graphFailure(error: unknown): Record<string, unknown> {
-  if (isGraphError(error)) return { metaErrorCode: error.auditCode, fbtraceId: error.fbtraceId ?? null };
-  // A database error's own words are in its cause (the wrapper's message is the query).
-  const cause = (error as Error).cause;
-  return { error: cause instanceof Error ? cause.message : (error as Error).message };
+  return isGraphError(error) ? { metaErrorCode: error.auditCode, fbtraceId: error.fbtraceId ?? null } : { error: rootCause(error) };
 }
 
 /**
@@ -444,7 +441,8 @@ export async function verifyAndStore(session: OnboardingSession, input: Completi
     if (!owner) return endSession(sessionId, 'failed', `Meta did not tell us which business owns the account. ${startAgain}`);
 
     const { solutionId, email, customerReference } = await linkCarries(session.linkId);
-    const refusal = await db().transaction(async (tx) => {
+    // Completions of one WABA and its running steps lock the same rows: a deadlock's victim runs again.
+    const refusal = await retryingTransaction(async (tx) => {
       // The link is checked again under its lock: it may have been disabled while Meta was asked.
       const changed = await linkRefusal(tx, session);
       if (changed) return changed;
