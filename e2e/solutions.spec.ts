@@ -149,6 +149,75 @@ test('accepting an invitation: the state then refuses it, and a replayed accept 
   expect((await sandboxSolutions()).find((s) => s.id === ids.invitation)?.status).toBe('ACTIVE');
 });
 
+test('declining an invitation, and answering the partner’s request to deactivate: each click is what Meta then reports', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto('/solutions');
+  // The partner sends its draft to us: Meta's webhook turns it into an invitation while the page is open.
+  await control('POST', `/solutions/${ids.draft}/decision`, { decision: 'send' });
+  const invitation = row(page, ids.draft);
+  await expect(invitation).toHaveAttribute('data-state', 'pending', { timeout: 20_000 });
+  await invitation.getByRole('button', { name: 'Decline the invitation' }).click();
+  await expect(page.getByText('Decline the invitation: done. Meta now reports it as inactive.')).toBeVisible();
+  await expect(invitation).toHaveAttribute('data-state', 'inactive');
+  await expect(invitation.getByRole('button')).toHaveCount(0);
+  expect((await sandboxSolutions()).find((s) => s.id === ids.draft)?.status).toBe('REJECTED');
+
+  // The partner that created the Active solution asks to deactivate it; we decline, and it stays Active.
+  await control('POST', `/solutions/${ids.active}/decision`, { decision: 'send_deactivation_request' });
+  const active = row(page, ids.active);
+  await expect(active).toHaveAttribute('data-state', 'pending_deactivation', { timeout: 20_000 });
+  await expect(active.getByRole('button')).toHaveText(['Accept the deactivation', 'Decline the deactivation']);
+  await page.screenshot({ path: shot('deactivation-request'), fullPage: true });
+  await active.getByRole('button', { name: 'Decline the deactivation' }).click();
+  await expect(page.getByText('Decline the deactivation: done. Meta now reports it as active.')).toBeVisible();
+  await expect(active).toHaveAttribute('data-state', 'active');
+  await expect(active.getByRole('button')).toHaveCount(0);
+  expect((await sandboxSolutions()).find((s) => s.id === ids.active)).toMatchObject({ status: 'ACTIVE', pendingRequest: 'NONE' });
+
+  // The invitation we accepted above: its creator asks to deactivate it, and we accept.
+  await control('POST', `/solutions/${ids.invitation}/decision`, { decision: 'send_deactivation_request' });
+  const accepted = row(page, ids.invitation);
+  await expect(accepted).toHaveAttribute('data-state', 'pending_deactivation', { timeout: 20_000 });
+  await accepted.getByRole('button', { name: 'Accept the deactivation' }).click();
+  await expect(page.getByText('Accept the deactivation: done. Meta now reports it as deactivated.')).toBeVisible();
+  await expect(accepted).toHaveAttribute('data-state', 'deactivated');
+  await expect(accepted).toContainText('Deactivated solutions cannot be changed.');
+  expect((await sandboxSolutions()).find((s) => s.id === ids.invitation)?.status).toBe('DEACTIVATED');
+});
+
+test('a customer who signs up through a solution’s link is listed among the customers onboarded through it', async ({ page, context }) => {
+  await signInAsAdmin(page);
+  await page.goto(`/solutions/${ids.active}`);
+  const list = page.getByTestId('solution-customer-list');
+  const before = Number((await list.getByRole('heading').textContent())?.match(/\((\d+)\)/)?.[1]);
+  await page.goto('/links');
+  const form = page.getByRole('form', { name: 'Create a signup link' });
+  await form.getByLabel('Label').fill('Brew Tech solution customers');
+  await form.getByLabel('Flow').selectOption('mps');
+  await form.getByLabel('Solution id').fill(ids.active);
+  await form.getByRole('button', { name: 'Create link' }).click();
+  const link = page.locator('[data-testid="signup-link"][data-label="Brew Tech solution customers"]');
+  const path = new URL((await link.getByTestId('signup-url').textContent())!.trim()).pathname;
+
+  const customer = await context.newPage();
+  await customer.goto(path);
+  const connect = customer.getByRole('button', { name: 'Connect with Facebook' });
+  await expect(connect).toBeEnabled();
+  const [popup] = await Promise.all([customer.waitForEvent('popup'), connect.click()]);
+  await advanceTo(popup, 'success', { person: '8000000000000001', business: acme });
+  await clickAndClose(popup, '#finish');
+  await expect(customer).toHaveURL(/\/onboarding\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await customer.close();
+  const signups = (await control<{ data: Array<{ wabaId: string; solutionId?: string }> }>('GET', '/signups')).data;
+  const wabaId = signups.filter((s) => s.solutionId === ids.active).at(-1)?.wabaId;
+  expect(wabaId).toMatch(/^\d+$/);
+
+  await page.goto(`/solutions/${ids.active}`);
+  await expect(list.getByRole('heading')).toHaveText(`Customers onboarded through it (${before + 1})`);
+  await expect(list.locator(`a[href="/wabas/${wabaId}"]`)).toHaveCount(1);
+  await page.screenshot({ path: shot('solution-customers'), fullPage: true });
+});
+
 test('creating a solution with the system token; the partner’s answers arrive by webhook while the page is open', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/solutions');

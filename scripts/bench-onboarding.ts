@@ -170,7 +170,10 @@ async function main() {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Per step of the plan, from the runner's own timestamps: how long it ran, and how long it waited to start. */
@@ -199,13 +202,23 @@ async function breakdown(
       const after = step.dependsOn.map((d) => run.get(d)?.finishedAt?.getTime()).filter((t): t is number => t !== undefined);
       if (after.length > 0) waited.push(own.startedAt.getTime() - Math.max(...after));
     }
-    const p95 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 95).toFixed(0);
+    const p95 = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        95,
+      ).toFixed(0);
     return `${step.name} ${ran.length ? `${median(ran).toFixed(0)}/${p95(ran)}` : '-'}${waited.length ? ` (+${median(waited).toFixed(0)}/${p95(waited)})` : ''}`;
   });
   const calls = await sql<{ durationMs: number }[]>`
     select duration_ms as "durationMs" from graph_calls where session_id in ${sql(sessionIds)} or run_id in ${sql(sessionIds)}`;
-  const call = `${median(calls.map((c) => c.durationMs)).toFixed(0)}/${percentile(calls.map((c) => c.durationMs).sort((a, b) => a - b), 95).toFixed(0)}`;
-  return `${label.padEnd(34)}\tGraph call ${call}; completion ${median(completions).toFixed(0)}/${percentile([...completions].sort((a, b) => a - b), 95).toFixed(0)}; ${parts.join(', ')}`;
+  const call = `${median(calls.map((c) => c.durationMs)).toFixed(0)}/${percentile(
+    calls.map((c) => c.durationMs).sort((a, b) => a - b),
+    95,
+  ).toFixed(0)}`;
+  return `${label.padEnd(34)}\tGraph call ${call}; completion ${median(completions).toFixed(0)}/${percentile(
+    [...completions].sort((a, b) => a - b),
+    95,
+  ).toFixed(0)}; ${parts.join(', ')}`;
 }
 
 main().catch((error: unknown) => {

@@ -20,6 +20,9 @@ import { SolutionsWatcher } from '../solutions-watcher';
 
 export const metadata: Metadata = { title: 'Solution' };
 
+/** The solution page lists this many of its newest customers. */
+const customerListLimit = 200;
+
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-5" aria-label={title} data-testid={testId}>
@@ -40,7 +43,7 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
   if (!row) notFound();
   const canAct = hasRole(user, 'operator');
   const [customers, links, candidates, intents, version] = await Promise.all([
-    solutionCustomers(id),
+    solutionCustomers(id, customerListLimit),
     db().select().from(signupLinks).where(eq(signupLinks.solutionId, id)),
     canAct && row.state === 'active' ? migratableWabas(id) : Promise.resolve([]),
     migrationIntents(id),
@@ -96,7 +99,10 @@ export default async function SolutionPage({ params }: { params: Promise<{ id: s
       </div>
 
       <div className="mt-6 space-y-6">
-        <Section title={`Customers onboarded through it (${customers.length})`} testId="solution-customer-list">
+        <Section
+          title={`Customers onboarded through it (${customers.length < customerListLimit ? customers.length : `latest ${customerListLimit}`})`}
+          testId="solution-customer-list"
+        >
           {customers.length === 0 ? (
             <p className="text-sm text-slate-600">No WhatsApp Business Account has come through this solution yet.</p>
           ) : (
