@@ -205,6 +205,36 @@ test('an operator cancels a slow bulk run; accounts not yet started are left alo
   await control('DELETE', '/faults');
 });
 
+test('a bulk token check finds the token Meta revoked; the account is listed as needing reauthorization and its attention item links to Re-authorize', async ({
+  page,
+}) => {
+  await signInAsAdmin(page);
+  await control('DELETE', '/faults');
+  // The customer removed our access in Business Settings: Meta no longer accepts Cedar's token.
+  await control('POST', '/tokens/revoke', { businessId: customers[0]!.business });
+  const cedar = accounts.cedar!.wabaId;
+  const brew = accounts.brew!.wabaId;
+  await page.goto('/wabas?q=CRM-E2E');
+  for (const id of [cedar, brew]) await page.getByTestId(`waba-${id}`).getByRole('checkbox').check();
+  await page.getByRole('form', { name: 'Bulk action' }).getByLabel('Bulk action').selectOption('token_check');
+  await page.getByRole('button', { name: 'Run on selected' }).click();
+  await expect(page).toHaveURL(/\/bulk\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(page.getByTestId(`bulk-account-${cedar}`)).toHaveAttribute('data-outcome', 'needs_reauth');
+  await expect(page.getByTestId(`bulk-account-${cedar}`)).toContainText('Meta says the token is no longer valid: send a reauthorization link.');
+  await expect(page.getByTestId(`bulk-account-${brew}`)).toHaveAttribute('data-outcome', 'ok');
+  await page.screenshot({ path: shot('bulk-token-check'), fullPage: true });
+
+  await page.goto('/wabas?token=needs_reauth');
+  await expect(page.getByTestId(`waba-${cedar}`)).toBeVisible();
+  await expect(page.getByTestId(`waba-${brew}`)).toHaveCount(0);
+  await page.goto(`/wabas/${cedar}`);
+  const item = page.getByTestId('waba-attention').getByTestId('attention-item').filter({ hasText: 'token_invalid' });
+  await expect(item).toContainText('Meta reports the customer’s token invalid (expired or revoked): send them a reauthorization link.');
+  await expect(item.getByTestId('attention-action')).toHaveText('Re-authorize');
+  await expect(item.getByTestId('attention-action')).toHaveAttribute('href', /#token$/);
+});
+
 test('a viewer sees both lists but no bulk controls, and a direct bulk post is refused with 403 and starts nothing', async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto('/staff');

@@ -4,8 +4,9 @@ import { businesses, businessTokens, vaultSecrets, wabas, type Waba } from '@/li
 import { appToken, businessToken, graphSettings, isGraphError, type GraphToken } from '@/lib/meta/graph';
 import { listPhoneNumbers } from '@/lib/meta/phone-numbers';
 import { listSubscribedApps, subscribeApp } from '@/lib/meta/subscriptions';
-import { debugToken, tokenGrantsWaba, type TokenInfo } from '@/lib/meta/tokens';
+import { debugToken } from '@/lib/meta/tokens';
 import { getWaba } from '@/lib/meta/wabas';
+import { recordTokenCheck } from '@/lib/accounts/token-health';
 import { savePhoneNumbers, saveWaba } from '@/lib/onboarding/records';
 import { runnerSettings } from '@/lib/operations/settings';
 import { defineStep, type StepOutcome, type StepRun } from '@/lib/operations/types';
@@ -61,14 +62,6 @@ async function markNeedsReauth(tokenId: string): Promise<void> {
   await db()
     .update(businessTokens)
     .set({ status: 'needs_reauth', updatedAt: new Date() })
-    .where(and(eq(businessTokens.id, tokenId), eq(businessTokens.status, 'valid')));
-}
-
-/** What debug_token said, on a token still marked valid (a token staff or Meta gave up on stays so). */
-async function storeTokenInfo(tokenId: string, info: TokenInfo): Promise<void> {
-  await db()
-    .update(businessTokens)
-    .set(info.isValid ? { expiresAt: info.expiresAt, scopes: info.scopes, updatedAt: new Date() } : { status: 'needs_reauth', updatedAt: new Date() })
     .where(and(eq(businessTokens.id, tokenId), eq(businessTokens.status, 'valid')));
 }
 
@@ -135,8 +128,8 @@ export async function refreshAccount(ctx: Ctx): Promise<StepOutcome> {
           .where(eq(businesses.id, waba.businessId));
       }
     });
-    await storeTokenInfo(usable.id, info);
-    const grants = tokenGrantsWaba(info, waba.metaWabaId);
+    const verdict = await recordTokenCheck(usable.id, waba.metaWabaId, info);
+    const grants = verdict !== 'not_granted' && verdict !== 'invalid';
     const parts = [
       `${numbers.length} ${numbers.length === 1 ? 'number' : 'numbers'}`,
       subscribed ? 'our app subscribed' : 'our app NOT subscribed',
@@ -175,11 +168,12 @@ export async function checkAccountToken(ctx: Ctx): Promise<StepOutcome> {
   const waba = ctx.waba;
   return settle(ctx, token.id, async () => {
     const info = await debugToken(token.value, appToken(), ctx.audit);
-    await storeTokenInfo(token.id, info);
-    const grants = tokenGrantsWaba(info, waba.metaWabaId);
+    // The same record and attention items as the daily token sweep.
+    const verdict = await recordTokenCheck(token.id, waba.metaWabaId, info);
     const expires = info.expiresAt ? `expires ${info.expiresAt.toISOString().slice(0, 10)}` : 'never expires';
-    if (!info.isValid) return { outcome: 'needs_reauth', summary: 'Meta says the token is no longer valid: send a reauthorization link.', tokenValid: false };
-    if (!grants)
+    if (verdict === 'invalid')
+      return { outcome: 'needs_reauth', summary: 'Meta says the token is no longer valid: send a reauthorization link.', tokenValid: false };
+    if (verdict === 'not_granted')
       return { outcome: 'needs_reauth', summary: 'The token is valid but no longer grants this account: send a reauthorization link.', tokenValid: true };
     return { outcome: 'ok', summary: `Token valid, ${expires}.`, tokenValid: true, tokenExpiresAt: info.expiresAt?.toISOString() ?? null };
   });
