@@ -109,7 +109,9 @@ async function applyEvents(tx: Tx, events: WebhookEvent[], options: { forward: b
   for (const event of events) {
     // An invalid change has nothing a handler could apply; it stays visible as it came.
     if (event.status === 'invalid') continue;
-    byField.set(event.field, [...(byField.get(event.field) ?? []), event]);
+    const group = byField.get(event.field);
+    if (group) group.push(event);
+    else byField.set(event.field, [event]);
   }
   for (const [field, group] of byField) await applyField(tx, field, group, outcomes);
   if (outcomes.length === 0) return outcomes;
